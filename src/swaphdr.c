@@ -57,7 +57,6 @@ int swaphdr_build(uint8_t *page, size_t page_size, uint64_t file_size_b,
 		  const uint8_t uuid[16], const char *label)
 {
 	uint64_t pages;
-	size_t label_len;
 
 	if (page == NULL || uuid == NULL || !page_size_ok(page_size))
 		return -EINVAL;
@@ -73,7 +72,9 @@ int swaphdr_build(uint8_t *page, size_t page_size, uint64_t file_size_b,
 	if (label != NULL) {
 		/* Like mkswap: at most 15 bytes, so the field stays a
 		 * NUL-terminated string for blkid and swaplabel. */
-		label_len = strlen(label);
+		size_t label_len = strlen(label);
+
+
 		if (label_len > SWAPHDR_LABEL_LEN - 1)
 			label_len = SWAPHDR_LABEL_LEN - 1;
 		memcpy(page + OFF_LABEL, label, label_len);

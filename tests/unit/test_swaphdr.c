@@ -261,12 +261,12 @@ static void test_check(void)
 static void test_big_pages(void)
 {
 	static const size_t sizes[] = {16384, 65536};
-	size_t i, ps;
-	uint64_t file_b;
+	size_t i;
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		ps = sizes[i];
-		file_b = 64 * (uint64_t)ps;
+		size_t ps = sizes[i];
+		uint64_t file_b = 64 * (uint64_t)ps;
+
 		memset(got, 0x55, sizeof(got));
 		CHECK(swaphdr_build(got, ps, file_b, test_uuid,
 				    SWAPHDR_LABEL) == 0,
@@ -300,7 +300,6 @@ static void test_uuid_v4(void)
 	static const uint8_t fill[] = {0x00, 0xff, 0x5a, 0xa5, 0x3c};
 	uint8_t u[16], before[16];
 	size_t i, j;
-	int others_same;
 
 	for (i = 0; i < sizeof(fill); i++) {
 		for (j = 0; j < 16; j++)
@@ -315,7 +314,8 @@ static void test_uuid_v4(void)
 		      "fill %02x: low nibble of byte 6 changed", fill[i]);
 		CHECK((u[8] & 0x3f) == (before[8] & 0x3f),
 		      "fill %02x: low bits of byte 8 changed", fill[i]);
-		others_same = 1;
+		int others_same = 1;
+
 		for (j = 0; j < 16; j++)
 			if (j != 6 && j != 8 && u[j] != before[j])
 				others_same = 0;
