@@ -1,0 +1,414 @@
+/* ghostmemory: start-up checks, the pid file, signals and the loop. */
+#include "config.h"
+#include "fsm.h"
+#include "log.h"
+#include "meminfo.h"
+#include "policy.h"
+#include "pool.h"
+#include "swapfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef GM_VERSION
+#define GM_VERSION "0.0.0"
+#endif
+
+#define TICK_MS 1000
+
+static volatile sig_atomic_t got_term, got_hup, got_usr1, got_usr2;
+
+static void on_signal(int sig)
+{
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT: got_term = 1; break;
+	case SIGHUP: got_hup = 1; break;
+	case SIGUSR1: got_usr1 = 1; break;
+	case SIGUSR2: got_usr2 = 1; break;
+	default: break;
+	}
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ghostmemory [options]\n"
+		"Grows swap on demand with swap files, and removes them when"
+		" no longer needed.\n\n"
+		"  -a, --cooldown=S           seconds between shrinks (600)\n"
+		"  -B, --buffer_elasticity=P  %% of buffers counted free (30)\n"
+		"  -C, --cache_elasticity=P   %% of cache counted free (80)\n"
+		"  -c, --configfile=FILE      config file (" GM_DEFAULT_CONFIG ")\n"
+		"  -d, --daemon               detach and log to syslog\n"
+		"  -e, --erase                at exit, remove the files we can\n"
+		"  -f, --freetarget=P         free %% a new file aims for (30)\n"
+		"  -h, --help                 this text\n"
+		"  -i, --inspect              check the configuration, print it\n"
+		"  -l, --lower_freelimit=P    grow below this free %% (20)\n"
+		"  -m, --min_swapsize=SIZE    smallest file (4m)\n"
+		"  -M, --max_swapsize=SIZE    largest file (2g)\n"
+		"  -p, --pidfile=FILE         pid file (" GM_DEFAULT_PIDFILE ")\n"
+		"  -P, --paranoid             zero files before deleting them\n"
+		"  -q, --quiet                errors only\n"
+		"  -s, --swappath=DIR         swap directory (" GM_DEFAULT_SWAPPATH ")\n"
+		"  -u, --upper_freelimit=P    shrink above this free %% (60)\n"
+		"  -v, --verbose              log every decision\n"
+		"  -V, --version              print the version\n"
+		"      --swapsize=auto|SIZE   size of each file (auto: 2 x RAM, max 2g)\n"
+		"      --disk_reserve=P%%|SIZE free space the disk keeps (10%%)\n"
+		"      --max_files=N          at most N files (16)\n"
+		"      --max_total=SIZE       at most this much swap (0: no cap)\n"
+		"      --priority=N           swap priority (-1: kernel's)\n"
+		"      --discard=none|once|pages|both  swapon discard (none)\n"
+		"      --metrics_dir=DIR      write DIR/ghostmemory.prom\n"
+		"      --status               print the running daemon's state\n"
+		"See ghostmemory(8) and ghostmemory.conf(5).\n");
+}
+
+/* Lock the pid file before detaching, so failures reach the caller. */
+static int pidfile_lock(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		fatalx(GM_EXIT_PIDFILE, "pid file %s is not a regular file"
+		       " (a symlink?); refusing to use it", path);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fatal(GM_EXIT_PIDFILE, "cannot open pid file %s", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		char buf[32] = "";
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (errno != EWOULDBLOCK && errno != EAGAIN)
+			fatal(GM_EXIT_PIDFILE, "cannot lock pid file %s", path);
+		if (n > 0)
+			buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		fatalx(GM_EXIT_RUNNING, "already running (pid %s, pid file %s)",
+		       buf[0] ? buf : "?", path);
+	}
+	return fd;
+}
+
+static void pidfile_write(int fd, const char *path)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		fatal(GM_EXIT_PIDFILE, "cannot write pid file %s", path);
+}
+
+/* Detach.  The first parent waits until the daemon says it is ready (or
+ * dies), so an init script that checks the pid file right after start
+ * finds it, and a start-up failure still sets the exit code.  Returns the
+ * fd the daemon writes its "ready" byte to. */
+static int daemonize(void)
+{
+	int ready[2], fd;
+	pid_t pid;
+
+	if (pipe(ready) < 0)
+		fatal(GM_EXIT_RUNTIME, "pipe");
+	pid = fork();
+	if (pid < 0)
+		fatal(GM_EXIT_RUNTIME, "fork");
+	if (pid > 0) {
+		char c = 0;
+		ssize_t n;
+		close(ready[1]);
+		do
+			n = read(ready[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		/* No byte: the daemon died before it was ready. */
+		_exit(n == 1 && c == 'R' ? GM_EXIT_OK : GM_EXIT_RUNTIME);
+	}
+	close(ready[0]);
+	if (setsid() < 0)
+		fatal(GM_EXIT_RUNTIME, "setsid");
+	pid = fork();
+	if (pid < 0)
+		fatal(GM_EXIT_RUNTIME, "fork");
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		fatal(GM_EXIT_RUNTIME, "chdir /");
+	umask(022);
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return ready[1];
+}
+
+static void daemon_ready(int fd)
+{
+	if (fd >= 0) {
+		(void)!write(fd, "R", 1);
+		close(fd);
+	}
+}
+
+/* Keep our own pages in RAM and out of the OOM killer's reach. */
+static void protect_self(void)
+{
+	int fd;
+
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		log_warn("mlockall");
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "-1000", 5) != 5)
+		log_warn("cannot set oom_score_adj to -1000");
+	if (fd >= 0)
+		close(fd);
+}
+
+static void setup_signals(sigset_t *waitmask)
+{
+	struct sigaction sa;
+	sigset_t block;
+	int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2};
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&block, sigs[i]);
+	}
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	/* Signals are taken only while we wait, so a flag set just before
+	 * the wait still ends it at once. */
+	sigprocmask(SIG_BLOCK, &block, waitmask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigdelset(waitmask, sigs[i]);
+}
+
+struct daemon {
+	struct config cfg;
+	struct pool pool;
+	struct fsm fsm;
+	struct meminfo mi;
+	bool have_mi;
+	double free_pct;
+	int argc;
+	char **argv;
+};
+
+static void dump_state(struct daemon *d, int64_t t)
+{
+	struct pool *p = &d->pool;
+	int i;
+
+	pool_refresh(p, t);
+	log_notice("dump state=%s seconds_in_state=%" PRId64,
+		   fsm_state_name(d->fsm.state), (t - d->fsm.entered_ms) / 1000);
+	log_notice("dump free_pct=%.1f lower_freelimit=%d freetarget=%d "
+		   "upper_freelimit=%d", d->free_pct,
+		   d->cfg.lower_freelimit_pct, d->cfg.freetarget_pct,
+		   d->cfg.upper_freelimit_pct);
+	if (d->have_mi)
+		log_notice("dump mem_total_kb=%" PRIu64 " mem_available_kb=%"
+			   PRIu64 " swap_total_kb=%" PRIu64
+			   " swap_free_kb=%" PRIu64, d->mi.mem_total_kb,
+			   meminfo_ram_available_kb(&d->mi, &d->cfg),
+			   d->mi.swap_total_kb, d->mi.swap_free_kb);
+	for (i = 0; i < p->n; i++)
+		log_notice("dump file=%s/%d size_kb=%" PRIu64 " used_kb=%" PRIu64
+			   " priority=%d active=%d age_s=%" PRId64, p->canon,
+			   p->f[i].slot, p->f[i].size_b / 1024, p->f[i].used_kb,
+			   p->f[i].priority, p->f[i].active,
+			   (t - p->f[i].since_ms) / 1000);
+	log_notice("dump grows=%lu shrinks=%lu fail_no_room=%lu "
+		   "fail_create=%lu fail_swapoff=%lu adopted=%lu",
+		   p->c.grows, p->c.shrinks, p->c.fail_no_room,
+		   p->c.fail_create, p->c.fail_swapoff, p->c.adopted);
+}
+
+static void reload(struct daemon *d)
+{
+	struct config next;
+	char err[512];
+
+	if (config_build(&next, d->argc, d->argv, err, sizeof(err))) {
+		log_errx("reload refused, keeping the old configuration: %s",
+			 err);
+		return;
+	}
+	if (strcmp(next.swappath, d->cfg.swappath) ||
+	    strcmp(next.pidfile, d->cfg.pidfile)) {
+		log_warnx("swappath and pidfile changes take effect at the "
+			  "next start");
+		strcpy(next.swappath, d->cfg.swappath);
+		strcpy(next.pidfile, d->cfg.pidfile);
+	}
+	next.daemon = d->cfg.daemon;
+	d->cfg = next;
+	log_set_verbosity(d->cfg.quiet ? -1 : d->cfg.verbose ? 1 : 0);
+	log_notice("configuration reloaded from %s", d->cfg.configfile);
+}
+
+static void tick(struct daemon *d, int64_t t)
+{
+	const struct config *cfg = &d->cfg;
+	struct fsm_reading r = {0};
+	enum fsm_state before = d->fsm.state;
+	enum fsm_action_kind act;
+	enum fsm_outcome out = FSM_OK;
+	const char *src = cfg->meminfo_path[0] ? cfg->meminfo_path
+					       : "/proc/meminfo";
+	int rc = meminfo_read(src, &d->mi);
+
+	if (rc < 0) {
+		static int64_t last_warn_ms = -1;
+		/* A read error does nothing this tick (never a surplus). */
+		if (last_warn_ms < 0 || t - last_warn_ms > 60000) {
+			errno = -rc;
+			log_warn("cannot read %s", src);
+			last_warn_ms = t;
+		}
+	} else {
+		d->have_mi = true;
+		d->free_pct = meminfo_free_pct(&d->mi, cfg);
+		r.valid = true;
+		r.shortage = d->free_pct < cfg->lower_freelimit_pct;
+		r.surplus = d->free_pct > cfg->upper_freelimit_pct;
+	}
+	pool_refresh(&d->pool, t);
+	act = fsm_step(cfg, &d->fsm, &r, t);
+	if (d->fsm.say_cannot_grow)
+		log_warnx("short of memory (free %.0f%%) but on a diet: "
+			  "cannot grow until the cooldown ends",
+			  d->free_pct);
+	if (act == FSM_ACT_GROW)
+		out = pool_grow(&d->pool, cfg, &d->mi, t);
+	else if (act == FSM_ACT_SHRINK)
+		out = pool_shrink(&d->pool, cfg, &d->mi);
+	if (act != FSM_ACT_NONE)
+		fsm_report(cfg, &d->fsm, act, out, t);
+	if (d->fsm.state != before)
+		log_info("%s -> %s (free %.0f%%)", fsm_state_name(before),
+			 fsm_state_name(d->fsm.state), d->free_pct);
+}
+
+int main(int argc, char *argv[])
+{
+	static struct daemon d;
+	char err[512];
+	sigset_t waitmask;
+	int rc, pidfd, readyfd = -1;
+
+	d.argc = argc;
+	d.argv = argv;
+	rc = config_build(&d.cfg, argc, argv, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "ghostmemory: %s\n", err);
+		if (!strstr(err, ".conf") && !strchr(err, ':'))
+			fprintf(stderr, "Try 'ghostmemory --help'.\n");
+		return rc;
+	}
+	if (d.cfg.show_help) {
+		usage(stdout);
+		return GM_EXIT_OK;
+	}
+	if (d.cfg.show_version) {
+		printf("ghostmemory %s\n", GM_VERSION);
+		return GM_EXIT_OK;
+	}
+	if (d.cfg.inspect) {
+		config_print(&d.cfg, stdout);
+		return GM_EXIT_OK;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "ghostmemory: must run as root (swapon needs "
+				"CAP_SYS_ADMIN)\n");
+		return GM_EXIT_NOT_ROOT;
+	}
+
+	log_init(false, d.cfg.quiet ? -1 : d.cfg.verbose ? 1 : 0);
+	rc = swapdir_open(d.cfg.swappath, &d.pool.dir, err, sizeof(err));
+	if (rc)
+		fatalx(rc, "%s", err);
+	if (!realpath(d.cfg.swappath, d.pool.canon))
+		fatal(GM_EXIT_DIR_UNUSABLE, "swap directory %s", d.cfg.swappath);
+	d.pool.swaps_path = "/proc/swaps";
+	pidfd = pidfile_lock(d.cfg.pidfile);
+
+	if (d.cfg.daemon) {
+		readyfd = daemonize();
+		log_init(true, d.cfg.quiet ? -1 : d.cfg.verbose ? 1 : 0);
+	}
+	pidfile_write(pidfd, d.cfg.pidfile);
+	setup_signals(&waitmask);
+	pool_adopt(&d.pool, &d.cfg, now_ms());
+	protect_self();
+	fsm_init(&d.fsm, now_ms());
+	log_notice("ghostmemory %s started (pid %ld, state steady, "
+		   "swap directory %s)", GM_VERSION, (long)getpid(),
+		   d.pool.canon);
+	daemon_ready(readyfd);
+
+	while (!got_term) {
+		int64_t t = now_ms();
+		struct timespec ts = {TICK_MS / 1000, (TICK_MS % 1000) * 1000000L};
+
+		if (got_hup) {
+			got_hup = 0;
+			reload(&d);
+		}
+		if (got_usr2) {
+			enum fsm_state before = d.fsm.state;
+			got_usr2 = 0;
+			fsm_force_diet(&d.cfg, &d.fsm, t);
+			log_info("%s -> diet (SIGUSR2)", fsm_state_name(before));
+		}
+		tick(&d, t);
+		if (got_usr1) {
+			got_usr1 = 0;
+			dump_state(&d, t);
+		}
+		if (got_term || got_hup || got_usr1 || got_usr2)
+			continue;
+		ppoll(NULL, 0, &ts, &waitmask);
+	}
+
+	if (d.cfg.erase) {
+		pool_refresh(&d.pool, now_ms());
+		pool_erase(&d.pool, &d.cfg, d.have_mi ? &d.mi : NULL);
+	}
+	log_notice("exiting on signal; %d swap file(s) left active",
+		   pool_active_count(&d.pool));
+	unlink(d.cfg.pidfile);
+	close(pidfd);
+	swapdir_close(&d.pool.dir);
+	return GM_EXIT_OK;
+}

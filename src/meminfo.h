@@ -1,0 +1,46 @@
+/* /proc/meminfo: parsing from a buffer, and the free figure. */
+#ifndef GM_MEMINFO_H
+#define GM_MEMINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+
+struct meminfo {
+	uint64_t mem_total_kb;
+	uint64_t mem_free_kb;
+	uint64_t mem_available_kb;
+	bool has_mem_available;  /* kernels >= 3.14 */
+	uint64_t buffers_kb;
+	uint64_t cached_kb;
+	uint64_t dirty_kb;
+	uint64_t writeback_kb;
+	uint64_t shmem_kb;
+	uint64_t swap_cached_kb;
+	uint64_t swap_total_kb;
+	uint64_t swap_free_kb;
+};
+
+/* Returns 0, or -EINVAL when MemTotal (or a required field) is missing or
+ * any known field holds a malformed number.  Unknown lines are ignored. */
+int meminfo_parse_buf(struct meminfo *mi, const char *buf, size_t len);
+
+/* Read path (normally /proc/meminfo) and parse it: 0 or -errno. */
+int meminfo_read(const char *path, struct meminfo *mi);
+
+/* Memory that could be had without the OOM killer, in KiB (SPEC). */
+uint64_t meminfo_free_kb(const struct meminfo *mi, const struct config *cfg);
+
+/* MemTotal + SwapTotal, KiB. */
+uint64_t meminfo_total_kb(const struct meminfo *mi);
+
+/* RAM that could be had now, KiB (MemAvailable or its estimate). */
+uint64_t meminfo_ram_available_kb(const struct meminfo *mi,
+				  const struct config *cfg);
+
+/* 100 * free / total as a double; 0 when total is 0. */
+double meminfo_free_pct(const struct meminfo *mi, const struct config *cfg);
+
+#endif

@@ -1,0 +1,114 @@
+/* Sizing and the choice of the file to remove: pure arithmetic. */
+#include "policy.h"
+
+#include "config.h"
+
+#include <errno.h>
+
+uint64_t policy_auto_swapsize_b(uint64_t mem_total_b)
+{
+	uint64_t twice = mem_total_b * 2;
+
+	return twice < 2 * GIB ? twice : 2 * GIB;
+}
+
+uint64_t policy_deficit_b(uint64_t free_b, uint64_t total_b, int target_pct)
+{
+	/* (free + x) / (total + x) = t/100  =>  x = (t*total - 100*free)
+	 * / (100 - t).  Figures are < 2^60, so the products fit. */
+	uint64_t want, have;
+
+	if (target_pct <= 0)
+		return 0;
+	if (target_pct >= 100)
+		target_pct = 99;
+	want = (uint64_t)target_pct * (total_b / 100) +
+	       (uint64_t)target_pct * (total_b % 100) / 100;
+	have = free_b;
+	if (have >= want)
+		return 0;
+	return (want - have) * 100 / (uint64_t)(100 - target_pct);
+}
+
+static uint64_t reserve_b(const struct config *cfg, uint64_t fs_size_b)
+{
+	if (cfg->disk_reserve_is_pct)
+		return fs_size_b / 100 * (uint64_t)cfg->disk_reserve_pct;
+	return cfg->disk_reserve_b;
+}
+
+int policy_grow_size(const struct config *cfg, const struct grow_ctx *g,
+		     uint64_t *size_b)
+{
+	uint64_t want, room, reserve, page = g->page_size ? g->page_size : 4096;
+
+	if (cfg->max_files > 0 && g->files >= cfg->max_files)
+		return -ENOSPC;
+	want = cfg->swapsize_auto ? policy_auto_swapsize_b(g->mem_total_b)
+				  : cfg->swapsize_b;
+	{
+		uint64_t deficit = policy_deficit_b(g->free_b, g->total_b,
+						    cfg->freetarget_pct);
+		if (deficit > want)
+			want = deficit;
+	}
+	if (want < cfg->min_swapsize_b)
+		want = cfg->min_swapsize_b;
+	if (want > cfg->max_swapsize_b)
+		want = cfg->max_swapsize_b;
+
+	/* The disk keeps its reserve: shrink the file to what fits. */
+	reserve = reserve_b(cfg, g->fs_size_b);
+	room = g->fs_avail_b > reserve ? g->fs_avail_b - reserve : 0;
+	if (want > room)
+		want = room;
+	if (cfg->max_total_b) {
+		uint64_t left = g->owned_b < cfg->max_total_b
+					? cfg->max_total_b - g->owned_b
+					: 0;
+		if (want > left)
+			want = left;
+	}
+	want -= want % page;
+	if (want < cfg->min_swapsize_b || want < 10 * page)
+		return -ENOSPC;
+	*size_b = want;
+	return 0;
+}
+
+uint64_t policy_swapoff_margin_kb(uint64_t mem_total_kb)
+{
+	/* Keep a tenth of RAM, at least 16 MiB, free after the pages
+	 * come back: a swapoff that cannot fit calls the OOM killer. */
+	uint64_t m = mem_total_kb / 10;
+
+	return m > 16 * 1024 ? m : 16 * 1024;
+}
+
+int policy_pick_shrink(const struct config *cfg, uint64_t free_kb,
+		       uint64_t total_kb, uint64_t ram_avail_kb,
+		       uint64_t mem_total_kb,
+		       const struct shrink_candidate *c, int n)
+{
+	uint64_t margin = policy_swapoff_margin_kb(mem_total_kb);
+	int best = -1, i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t nfree, ntotal;
+
+		if (c[i].size_kb >= total_kb || c[i].size_kb > free_kb)
+			continue;
+		if (c[i].used_kb + margin > ram_avail_kb)
+			continue; /* its pages would not fit back in RAM */
+		/* Removing the file takes its size off both figures. */
+		nfree = free_kb - c[i].size_kb;
+		ntotal = total_kb - c[i].size_kb;
+		if (nfree * 100 < (uint64_t)cfg->freetarget_pct * ntotal)
+			continue;
+		if (best < 0 || c[i].used_kb < c[best].used_kb ||
+		    (c[i].used_kb == c[best].used_kb &&
+		     c[i].size_kb < c[best].size_kb))
+			best = i;
+	}
+	return best;
+}

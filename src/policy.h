@@ -1,0 +1,50 @@
+/* Sizing and choice of the file to remove: pure arithmetic. */
+#ifndef GM_POLICY_H
+#define GM_POLICY_H
+
+#include <stdint.h>
+
+struct config;
+
+#define GIB ((uint64_t)1024 * 1024 * 1024)
+#define MIB ((uint64_t)1024 * 1024)
+
+/* min(2 x RAM, 2 GiB). */
+uint64_t policy_auto_swapsize_b(uint64_t mem_total_b);
+
+/* x such that (free + x) / (total + x) = target%; 0 if already there. */
+uint64_t policy_deficit_b(uint64_t free_b, uint64_t total_b, int target_pct);
+
+struct grow_ctx {
+	uint64_t mem_total_b; /* MemTotal */
+	uint64_t free_b;      /* the free figure */
+	uint64_t total_b;     /* MemTotal + SwapTotal */
+	uint64_t fs_avail_b;  /* statfs f_bavail * f_bsize */
+	uint64_t fs_size_b;   /* statfs f_blocks * f_bsize */
+	int files;            /* files we own now */
+	uint64_t owned_b;     /* bytes of swap we own now */
+	uint64_t page_size;   /* rounding unit */
+};
+
+/* Size of the next file in *size_b, or -ENOSPC for "no room" (disk
+ * reserve, max_files, max_total, under min_swapsize). */
+int policy_grow_size(const struct config *cfg, const struct grow_ctx *g,
+		     uint64_t *size_b);
+
+struct shrink_candidate {
+	uint64_t size_kb; /* from /proc/swaps */
+	uint64_t used_kb; /* from /proc/swaps */
+};
+
+/* Index of the least-used file whose removal keeps free% >= freetarget
+ * and whose used pages fit in available RAM with a margin; -1 if none.
+ * free_kb/total_kb are the free figure and MemTotal+SwapTotal. */
+int policy_pick_shrink(const struct config *cfg, uint64_t free_kb,
+		       uint64_t total_kb, uint64_t ram_avail_kb,
+		       uint64_t mem_total_kb,
+		       const struct shrink_candidate *c, int n);
+
+/* The margin of RAM that must stay free after a swapoff, KiB. */
+uint64_t policy_swapoff_margin_kb(uint64_t mem_total_kb);
+
+#endif

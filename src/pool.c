@@ -1,0 +1,371 @@
+/* The files we own: adoption at start, grow, shrink, erase. */
+#include "pool.h"
+
+#include "config.h"
+#include "log.h"
+#include "policy.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* "123" -> 123; anything else (leading zero, sign, overflow) -> -1. */
+static int slot_of_name(const char *name)
+{
+	long v = 0;
+	const char *p;
+
+	if (name[0] < '1' || name[0] > '9')
+		return -1;
+	for (p = name; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 99999)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return (int)v;
+}
+
+/* Slot of a /proc/swaps path inside our directory, or -1. */
+static int slot_of_path(const struct pool *p, const char *path)
+{
+	size_t n = strlen(p->canon);
+
+	if (strncmp(path, p->canon, n) != 0 || path[n] != '/')
+		return -1;
+	return slot_of_name(path + n + 1);
+}
+
+static struct pool_file *find_slot(struct pool *p, int slot)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->f[i].slot == slot)
+			return &p->f[i];
+	return NULL;
+}
+
+static void drop(struct pool *p, struct pool_file *f)
+{
+	*f = p->f[--p->n];
+}
+
+static int free_slot(const struct pool *p)
+{
+	int slot, i;
+
+	for (slot = 1;; slot++) {
+		for (i = 0; i < p->n; i++)
+			if (p->f[i].slot == slot)
+				break;
+		if (i == p->n)
+			return slot;
+	}
+}
+
+uint64_t pool_owned_b(const struct pool *p)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		sum += p->f[i].size_b;
+	return sum;
+}
+
+int pool_active_count(const struct pool *p)
+{
+	int i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		n += p->f[i].active;
+	return n;
+}
+
+int pool_refresh(struct pool *p, int64_t now_ms)
+{
+	struct swaps_table t;
+	char path[800];
+	int i, rc = swaps_read(p->swaps_path, &t);
+
+	(void)now_ms;
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < p->n; i++) {
+		struct pool_file *f = &p->f[i];
+		int k;
+
+		snprintf(path, sizeof(path), "%s/%d", p->canon, f->slot);
+		k = swaps_find(&t, path);
+		if (k >= 0 && !t.e[k].deleted) {
+			f->active = true;
+			f->used_kb = t.e[k].used_kb;
+			f->priority = t.e[k].priority;
+			continue;
+		}
+		if (f->active)
+			log_warnx("swap file %s was turned off behind our back; "
+				  "keeping it as a spare", path);
+		f->active = false;
+		f->used_kb = 0;
+		/* Gone from the directory too: forget it. */
+		if (faccessat(p->dir.fd, path + strlen(p->canon) + 1, F_OK,
+			      AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+			log_warnx("swap file %s was deleted behind our back",
+				  path);
+			drop(p, f);
+			i--;
+		}
+	}
+	return 0;
+}
+
+void pool_adopt(struct pool *p, const struct config *cfg, int64_t now_ms)
+{
+	struct swaps_table t;
+	DIR *d;
+	struct dirent *de;
+	char path[800];
+	int i, fd;
+
+	p->n = 0;
+	if (swaps_read(p->swaps_path, &t) < 0) {
+		log_warn("cannot read %s; adopting nothing", p->swaps_path);
+		t.count = 0;
+	}
+	for (i = 0; i < t.count && p->n < POOL_MAX; i++) {
+		int slot = slot_of_path(p, t.e[i].path);
+		struct stat st;
+
+		if (slot < 0 || t.e[i].deleted)
+			continue;
+		p->f[p->n] = (struct pool_file){
+			.slot = slot, .active = true, .used_kb = t.e[i].used_kb,
+			.priority = t.e[i].priority, .since_ms = now_ms,
+			.size_b = t.e[i].size_kb * 1024,
+		};
+		snprintf(path, sizeof(path), "%d", slot);
+		if (fstatat(p->dir.fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			p->f[p->n].size_b = (uint64_t)st.st_size;
+		p->n++;
+		p->c.adopted++;
+		log_notice("adopted active swap file %s", t.e[i].path);
+	}
+
+	/* Inactive leftovers: valid ones become spares, the rest go. */
+	fd = dup(p->dir.fd);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		log_warn("cannot list %s", p->canon);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		int slot = slot_of_name(de->d_name);
+		uint64_t size_b;
+		int rc;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", p->canon, de->d_name);
+		if (slot < 0) {
+			log_warnx("ignoring %s: not a name ghostmemory uses",
+				  path);
+			continue;
+		}
+		if (find_slot(p, slot))
+			continue; /* active: adopted above */
+		rc = swapfile_validate(&p->dir, slot, cfg->min_swapsize_b,
+				       &size_b);
+		if (rc == 0 && p->n < POOL_MAX) {
+			p->f[p->n++] = (struct pool_file){
+				.slot = slot, .size_b = size_b,
+				.since_ms = now_ms};
+			p->c.spares_kept++;
+			log_notice("kept valid leftover %s as a spare", path);
+			continue;
+		}
+		/* Never follows a link: unlinkat removes the entry itself;
+		 * a directory is left for the administrator. */
+		if (unlinkat(p->dir.fd, de->d_name, 0) < 0) {
+			log_warn("cannot delete invalid leftover %s", path);
+			continue;
+		}
+		p->c.leftovers_deleted++;
+		log_notice("deleted invalid leftover %s: %s", path,
+			   rc ? strerror(-rc) : "too many files");
+	}
+	closedir(d);
+}
+
+static struct pool_file *first_spare(struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (!p->f[i].active)
+			return &p->f[i];
+	return NULL;
+}
+
+enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
+			   const struct meminfo *mi, int64_t now_ms)
+{
+	struct pool_file *spare = first_spare(p);
+	struct grow_ctx g;
+	uint64_t size_b;
+	char path[800];
+	int slot, rc;
+
+	if (spare) {
+		swapfile_path(&p->dir, spare->slot, path, sizeof(path));
+		rc = swapfile_activate(&p->dir, spare->slot, cfg);
+		if (rc == 0) {
+			spare->active = true;
+			spare->since_ms = now_ms;
+			p->c.grows++;
+			log_notice("added swap file %s (%" PRIu64 " MiB, spare)",
+				   path, spare->size_b / MIB);
+			return FSM_OK;
+		}
+		errno = -rc;
+		log_warn("swapon %s (spare) failed; deleting it", path);
+		swapfile_remove(&p->dir, spare->slot, false);
+		drop(p, spare);
+	}
+
+	memset(&g, 0, sizeof(g));
+	g.mem_total_b = mi->mem_total_kb * 1024;
+	g.free_b = meminfo_free_kb(mi, cfg) * 1024;
+	g.total_b = meminfo_total_kb(mi) * 1024;
+	g.files = p->n;
+	g.owned_b = pool_owned_b(p);
+	g.page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	rc = swapdir_space(&p->dir, &g.fs_avail_b, &g.fs_size_b);
+	if (rc < 0) {
+		errno = -rc;
+		log_warn("statfs %s", p->canon);
+		p->c.fail_create++;
+		return FSM_FAILED;
+	}
+	if (p->n >= POOL_MAX ||
+	    policy_grow_size(cfg, &g, &size_b) < 0) {
+		p->c.fail_no_room++;
+		log_warnx("no room for a new swap file: %d files, %" PRIu64
+			  " MiB owned, %" PRIu64 " MiB free on %s (reserve kept)",
+			  p->n, g.owned_b / MIB, g.fs_avail_b / MIB, p->canon);
+		return FSM_NO_ROOM;
+	}
+	slot = free_slot(p);
+	swapfile_path(&p->dir, slot, path, sizeof(path));
+	rc = swapfile_create(&p->dir, slot, size_b, cfg);
+	if (rc == -EPERM && pool_active_count(p) > 0)
+		rc = -ENOSPC; /* the kernel's swap table is full */
+	if (rc < 0) {
+		if (rc == -ENOSPC) {
+			p->c.fail_no_room++;
+			log_warnx("no room for a new swap file: %s",
+				  strerror(-rc));
+			return FSM_NO_ROOM;
+		}
+		p->c.fail_create++;
+		errno = -rc;
+		log_err("cannot add swap file %s", path);
+		return FSM_FAILED;
+	}
+	p->f[p->n++] = (struct pool_file){
+		.slot = slot, .active = true, .size_b = size_b,
+		.since_ms = now_ms};
+	p->c.grows++;
+	log_notice("added swap file %s (%" PRIu64 " MiB)", path, size_b / MIB);
+	return FSM_OK;
+}
+
+/* swapoff (if active) and unlink one file; 0 or -errno. */
+static int retire(struct pool *p, const struct config *cfg,
+		  struct pool_file *f)
+{
+	char path[800];
+	int rc;
+
+	swapfile_path(&p->dir, f->slot, path, sizeof(path));
+	if (f->active) {
+		rc = swapfile_deactivate(&p->dir, f->slot);
+		if (rc < 0) {
+			p->c.fail_swapoff++;
+			errno = -rc;
+			log_warn("swapoff %s failed; keeping it, will retry",
+				 path);
+			return rc;
+		}
+	}
+	rc = swapfile_remove(&p->dir, f->slot, cfg->paranoid);
+	if (rc < 0) {
+		errno = -rc;
+		log_warn("cannot delete %s", path);
+	}
+	log_notice("removed swap file %s", path);
+	drop(p, f);
+	return 0;
+}
+
+enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
+			     const struct meminfo *mi)
+{
+	struct shrink_candidate c[POOL_MAX];
+	int idx[POOL_MAX];
+	struct pool_file *spare = first_spare(p);
+	int i, n = 0, pick;
+
+	/* A spare costs disk and nothing else: it goes first. */
+	if (spare) {
+		p->c.shrinks++;
+		return retire(p, cfg, spare) == 0 ? FSM_OK : FSM_FAILED;
+	}
+	for (i = 0; i < p->n; i++) {
+		c[n].size_kb = p->f[i].size_b / 1024;
+		c[n].used_kb = p->f[i].used_kb;
+		idx[n++] = i;
+	}
+	pick = policy_pick_shrink(cfg, meminfo_free_kb(mi, cfg),
+				  meminfo_total_kb(mi),
+				  meminfo_ram_available_kb(mi, cfg),
+				  mi->mem_total_kb, c, n);
+	if (pick < 0) {
+		if (n)
+			log_info("no swap file can be removed safely now");
+		return FSM_NOTHING;
+	}
+	if (retire(p, cfg, &p->f[idx[pick]]) < 0)
+		return FSM_FAILED;
+	p->c.shrinks++;
+	return FSM_OK;
+}
+
+void pool_erase(struct pool *p, const struct config *cfg,
+		const struct meminfo *mi)
+{
+	uint64_t avail_kb = mi ? meminfo_ram_available_kb(mi, cfg) : 0;
+	uint64_t margin = mi ? policy_swapoff_margin_kb(mi->mem_total_kb) : 0;
+	int i;
+
+	for (i = p->n - 1; i >= 0; i--) {
+		struct pool_file *f = &p->f[i];
+		char path[800];
+
+		swapfile_path(&p->dir, f->slot, path, sizeof(path));
+		if (f->active && (!mi || f->used_kb + margin > avail_kb)) {
+			log_warnx("not erasing %s: its %" PRIu64
+				  " KiB in use would not fit in RAM",
+				  path, f->used_kb);
+			continue;
+		}
+		if (retire(p, cfg, f) == 0 && f->used_kb <= avail_kb)
+			avail_kb -= f->used_kb;
+	}
+}

@@ -1,0 +1,63 @@
+/* The set of swap files this daemon owns, and the effects that grow and
+ * shrink it (through swapfile.c).  Decisions come from policy.c. */
+#ifndef GM_POOL_H
+#define GM_POOL_H
+
+#include "fsm.h"
+#include "meminfo.h"
+#include "swapfile.h"
+#include "swaps.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define POOL_MAX 64
+
+struct pool_file {
+	int slot;          /* file name: decimal slot number */
+	bool active;       /* listed in /proc/swaps */
+	uint64_t size_b;   /* file size */
+	uint64_t used_kb;  /* Used column of /proc/swaps */
+	int priority;      /* from /proc/swaps */
+	int64_t since_ms;  /* created, adopted or kept at (monotonic) */
+};
+
+struct pool_counters {
+	unsigned long grows, shrinks;
+	unsigned long fail_no_room, fail_create, fail_swapon, fail_swapoff;
+	unsigned long adopted, spares_kept, leftovers_deleted;
+};
+
+struct pool {
+	struct swapdir dir;
+	char canon[512];       /* realpath of the swap directory */
+	const char *swaps_path; /* normally /proc/swaps */
+	int n;
+	struct pool_file f[POOL_MAX];
+	struct pool_counters c;
+};
+
+/* Look at what is already in the directory: adopt active files, keep
+ * valid inactive ones as spares, delete the rest (never an active one). */
+void pool_adopt(struct pool *p, const struct config *cfg, int64_t now_ms);
+
+/* Re-read /proc/swaps: usage figures, and files swapped off (or deleted)
+ * behind our back. 0 or -errno. */
+int pool_refresh(struct pool *p, int64_t now_ms);
+
+/* GROW: swapon a spare, or make a new file sized by policy. */
+enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
+			   const struct meminfo *mi, int64_t now_ms);
+
+/* SHRINK: remove one file chosen by policy_pick_shrink (spares first). */
+enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
+			     const struct meminfo *mi);
+
+/* -e at exit: swapoff and delete everything that is safe. */
+void pool_erase(struct pool *p, const struct config *cfg,
+		const struct meminfo *mi);
+
+uint64_t pool_owned_b(const struct pool *p);
+int pool_active_count(const struct pool *p);
+
+#endif

@@ -1,0 +1,239 @@
+/* Config file and command line: good lines, bad lines with the exact
+ * message, and the exit code of each command line. */
+#include "config.h"
+#include "policy.h"
+#include "t.h"
+
+static int parse(struct config *cfg, const char *text, char *err)
+{
+	config_defaults(cfg);
+	err[0] = '\0';
+	return config_parse_buf(cfg, text, strlen(text), "test.conf", err,
+				512);
+}
+
+static void test_good(void)
+{
+	struct config cfg;
+	char err[512];
+	const char *text =
+		"# swapspace.conf style\n"
+		"swappath=\"/var/lib/swapspace\"\n"
+		"  lower_freelimit = 15  # trailing comment\n"
+		"upper_freelimit=70\n"
+		"freetarget=35\n"
+		"min_swapsize=8m\n"
+		"max_swapsize=2t\n"
+		"cooldown=30\n"
+		"buffer_elasticity=10\n"
+		"cache_elasticity=90\n"
+		"verbose\n"
+		"paranoid=no\n"
+		"swapsize=512M\n"
+		"disk_reserve=1g\n"
+		"max_files=4\n"
+		"max_total=3g\n"
+		"priority=10\n"
+		"discard=once\r\n"
+		"metrics_dir='/var/lib/prometheus/node-exporter'\n"
+		"\n";
+
+	CHECK(parse(&cfg, text, err) == 0, "good file: %s", err);
+	CHECK_STR(cfg.swappath, "/var/lib/swapspace", "quoted swappath");
+	CHECK(cfg.lower_freelimit_pct == 15 && cfg.upper_freelimit_pct == 70 &&
+		      cfg.freetarget_pct == 35, "thresholds");
+	CHECK_EQ_U(cfg.min_swapsize_b, 8 * MIB, "min_swapsize 8m");
+	CHECK_EQ_U(cfg.max_swapsize_b, 2048 * GIB, "max_swapsize 2t");
+	CHECK(cfg.cooldown_s == 30, "cooldown");
+	CHECK(cfg.buffer_elasticity_pct == 10 && cfg.cache_elasticity_pct == 90,
+	      "elasticities");
+	CHECK(cfg.verbose && !cfg.paranoid, "flags");
+	CHECK(!cfg.swapsize_auto && cfg.swapsize_b == 512 * MIB, "swapsize");
+	CHECK(!cfg.disk_reserve_is_pct && cfg.disk_reserve_b == GIB, "reserve");
+	CHECK(cfg.max_files == 4 && cfg.max_total_b == 3 * GIB, "limits");
+	CHECK(cfg.priority == 10 && cfg.discard == GM_DISCARD_ONCE, "swapon");
+	CHECK_STR(cfg.metrics_dir, "/var/lib/prometheus/node-exporter",
+		  "single-quoted");
+	CHECK(config_validate(&cfg, err, sizeof(err)) == 0, "validates: %s",
+	      err);
+
+	/* Debian's shipped swapspace.conf has every key commented out. */
+	CHECK(parse(&cfg, "#swappath=\"/var/lib/swapspace\"\n#cooldown=600\n",
+		    err) == 0 && cfg.cooldown_s == 600 &&
+		      strcmp(cfg.swappath, GM_DEFAULT_SWAPPATH) == 0,
+	      "commented-out file keeps defaults");
+}
+
+static void test_bad(void)
+{
+	static const struct {
+		const char *text, *msg;
+	} rows[] = {
+		{"frobnicate=1\n", "test.conf:1: frobnicate: unknown key"},
+		{"\n# c\nlower_freelimit=abc\n",
+		 "test.conf:3: lower_freelimit: not a percentage from 0 to 100: "
+		 "'abc'"},
+		{"lower_freelimit=101\n",
+		 "test.conf:1: lower_freelimit: not a percentage from 0 to 100: "
+		 "'101'"},
+		{"min_swapsize=-4m\n",
+		 "test.conf:1: min_swapsize: not a size (digits with k, m, g or "
+		 "t): '-4m'"},
+		{"max_swapsize=99999999999999999999\n",
+		 "test.conf:1: max_swapsize: not a size (digits with k, m, g or "
+		 "t): '99999999999999999999'"},
+		{"max_swapsize=16777216t\n",
+		 "test.conf:1: max_swapsize: not a size (digits with k, m, g or "
+		 "t): '16777216t'"},
+		{"cooldown=1.5\n",
+		 "test.conf:1: cooldown: not a whole number from 0 to 31536000: "
+		 "'1.5'"},
+		{"swappath=\n", "test.conf:1: swappath: empty path"},
+		{"swappath=\"\"\n", "test.conf:1: swappath: empty path"},
+		{"swappath=relative/dir\n",
+		 "test.conf:1: swappath: not an absolute path: 'relative/dir'"},
+		{"swappath=\"/x\n", "test.conf:1: swappath: unterminated quote"},
+		{"=5\n", "test.conf:1: missing key before '='"},
+		{"cooldown\n", "test.conf:1: cooldown: needs a value"},
+		{"verbose=maybe\n",
+		 "test.conf:1: verbose: not a yes/no value: 'maybe'"},
+		{"discard=sometimes\n",
+		 "test.conf:1: discard: not none, once, pages or both: "
+		 "'sometimes'"},
+		{"disk_reserve=150%\n",
+		 "test.conf:1: disk_reserve: not a percentage (0% to 99%) or a "
+		 "size: '150%'"},
+		{"priority=40000\n",
+		 "test.conf:1: priority: not a whole number from -1 to 32767: "
+		 "'40000'"},
+		{"inspect\n", "test.conf:1: inspect: unknown key"},
+	};
+	struct config cfg;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int rc = parse(&cfg, rows[i].text, err);
+		CHECK(rc == -1 && strcmp(err, rows[i].msg) == 0,
+		      "line %zu: rc %d, message \"%s\", want \"%s\"", i, rc, err,
+		      rows[i].msg);
+	}
+	/* an over-long line and a NUL byte */
+	{
+		char big[3000];
+		memset(big, 'x', sizeof(big));
+		memcpy(big, "swappath=/", 10);
+		config_defaults(&cfg);
+		CHECK(config_parse_buf(&cfg, big, sizeof(big), "test.conf", err,
+				       sizeof(err)) == -1 &&
+			      strcmp(err, "test.conf:1: line too long (over 1023 "
+					  "bytes)") == 0,
+		      "long line: %s", err);
+		CHECK(config_parse_buf(&cfg, "cooldown=1\0\n", 12, "test.conf",
+				       err, sizeof(err)) == -1 &&
+			      strcmp(err, "test.conf:1: NUL byte in line") == 0,
+		      "NUL byte: %s", err);
+	}
+	/* inconsistent values name file, line and key */
+	CHECK(parse(&cfg, "freetarget=30\nlower_freelimit=40\n", err) == 0,
+	      "parses");
+	CHECK(config_validate(&cfg, err, sizeof(err)) == -1 &&
+		      strcmp(err, "test.conf:2: lower_freelimit: lower_freelimit "
+				  "(40) is above freetarget (30)") == 0,
+	      "lower > target: %s", err);
+	parse(&cfg, "upper_freelimit=25\n", err);
+	CHECK(config_validate(&cfg, err, sizeof(err)) == -1 &&
+		      strcmp(err, "test.conf:1: upper_freelimit: freetarget (30) "
+				  "is above upper_freelimit (25)") == 0,
+	      "target > upper: %s", err);
+	parse(&cfg, "min_swapsize=1g\nmax_swapsize=512m\n", err);
+	CHECK(config_validate(&cfg, err, sizeof(err)) == -1 &&
+		      strstr(err, "test.conf:2: max_swapsize: min_swapsize") == err,
+	      "min > max: %s", err);
+}
+
+static void test_args(void)
+{
+	static const struct {
+		const char *argv[6];
+		int rc;
+	} rows[] = {
+		{{"gm", "-v", "-l", "10", NULL}, 0},
+		{{"gm", "-dv", NULL}, 0},
+		{{"gm", "-l10", "-u90", NULL}, 0},
+		{{"gm", "--lower_freelimit=10", NULL}, 0},
+		{{"gm", "--lower-freelimit", "10", NULL}, 0},
+		{{"gm", "--swapsize=auto", "--disk-reserve=5%", NULL}, 0},
+		{{"gm", "-p", "/tmp/x.pid", "-s", "/tmp/sw", NULL}, 0},
+		{{"gm", "--meminfo-file=/tmp/m", "--rundir=/tmp/r", NULL}, 0},
+		{{"gm", "-x", NULL}, GM_EXIT_USAGE},
+		{{"gm", "--bogus", NULL}, GM_EXIT_USAGE},
+		{{"gm", "-l", NULL}, GM_EXIT_USAGE},
+		{{"gm", "-l", "abc", NULL}, GM_EXIT_USAGE},
+		{{"gm", "--pidfile", NULL}, GM_EXIT_USAGE},
+		{{"gm", "stray", NULL}, GM_EXIT_USAGE},
+		{{"gm", "-s", "relative", NULL}, GM_EXIT_USAGE},
+		{{"gm", "--cooldown=-1", NULL}, GM_EXIT_USAGE},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct config cfg;
+		char err[512] = "";
+		int argc = 0;
+
+		while (rows[i].argv[argc])
+			argc++;
+		config_defaults(&cfg);
+		CHECK(config_parse_args(&cfg, argc, (char *const *)rows[i].argv,
+					err, sizeof(err)) == rows[i].rc,
+		      "argv row %zu (%s ...): want %d, err \"%s\"", i,
+		      rows[i].argv[1], rows[i].rc, err);
+	}
+	{
+		struct config cfg;
+		char err[512];
+		const char *argv[] = {"gm", "-c", "/nonexistent/gm.conf", NULL};
+		CHECK(config_build(&cfg, 3, (char *const *)argv, err,
+				   sizeof(err)) == GM_EXIT_USAGE &&
+			      strstr(err, "/nonexistent/gm.conf: cannot open"),
+		      "-c missing file is an error: %s", err);
+		argv[2] = "/dev/null";
+		CHECK(config_build(&cfg, 3, (char *const *)argv, err,
+				   sizeof(err)) == 0,
+		      "-c /dev/null is no config file");
+	}
+}
+
+static void test_sizes(void)
+{
+	static const struct {
+		const char *s;
+		int rc;
+		uint64_t v;
+	} rows[] = {
+		{"0", 0, 0},       {"4096", 0, 4096},   {"4k", 0, 4096},
+		{"4K", 0, 4096},   {"2m", 0, 2 * MIB},  {"3g", 0, 3 * GIB},
+		{"1t", 0, 1024 * GIB}, {"", -1, 0},     {"k", -1, 0},
+		{"1.5g", -1, 0},   {"0x10", -1, 0},     {"10 m", -1, 0},
+		{"1e3", -1, 0},    {"+5", -1, 0},       {"5mb", -1, 0},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t v = 0;
+		int rc = config_parse_size(rows[i].s, &v);
+		CHECK(rc == rows[i].rc && (rc || v == rows[i].v),
+		      "size '%s': rc %d v %llu", rows[i].s, rc,
+		      (unsigned long long)v);
+	}
+}
+
+int main(void)
+{
+	test_good();
+	test_bad();
+	test_args();
+	test_sizes();
+	T_END();
+}
