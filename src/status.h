@@ -1,0 +1,50 @@
+/* What the daemon shows of itself: the USR1 dump, the status file read by
+ * --status, and the Prometheus textfile.  Formatting is pure (a snapshot
+ * in, text out); writing is atomic (temp file + rename). */
+#ifndef GM_STATUS_H
+#define GM_STATUS_H
+
+#include "fsm.h"
+#include "pool.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Wake-up sources, counted by the loop. */
+enum wake_source { WAKE_TIMER = 0, WAKE_PSI, WAKE_SIGNAL, WAKE_NSOURCES };
+
+struct snapshot {
+	enum fsm_state state;
+	int64_t seconds_in_state;
+	double free_pct;
+	int lower_freelimit_pct, freetarget_pct, upper_freelimit_pct;
+	bool have_mem;               /* a reading has been taken */
+	uint64_t mem_total_kb, mem_available_kb;
+	uint64_t swap_total_kb, swap_free_kb;
+	int nfiles;
+	struct pool_file files[POOL_MAX];
+	int64_t now_ms;              /* to compute file ages */
+	char swapdir[512];
+	struct pool_counters c;
+	unsigned long wakeups[WAKE_NSOURCES];
+	long pid;
+};
+
+/* One "key=value ..." line per item, stable keys, each line ending in
+ * '\n'.  Returns the length written (truncated to fit), like snprintf. */
+size_t status_format(const struct snapshot *s, char *buf, size_t len);
+
+/* Prometheus text exposition format (HELP/TYPE, ghostmemory_ prefix). */
+size_t metrics_format(const struct snapshot *s, char *buf, size_t len);
+
+/* Write buf to dir/name atomically: dir/.name.tmp, fsync, rename.
+ * 0 or -errno. */
+int status_write_atomic(const char *dir, const char *name, const char *buf,
+			size_t len);
+
+/* --status: print rundir/status to out; 0, or an exit code with a
+ * message on stderr when no daemon is running. */
+int status_print(const char *rundir, FILE *out);
+
+#endif
