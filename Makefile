@@ -57,6 +57,10 @@ install: ghostmemory
 	install -m 0644 doc/ghostmemory.conf.5 $(DESTDIR)$(MANDIR)/man5/ghostmemory.conf.5
 	install -d -m 0700 $(DESTDIR)$(STATEDIR)
 
+# Fragments: deb (mk/deb.mk), bench (mk/vm.mk), fuzz and check-extra
+# (mk/check.mk).
+include $(sort $(wildcard mk/*.mk))
+
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
 
