@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct config;
 
@@ -63,5 +64,18 @@ int swapfile_remove(const struct swapdir *d, int slot, bool paranoid);
  * size.  0 with *size_b, or -errno naming why it is rejected. */
 int swapfile_validate(const struct swapdir *d, int slot, uint64_t min_b,
 		      uint64_t *size_b);
+
+/* swapfile_validate with another required owner (tests run unprivileged
+ * and cannot make root-owned files).  The errno for each rejection:
+ * ELOOP symlink, EISDIR directory, ENXIO other non-regular file, EMLINK
+ * hard link, EPERM wrong owner, EACCES mode not 0600, ERANGE under min_b,
+ * EINVAL not a page multiple, EBADMSG bad header, ESTALE replaced while
+ * checked, else what a system call said. */
+int swapfile_validate_as(const struct swapdir *d, int slot, uint64_t min_b,
+			 uid_t owner, uint64_t *size_b);
+
+/* Why swapfile_validate rejected a file, for "deleted invalid leftover
+ * PATH: REASON" ("is a symbolic link", ...); strerror otherwise. */
+const char *swapfile_reject_reason(int err);
 
 #endif

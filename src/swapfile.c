@@ -1,0 +1,344 @@
+/* Swap files: create (SPEC "Creating a swap file", in that order),
+ * activate, deactivate, remove, and validate leftovers.  Every function
+ * returns 0 or -errno; the caller decides what is fatal. */
+#include "swapfile.h"
+
+#include "config.h"
+#include "log.h"
+#include "swaphdr.h"
+#include "swapio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/swap.h>
+#include <unistd.h>
+
+#ifndef SWAP_FLAG_PREFER
+#define SWAP_FLAG_PREFER 0x8000
+#endif
+#ifndef SWAP_FLAG_PRIO_MASK
+#define SWAP_FLAG_PRIO_MASK 0x7fff
+#endif
+#ifndef SWAP_FLAG_DISCARD
+#define SWAP_FLAG_DISCARD 0x10000
+#endif
+#ifndef SWAP_FLAG_DISCARD_ONCE
+#define SWAP_FLAG_DISCARD_ONCE 0x20000
+#endif
+#ifndef SWAP_FLAG_DISCARD_PAGES
+#define SWAP_FLAG_DISCARD_PAGES 0x40000
+#endif
+#ifndef FS_NOCOW_FL
+#define FS_NOCOW_FL 0x00800000
+#endif
+#ifndef FS_COMPR_FL
+#define FS_COMPR_FL 0x00000004
+#endif
+#define BTRFS_MAGIC 0x9123683eu
+
+int swapfile_swapon_flags(int priority, int discard)
+{
+	int flags = 0;
+
+	/* The kernel keeps only 15 bits; clamp rather than let 32768
+	 * wrap to 0. */
+	if (priority >= 0)
+		flags |= SWAP_FLAG_PREFER |
+			 (priority > SWAP_FLAG_PRIO_MASK ? SWAP_FLAG_PRIO_MASK
+							 : priority);
+	switch (discard) {
+	case GM_DISCARD_ONCE:
+		flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE;
+		break;
+	case GM_DISCARD_PAGES:
+		flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_PAGES;
+		break;
+	case GM_DISCARD_BOTH:
+		flags |= SWAP_FLAG_DISCARD;
+		break;
+	default:
+		break;
+	}
+	return flags;
+}
+
+void swapfile_path(const struct swapdir *d, int slot, char *out,
+		   size_t outlen)
+{
+	snprintf(out, outlen, "%s/%d", d->path, slot);
+}
+
+static size_t page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? (size_t)ps : 4096;
+}
+
+/* "No room" is what the state machine needs to know, not which limit. */
+static int no_room_or(int err)
+{
+	if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+		return -ENOSPC;
+	return -err;
+}
+
+/* btrfs swaps only to NOCOW, uncompressed files, and NOCOW can only be
+ * set while the file is empty. */
+static int btrfs_prepare(int fd)
+{
+	int flags = 0;
+
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+		return -1;
+	flags |= FS_NOCOW_FL;
+	flags &= ~FS_COMPR_FL;
+	return ioctl(fd, FS_IOC_SETFLAGS, &flags);
+}
+
+/* Own the new file as root:root 0600 whatever umask and setgid parent
+ * directories say.  As non-root (tests) the owner stays ours. */
+static int fix_owner_mode(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (geteuid() == 0 && (st.st_uid != 0 || st.st_gid != 0) &&
+	    fchown(fd, 0, 0) < 0)
+		return -1;
+	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0)
+		return -1;
+	return 0;
+}
+
+/* The steps after openat, in SPEC order.  On failure returns -1 with
+ * errno set and *step naming what failed; *filled says whether zeros
+ * were written (so a swapon EINVAL is worth a zero-fill retry). */
+static int fill_file(int fd, const char *path, uint64_t size_b,
+		     bool zero_fill, const uint8_t *hdr, size_t ps,
+		     const char **step, bool *filled)
+{
+	struct statfs sfs;
+	const char *fs;
+
+	*step = "fix owner and mode";
+	if (fix_owner_mode(fd) < 0)
+		return -1;
+	*step = "statfs";
+	if (fstatfs(fd, &sfs) < 0)
+		return -1;
+	fs = swapfs_refusal((unsigned long)sfs.f_type);
+	if (fs != NULL) {
+		log_warnx("swap file %s is on %s, which cannot hold swap "
+			  "files",
+			  path, fs);
+		*step = "check the filesystem type";
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	if ((uint32_t)sfs.f_type == BTRFS_MAGIC) {
+		*step = "set the btrfs NOCOW attribute";
+		if (btrfs_prepare(fd) < 0)
+			return -1;
+	}
+	if (!zero_fill) {
+		*step = "fallocate";
+		if (fallocate(fd, 0, 0, (off_t)size_b) == 0) {
+			*filled = false;
+		} else if (errno == EOPNOTSUPP || errno == ENOSYS) {
+			log_info("fallocate is not supported here; writing "
+				 "zeros instead");
+			zero_fill = true;
+		} else {
+			return -1;
+		}
+	}
+	if (zero_fill) {
+		*step = "write zeros";
+		if (swapio_write_zeros(fd, size_b) < 0)
+			return -1;
+		*filled = true;
+	}
+	*step = "write the swap header";
+	if (swapio_write_all(fd, hdr, ps, 0) < 0)
+		return -1;
+	/* swapon reads the header from disk. */
+	*step = "fsync";
+	return fsync(fd);
+}
+
+static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
+		     bool zero_fill, bool *filled)
+{
+	size_t ps = page_size();
+	char name[16], path[300];
+	const char *step = "build the swap header";
+	uint8_t uuid[16], *hdr;
+	int fd = -1, err, rc;
+
+	snprintf(name, sizeof(name), "%d", slot);
+	swapfile_path(d, slot, path, sizeof(path));
+	*filled = false;
+	size_b -= size_b % ps;
+	hdr = malloc(ps);
+	if (hdr == NULL) {
+		log_warn("swap file %s: %s", path, step);
+		return -ENOMEM;
+	}
+	if (swapio_random(uuid, sizeof(uuid)) < 0) {
+		err = errno;
+		log_warn("swap file %s: random bytes for the UUID", path);
+		free(hdr);
+		return -err;
+	}
+	swaphdr_uuid_v4(uuid);
+	rc = swaphdr_build(hdr, ps, size_b, uuid, SWAPHDR_LABEL);
+	if (rc < 0) {
+		log_warnx("swap file %s: %llu bytes is under %d pages", path,
+			  (unsigned long long)size_b, SWAPHDR_MIN_PAGES);
+		free(hdr);
+		return rc;
+	}
+
+	fd = openat(d->fd, name,
+		    O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		/* Never unlink what we did not create (EEXIST). */
+		err = errno;
+		log_warn("swap file %s: create", path);
+		free(hdr);
+		return no_room_or(err);
+	}
+	rc = fill_file(fd, path, size_b, zero_fill, hdr, ps, &step, filled);
+	err = errno;
+	free(hdr);
+	if (close(fd) < 0 && rc == 0) {
+		rc = -1;
+		err = errno;
+		step = "close";
+	}
+	if (rc == 0)
+		return 0;
+	errno = err;
+	log_warn("swap file %s: %s", path, step);
+	if (unlinkat(d->fd, name, 0) < 0)
+		log_warn("swap file %s: unlink after failure", path);
+	return no_room_or(err);
+}
+
+int swapfile_make(const struct swapdir *d, int slot, uint64_t size_b,
+		  bool zero_fill)
+{
+	bool filled;
+
+	return make_file(d, slot, size_b, zero_fill, &filled);
+}
+
+int swapfile_activate(const struct swapdir *d, int slot,
+		      const struct config *cfg)
+{
+	char path[300];
+	int err;
+
+	swapfile_path(d, slot, path, sizeof(path));
+	if (swapon(path, swapfile_swapon_flags(cfg->priority,
+					       (int)cfg->discard)) == 0)
+		return 0;
+	err = errno;
+	log_warn("swapon %s", path);
+	return -err;
+}
+
+static void unlink_slot(const struct swapdir *d, int slot)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%d", slot);
+	if (unlinkat(d->fd, name, 0) < 0 && errno != ENOENT)
+		log_warn("swap file %s/%s: unlink after failure", d->path,
+			 name);
+}
+
+int swapfile_create(const struct swapdir *d, int slot, uint64_t size_b,
+		    const struct config *cfg)
+{
+	bool filled;
+	int rc;
+
+	rc = make_file(d, slot, size_b, false, &filled);
+	if (rc < 0)
+		return rc;
+	rc = swapfile_activate(d, slot, cfg);
+	if (rc == 0)
+		return 0;
+	unlink_slot(d, slot);
+	/* Some kernels take fallocate'd extents for holes. */
+	if (rc == -EINVAL && !filled) {
+		log_info("swap file %s/%d: retrying with zeros written",
+			 d->path, slot);
+		rc = make_file(d, slot, size_b, true, &filled);
+		if (rc < 0)
+			return rc;
+		rc = swapfile_activate(d, slot, cfg);
+		if (rc == 0)
+			return 0;
+		unlink_slot(d, slot);
+	}
+	return rc;
+}
+
+int swapfile_deactivate(const struct swapdir *d, int slot)
+{
+	char path[300];
+
+	swapfile_path(d, slot, path, sizeof(path));
+	return swapoff(path) == 0 ? 0 : -errno;
+}
+
+/* Overwrite a file's blocks with zeros before it is unlinked.  Only a
+ * plain file with a single name: zeroing through a hard link would
+ * destroy data that is not ours. */
+static void overwrite(const struct swapdir *d, const char *name)
+{
+	struct stat st;
+	int fd;
+
+	fd = openat(d->fd, name,
+		    O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			log_warn("swap file %s/%s: open to overwrite", d->path,
+				 name);
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1)
+		log_warnx("swap file %s/%s: not a plain file, not "
+			  "overwriting it",
+			  d->path, name);
+	else if (swapio_write_zeros(fd, (uint64_t)st.st_size) < 0 ||
+		 fsync(fd) < 0)
+		log_warn("swap file %s/%s: overwrite", d->path, name);
+	close(fd);
+}
+
+int swapfile_remove(const struct swapdir *d, int slot, bool paranoid)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%d", slot);
+	if (paranoid)
+		overwrite(d, name);
+	return unlinkat(d->fd, name, 0) == 0 ? 0 : -errno;
+}

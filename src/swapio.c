@@ -1,0 +1,108 @@
+/* Small I/O helpers shared by the swap file code. */
+#include "swapio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define GRND_NONBLOCK_FLAG 0x0001
+
+int swapio_write_all(int fd, const uint8_t *buf, size_t len, off_t off)
+{
+	while (len > 0) {
+		ssize_t n = pwrite(fd, buf, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+/* Zeros over [0, size_b) in 1 MiB writes.  Every 32 MiB the written
+ * range is synced and dropped from the page cache: this runs when memory
+ * is short, and must not fill RAM with dirty pages of zeros. */
+int swapio_write_zeros(int fd, uint64_t size_b)
+{
+	const size_t block = 1u << 20;
+	const uint64_t flush_every = 32u << 20;
+	uint64_t off = 0, flushed = 0;
+	uint8_t *zeros = calloc(1, block);
+	int saved;
+
+	if (zeros == NULL)
+		return -1;
+	while (off < size_b) {
+		size_t n = size_b - off < block ? (size_t)(size_b - off)
+						 : block;
+
+		if (swapio_write_all(fd, zeros, n, (off_t)off) < 0)
+			goto fail;
+		off += n;
+		if (off - flushed >= flush_every || off == size_b) {
+			if (fdatasync(fd) < 0)
+				goto fail;
+			/* Advice only: its failure changes nothing. */
+			(void)posix_fadvise(fd, (off_t)flushed,
+					    (off_t)(off - flushed),
+					    POSIX_FADV_DONTNEED);
+			flushed = off;
+		}
+	}
+	free(zeros);
+	return 0;
+fail:
+	saved = errno;
+	free(zeros);
+	errno = saved;
+	return -1;
+}
+
+/* 16 random bytes: getrandom(2) without blocking, else /dev/urandom. */
+int swapio_random(uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+#ifdef SYS_getrandom
+	while (got < len) {
+		n = syscall(SYS_getrandom, buf + got, len - got,
+			    GRND_NONBLOCK_FLAG);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == len)
+		return 0;
+#endif
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (got < len) {
+		n = read(fd, buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			close(fd);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	return 0;
+}
