@@ -14,7 +14,7 @@ DESTDIR   ?=
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 WERROR    ?=
-GM_CFLAGS  = -std=c99 -D_GNU_SOURCE -Wall -Wextra $(WERROR) \
+GM_CFLAGS  = -std=c99 -D_GNU_SOURCE -pthread -Wall -Wextra $(WERROR) \
              -DGM_VERSION=\"$(VERSION)\" $(CONFIG_DEFS)
 LDFLAGS   ?=
 
@@ -31,7 +31,7 @@ TEST_HELPERS = $(patsubst %.c,%,$(wildcard tests/helpers/*.c))
 all: ghostmemory
 
 ghostmemory: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS)
+	$(CC) $(CFLAGS) -pthread $(LDFLAGS) -o $@ $(OBJS)
 
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(GM_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

@@ -53,6 +53,11 @@ static const struct key {
 	{"priority", 0, K_PRIO, F(priority), 32767, true},
 	{"discard", 0, K_DISCARD, F(discard), 0, true},
 	{"metrics_dir", 0, K_PATH, F(metrics_dir), 0, true},
+	{"poll_min_ms", 0, K_INT, F(poll_min_ms), 60000, true},
+	{"poll_max_ms", 0, K_INT, F(poll_max_ms), 600000, true},
+	{"spike_rate", 0, K_SIZE, F(spike_rate_b), 0, true},
+	{"psi", 0, K_FLAG, F(psi), 0, true},
+	{"spare", 0, K_FLAG, F(spare), 0, true},
 	{"help", 'h', K_CMD, CMD_HELP, 0, false},
 	{"version", 'V', K_CMD, CMD_VERSION, 0, false},
 	{"inspect", 'i', K_CMD, CMD_INSPECT, 0, false},
@@ -103,6 +108,11 @@ void config_defaults(struct config *cfg)
 	cfg->max_total_b = 0;
 	cfg->priority = -1;
 	cfg->discard = GM_DISCARD_NONE;
+	cfg->poll_min_ms = 20;
+	cfg->poll_max_ms = 20000;
+	cfg->spike_rate_b = GIB;
+	cfg->psi = true;
+	cfg->spare = true;
 }
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -272,7 +282,9 @@ static int apply_key(struct config *cfg, const struct key *k,
 			       k->type == K_PRIO ? -1 : 0, k->max, value);
 			return -1;
 		}
-		if (k->off == offsetof(struct config, cooldown_s))
+		if (k->off == offsetof(struct config, cooldown_s) ||
+		    k->off == offsetof(struct config, poll_min_ms) ||
+		    k->off == offsetof(struct config, poll_max_ms))
 			*(int64_t *)field = (int64_t)u;
 		else
 			*(int *)field = (int)u;
@@ -543,6 +555,12 @@ int config_validate(const struct config *cfg, char *err, size_t errlen)
 		       w, cfg->min_swapsize_b, cfg->max_swapsize_b);
 		return -1;
 	}
+	if (cfg->poll_min_ms < 1 || cfg->poll_min_ms > cfg->poll_max_ms) {
+		where(cfg, "poll_min_ms", w, sizeof(w));
+		seterr(err, errlen, "%s: poll_min_ms must be from 1 to poll_max_ms (%" PRId64 ")",
+		       w, cfg->poll_max_ms);
+		return -1;
+	}
 	if (cfg->min_swapsize_b < 40 * 1024) {
 		where(cfg, "min_swapsize", w, sizeof(w));
 		seterr(err, errlen, "%s: min_swapsize must be at least 40k (ten pages)", w);
@@ -701,6 +719,11 @@ void config_print(const struct config *cfg, FILE *out)
 	fprintf(out, "priority=%d\n", cfg->priority);
 	fprintf(out, "discard=%s\n", discard[cfg->discard]);
 	fprintf(out, "metrics_dir=\"%s\"\n", cfg->metrics_dir);
+	fprintf(out, "poll_min_ms=%" PRId64 "\npoll_max_ms=%" PRId64 "\n",
+		cfg->poll_min_ms, cfg->poll_max_ms);
+	print_size(out, "spike_rate", cfg->spike_rate_b);
+	fprintf(out, "psi=%s\nspare=%s\n", cfg->psi ? "yes" : "no",
+		cfg->spare ? "yes" : "no");
 	fprintf(out, "daemon=%s\nerase=%s\nparanoid=%s\nquiet=%s\nverbose=%s\n",
 		cfg->daemon ? "yes" : "no", cfg->erase ? "yes" : "no",
 		cfg->paranoid ? "yes" : "no", cfg->quiet ? "yes" : "no",

@@ -63,6 +63,11 @@ struct config {
 	int priority;                 /* swapon priority, -1 = kernel default */
 	enum gm_discard discard;      /* swapon discard flags */
 	char metrics_dir[256];        /* write ghostmemory.prom here ("" = off) */
+	int64_t poll_min_ms;          /* fastest poll near the limit */
+	int64_t poll_max_ms;          /* slowest poll when calm */
+	uint64_t spike_rate_b;        /* worst allocation rate, bytes/s */
+	bool psi;                     /* wake on a PSI memory trigger */
+	bool spare;                   /* keep a warm, inactive spare file */
 	/* command-line only */
 	bool inspect;                 /* -i: print effective config, exit */
 	bool show_help;               /* -h */

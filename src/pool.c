@@ -6,12 +6,14 @@
 #include "policy.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* "123" -> 123; anything else (leading zero, sign, overflow) -> -1. */
@@ -60,6 +62,8 @@ static int free_slot(const struct pool *p)
 	int slot, i;
 
 	for (slot = 1;; slot++) {
+		if (slot == p->making_slot)
+			continue;
 		for (i = 0; i < p->n; i++)
 			if (p->f[i].slot == slot)
 				break;
@@ -322,12 +326,17 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
 	struct pool_file *spare = first_spare(p);
 	int i, n = 0, pick;
 
-	/* A spare costs disk and nothing else: it goes first. */
-	if (spare) {
-		p->c.shrinks++;
-		return retire(p, cfg, spare) == 0 ? FSM_OK : FSM_FAILED;
-	}
+	/* One warm spare is kept for the next spike; more (leftovers)
+	 * cost disk and nothing else: they go first. */
+	for (i = 0; spare && i < p->n; i++)
+		if (!p->f[i].active && &p->f[i] != spare) {
+			p->c.shrinks++;
+			return retire(p, cfg, &p->f[i]) == 0 ? FSM_OK
+							      : FSM_FAILED;
+		}
 	for (i = 0; i < p->n; i++) {
+		if (!p->f[i].active)
+			continue;
 		c[n].size_kb = p->f[i].size_b / 1024;
 		c[n].used_kb = p->f[i].used_kb;
 		idx[n++] = i;
@@ -367,5 +376,99 @@ void pool_erase(struct pool *p, const struct config *cfg,
 		}
 		if (retire(p, cfg, f) == 0 && f->used_kb <= avail_kb)
 			avail_kb -= f->used_kb;
+	}
+}
+
+struct spare_job {
+	struct pool *p;
+	int slot;
+	uint64_t size_b;
+};
+
+static void *spare_worker(void *arg)
+{
+	struct spare_job *job = arg;
+
+	job->p->making_rc = swapfile_make(&job->p->dir, job->slot,
+					  job->size_b, false);
+	__atomic_store_n(&job->p->making_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+void pool_spare_tick(struct pool *p, const struct config *cfg,
+		     const struct meminfo *mi, bool calm, int64_t now_ms)
+{
+	static struct spare_job job;
+	struct grow_ctx g;
+	pthread_attr_t attr;
+	pthread_t tid;
+	char path[800];
+	int i;
+
+	if (p->making_slot) {
+		if (!__atomic_load_n(&p->making_done, __ATOMIC_ACQUIRE))
+			return;
+		swapfile_path(&p->dir, p->making_slot, path, sizeof(path));
+		if (p->making_rc == 0 && p->n < POOL_MAX) {
+			p->f[p->n++] = (struct pool_file){
+				.slot = p->making_slot,
+				.size_b = p->making_size_b,
+				.since_ms = now_ms};
+			log_info("made warm spare %s (%" PRIu64 " MiB)", path,
+				 p->making_size_b / MIB);
+		} else {
+			/* swapfile_make logged the step; wait a cooldown. */
+			p->spare_retry_ms = now_ms + (cfg ? cfg->cooldown_s * 1000 : 0);
+		}
+		p->making_slot = 0;
+		return;
+	}
+	if (!cfg->spare || !calm || now_ms < p->spare_retry_ms)
+		return;
+	for (i = 0; i < p->n; i++)
+		if (!p->f[i].active)
+			return; /* one spare is enough */
+	memset(&g, 0, sizeof(g));
+	g.mem_total_b = mi->mem_total_kb * 1024;
+	g.free_b = meminfo_free_kb(mi, cfg) * 1024;
+	g.total_b = meminfo_total_kb(mi) * 1024;
+	g.files = p->n;
+	g.owned_b = pool_owned_b(p);
+	g.page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	if (swapdir_space(&p->dir, &g.fs_avail_b, &g.fs_size_b) < 0 ||
+	    policy_grow_size(cfg, &g, &job.size_b) < 0) {
+		p->spare_retry_ms = now_ms + cfg->cooldown_s * 1000;
+		return;
+	}
+	job.p = p;
+	job.slot = free_slot(p);
+	p->making_slot = job.slot;
+	p->making_size_b = job.size_b;
+	p->making_done = 0;
+	/* A small stack: with mlockall every page we touch stays. */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&tid, &attr, spare_worker, &job) != 0) {
+		log_warnx("cannot start the spare maker; trying later");
+		p->making_slot = 0;
+		p->spare_retry_ms = now_ms + cfg->cooldown_s * 1000;
+	}
+	pthread_attr_destroy(&attr);
+}
+
+void pool_spare_wait(struct pool *p)
+{
+	struct timespec ts = {0, 10 * 1000000L};
+	int i;
+
+	/* fallocate takes milliseconds; a zero-filled file may take a
+	 * while, but leaving it half-made would waste the work. */
+	for (i = 0; p->making_slot && i < 6000; i++) {
+		if (__atomic_load_n(&p->making_done, __ATOMIC_ACQUIRE)) {
+			pool_spare_tick(p, NULL, NULL, false, 0);
+			return;
+		}
+		nanosleep(&ts, NULL);
 	}
 }

@@ -35,6 +35,12 @@ struct pool {
 	int n;
 	struct pool_file f[POOL_MAX];
 	struct pool_counters c;
+	/* The warm spare being made in the background (slot 0: none). */
+	int making_slot;
+	uint64_t making_size_b;
+	volatile int making_done;  /* set by the worker when finished */
+	int making_rc;             /* swapfile_make's result */
+	int64_t spare_retry_ms;    /* after a failure, not before this */
 };
 
 /* Look at what is already in the directory: adopt active files, keep
@@ -56,6 +62,17 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
 /* -e at exit: swapoff and delete everything that is safe. */
 void pool_erase(struct pool *p, const struct config *cfg,
 		const struct meminfo *mi);
+
+/* Calm machine: start making a warm spare (an inactive, formatted file
+ * of the next size) in the background if there is none and the disk
+ * allows, so the next GROW is one swapon(2); and collect a finished one.
+ * Never blocks. */
+void pool_spare_tick(struct pool *p, const struct config *cfg,
+		     const struct meminfo *mi, bool calm, int64_t now_ms);
+
+/* At exit: let a spare being made finish (it is then a valid leftover
+ * for the next start, or erased with -e). */
+void pool_spare_wait(struct pool *p);
 
 uint64_t pool_owned_b(const struct pool *p);
 int pool_active_count(const struct pool *p);

@@ -1,0 +1,96 @@
+/* Forecast and polling interval: arithmetic on a few samples. */
+#include "predict.h"
+
+
+void trend_reset(struct trend *tr)
+{
+	tr->n = 0;
+}
+
+void trend_add(struct trend *tr, int64_t t_ms, double free_kb)
+{
+	int i;
+
+	/* Time must move forward; a repeat of the same instant replaces. */
+	if (tr->n > 0 && t_ms <= tr->t_ms[tr->n - 1]) {
+		tr->free_kb[tr->n - 1] = free_kb;
+		return;
+	}
+	if (tr->n == TREND_SAMPLES) {
+		for (i = 1; i < TREND_SAMPLES; i++) {
+			tr->t_ms[i - 1] = tr->t_ms[i];
+			tr->free_kb[i - 1] = tr->free_kb[i];
+		}
+		tr->n--;
+	}
+	tr->t_ms[tr->n] = t_ms;
+	tr->free_kb[tr->n] = free_kb;
+	tr->n++;
+}
+
+double trend_slope_kb_s(const struct trend *tr, int64_t window_ms)
+{
+	double st = 0, sf = 0, stt = 0, stf = 0, n = 0, t0, den;
+	int i, first;
+
+	if (tr->n < 2)
+		return 0.0;
+	for (first = tr->n - 2; first > 0; first--)
+		if (tr->t_ms[tr->n - 1] - tr->t_ms[first - 1] > window_ms)
+			break;
+	t0 = (double)tr->t_ms[first];
+	/* Least squares: steadier than the last two points, and quick to
+	 * follow a change because the window is short. */
+	for (i = first; i < tr->n; i++) {
+		double t = ((double)tr->t_ms[i] - t0) / 1000.0;
+		st += t;
+		sf += tr->free_kb[i];
+		stt += t * t;
+		stf += t * tr->free_kb[i];
+		n += 1;
+	}
+	den = n * stt - st * st;
+	if (n < 2 || den <= 0)
+		return 0.0;
+	return (n * stf - st * sf) / den;
+}
+
+int64_t predict_ms_to_limit(double free_kb, double limit_kb,
+			    double slope_kb_s)
+{
+	double ms;
+
+	if (free_kb <= limit_kb)
+		return 0;
+	if (!(slope_kb_s < 0))
+		return INT64_MAX;
+	ms = (free_kb - limit_kb) / -slope_kb_s * 1000.0;
+	return ms > 9.0e15 ? INT64_MAX : (int64_t)ms;
+}
+
+int64_t predict_poll_ms(const struct poll_params *pp, double free_kb,
+			double limit_kb, double slope_kb_s)
+{
+	double headroom = free_kb > limit_kb ? free_kb - limit_kb : 0;
+	int64_t ms = pp->max_ms, t;
+
+	t = predict_ms_to_limit(free_kb, limit_kb, slope_kb_s);
+	if (t != INT64_MAX && t / 4 < ms)
+		ms = t / 4;
+	if (pp->spike_kb_s > 0) {
+		double worst = headroom / pp->spike_kb_s * 1000.0;
+		if (worst < (double)ms)
+			ms = (int64_t)worst;
+	}
+	if (ms < pp->min_ms)
+		ms = pp->min_ms;
+	if (ms > pp->max_ms)
+		ms = pp->max_ms;
+	return ms;
+}
+
+bool predict_shortage(double free_kb, double limit_kb, double slope_kb_s,
+		      int64_t lead_ms)
+{
+	return predict_ms_to_limit(free_kb, limit_kb, slope_kb_s) <= lead_ms;
+}

@@ -1,0 +1,47 @@
+/* Forecasting free memory and choosing when to look again: pure. */
+#ifndef GM_PREDICT_H
+#define GM_PREDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TREND_SAMPLES 8
+
+/* The last few (time, free KiB) samples, oldest first. */
+struct trend {
+	int n;
+	int64_t t_ms[TREND_SAMPLES];
+	double free_kb[TREND_SAMPLES];
+};
+
+void trend_reset(struct trend *tr);
+void trend_add(struct trend *tr, int64_t t_ms, double free_kb);
+
+/* Rate of change of free memory over the samples no older than
+ * window_ms, in KiB per second (negative: memory is being eaten).
+ * 0 with fewer than two samples. */
+double trend_slope_kb_s(const struct trend *tr, int64_t window_ms);
+
+/* Milliseconds until free falls to limit_kb at slope_kb_s; INT64_MAX if
+ * it is not falling; 0 if already there. */
+int64_t predict_ms_to_limit(double free_kb, double limit_kb,
+			    double slope_kb_s);
+
+struct poll_params {
+	int64_t min_ms;        /* fastest poll (poll_min_ms) */
+	int64_t max_ms;        /* slowest poll (poll_max_ms) */
+	double spike_kb_s;     /* assumed worst allocation rate (spike_rate) */
+};
+
+/* How long to sleep: a quarter of the time to the limit at the observed
+ * rate of decline, and no longer than the headroom would last at the
+ * assumed worst rate; clamped to [min_ms, max_ms]. */
+int64_t predict_poll_ms(const struct poll_params *pp, double free_kb,
+			double limit_kb, double slope_kb_s);
+
+/* Grow now if the limit will be reached within lead_ms (the time a file
+ * takes to provision plus one poll). */
+bool predict_shortage(double free_kb, double limit_kb, double slope_kb_s,
+		      int64_t lead_ms);
+
+#endif

@@ -1,0 +1,195 @@
+/* Forecast, polling interval and the PSI fallbacks (errors injected). */
+#include "predict.h"
+#include "psi.h"
+#include "t.h"
+
+#include <errno.h>
+#include <stdint.h>
+
+static void test_slope(void)
+{
+	struct trend tr;
+	int i;
+
+	trend_reset(&tr);
+	CHECK(trend_slope_kb_s(&tr, 2000) == 0.0, "no samples: 0");
+	trend_add(&tr, 0, 1000);
+	CHECK(trend_slope_kb_s(&tr, 2000) == 0.0, "one sample: 0");
+	/* falling 20 MiB/s, sampled every 100 ms */
+	trend_reset(&tr);
+	for (i = 0; i < 20; i++)
+		trend_add(&tr, i * 100, 500000.0 - i * 2048.0);
+	CHECK(trend_slope_kb_s(&tr, 2000) > -20481 &&
+		      trend_slope_kb_s(&tr, 2000) < -20479,
+	      "20 MiB/s decline, got %f", trend_slope_kb_s(&tr, 2000));
+	CHECK(tr.n == TREND_SAMPLES, "ring keeps %d samples", TREND_SAMPLES);
+	/* old samples outside the window do not dilute a new spike */
+	trend_reset(&tr);
+	trend_add(&tr, 0, 1000000);
+	trend_add(&tr, 10000, 1000000);
+	trend_add(&tr, 10100, 990000);
+	trend_add(&tr, 10200, 980000);
+	CHECK(trend_slope_kb_s(&tr, 500) < -99999 &&
+		      trend_slope_kb_s(&tr, 500) > -100001,
+	      "window keeps the spike: %f", trend_slope_kb_s(&tr, 500));
+	/* the same instant twice replaces, never divides by zero */
+	trend_reset(&tr);
+	trend_add(&tr, 5, 10);
+	trend_add(&tr, 5, 20);
+	CHECK(tr.n == 1 && tr.free_kb[0] == 20, "same instant replaces");
+	trend_add(&tr, 4, 30);
+	CHECK(tr.n == 1, "time going back replaces");
+}
+
+static void test_forecast(void)
+{
+	static const struct {
+		double free, limit, slope;
+		int64_t want;
+	} rows[] = {
+		{1000, 500, -100, 5000},   /* 500 KiB at 100 KiB/s: 5 s */
+		{1000, 500, 0, INT64_MAX}, /* flat */
+		{1000, 500, 50, INT64_MAX}, /* rising */
+		{400, 500, -100, 0},       /* already below */
+		{500, 500, 0, 0},          /* at the limit */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int64_t got = predict_ms_to_limit(rows[i].free, rows[i].limit,
+						  rows[i].slope);
+		CHECK(got == rows[i].want, "ms_to_limit row %zu: %lld", i,
+		      (long long)got);
+	}
+	CHECK(predict_shortage(1000, 500, -10000, 60), "50 ms away, lead 60");
+	CHECK(!predict_shortage(1000, 500, -10000, 40), "50 ms away, lead 40");
+	CHECK(!predict_shortage(1000, 500, 0, 1000000), "flat never");
+}
+
+static void test_poll(void)
+{
+	struct poll_params pp = {20, 20000, 1048576.0}; /* 1 GiB/s */
+	static const struct {
+		const char *name;
+		double free, limit, slope;
+		int64_t want;
+	} rows[] = {
+		{"host calm: 23 GiB headroom -> slowest", 25e6, 1e6, 0, 20000},
+		{"256 MiB guest calm: headroom / 1 GiB/s", 200000, 52429, 0,
+		 140},
+		{"declining slowly: 240 s left -> slowest", 25e6, 1e6, -100000,
+		 20000},
+		{"fast decline near the limit", 60000, 52429, -200000, 20},
+		{"at the limit", 52429, 52429, -1, 20},
+		{"slow leak far away", 30e6, 1e6, -1000, 20000},
+		{"leak: a quarter of 40 s", 30e6, 1e6, -725000, 10000},
+		{"small headroom: the spike rate rules", 5e6, 1e6, -1000,
+		 3814},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int64_t got = predict_poll_ms(&pp, rows[i].free, rows[i].limit,
+					      rows[i].slope);
+		CHECK(got == rows[i].want, "%s: got %lld, want %lld",
+		      rows[i].name, (long long)got, (long long)rows[i].want);
+	}
+}
+
+/* Injected system calls for the PSI fallbacks. */
+static int fake_open_errno, fake_writes, fake_closes;
+static int fake_refuse_unaligned; /* EINVAL unless window % 2 s == 0 */
+static char fake_last[64];
+
+static int fake_open(const char *path, int flags)
+{
+	(void)path;
+	(void)flags;
+	if (fake_open_errno) {
+		errno = fake_open_errno;
+		return -1;
+	}
+	return 42;
+}
+
+static ssize_t fake_write(int fd, const void *buf, size_t len)
+{
+	unsigned stall, window;
+
+	(void)fd;
+	fake_writes++;
+	snprintf(fake_last, sizeof(fake_last), "%s", (const char *)buf);
+	if (sscanf(buf, "some %u %u", &stall, &window) != 2) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (stall == 0 || stall > window ||
+	    (fake_refuse_unaligned && window % 2000000)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return (ssize_t)len;
+}
+
+static int fake_close(int fd)
+{
+	(void)fd;
+	fake_closes++;
+	return 0;
+}
+
+static const struct psi_ops fake_ops = {fake_open, fake_write, fake_close};
+
+static void reset_fake(void)
+{
+	fake_open_errno = fake_writes = fake_closes = 0;
+	fake_refuse_unaligned = 0;
+	fake_last[0] = '\0';
+}
+
+static void test_psi(void)
+{
+	unsigned w = 0;
+	int fd;
+
+	reset_fake();
+	fd = psi_trigger_open(&fake_ops, "x", 100000, 1000000, &w);
+	CHECK(fd == 42 && w == 1000000 && fake_writes == 1,
+	      "privileged: 1 s window accepted");
+	CHECK_STR(fake_last, "some 100000 1000000", "trigger text");
+
+	reset_fake();
+	fake_refuse_unaligned = 1;
+	fd = psi_trigger_open(&fake_ops, "x", 100000, 1000000, &w);
+	CHECK(fd == 42 && w == 2000000 && fake_writes == 2 &&
+		      fake_closes == 1,
+	      "EINVAL -> retried with a 2 s window (fd %d w %u)", fd, w);
+	CHECK_STR(fake_last, "some 200000 2000000", "stall scaled to 2 s");
+
+	reset_fake();
+	fake_open_errno = ENOENT;
+	CHECK(psi_trigger_open(&fake_ops, "x", 100000, 1000000, &w) == -ENOENT,
+	      "no /proc/pressure -> -ENOENT (poll instead)");
+	reset_fake();
+	fake_open_errno = EOPNOTSUPP;
+	CHECK(psi_trigger_open(&fake_ops, "x", 100000, 1000000, &w) ==
+		      -EOPNOTSUPP, "psi=0 -> -EOPNOTSUPP");
+	reset_fake();
+	fake_open_errno = EACCES;
+	CHECK(psi_trigger_open(&fake_ops, "x", 100000, 1000000, &w) == -EACCES,
+	      "no privilege -> -EACCES");
+	reset_fake();
+	fake_refuse_unaligned = 1;
+	CHECK(psi_trigger_open(&fake_ops, "x", 0, 2000000, &w) == -EINVAL &&
+		      fake_writes == 1,
+	      "aligned window refused is not retried");
+}
+
+int main(void)
+{
+	test_slope();
+	test_forecast();
+	test_poll();
+	test_psi();
+	T_END();
+}
