@@ -73,7 +73,7 @@ else
 	echo "SKIP not-root: setpriv missing"
 fi
 
-base="-c /dev/null --meminfo-file=$calm --rundir=$work/run"
+base="-c /dev/null --meminfo-file=$calm --rundir=$work/run --spare=no"
 mkdir -m 0700 "$work/real"
 ln -s "$work/real" "$work/link"
 expect dir-symlink 10 "is a symbolic link; refusing to follow it" -- "$GM" $base -s "$work/link" -p "$work/pid"
