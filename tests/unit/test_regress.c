@@ -1,0 +1,195 @@
+/* regress: inputs found by fuzzing (and hostile inputs kept beside them),
+ * replayed through the same harness the fuzzers run (fuzz/fuzz_*.c), so
+ * a parser bug that was fixed stays fixed, under `make check`, ASan and
+ * valgrind alike.
+ *
+ * tests/unit/fixtures/regress/<target>-<want>-<what>: target is meminfo,
+ * swaps, config or swaphdr (input layout as in fuzz/fuzz_<target>.c);
+ * want is "ok" (the parser accepts it), "bad" (rejects it) or "any" (only
+ * the harness properties: no crash, no sanitizer report).  The seed
+ * corpus under fuzz/corpus/<target>/ is replayed too, for the properties. */
+#define GM_FUZZ_REGRESS 1
+
+#include "../../fuzz/fuzz_config.c"
+#include "../../fuzz/fuzz_meminfo.c"
+#include "../../fuzz/fuzz_swaphdr.c"
+#include "../../fuzz/fuzz_swaps.c"
+#include "t.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+
+#define REGRESS_DIR "tests/unit/fixtures/regress"
+#define CORPUS_DIR "fuzz/corpus"
+
+static const char *const targets[] = {"meminfo", "swaps", "config",
+				      "swaphdr"};
+
+/* Whole file in an allocation of exactly its size (so an overrun shows). */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	uint8_t *buf;
+	long n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc(n > 0 ? (size_t)n : 1);
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static int run_harness(const char *target, const uint8_t *d, size_t n)
+{
+	if (strcmp(target, "meminfo") == 0)
+		return fuzz_meminfo_one(d, n);
+	if (strcmp(target, "swaps") == 0)
+		return fuzz_swaps_one(d, n);
+	if (strcmp(target, "config") == 0)
+		return fuzz_config_one(d, n);
+	return fuzz_swaphdr_one(d, n);
+}
+
+/* Does the target's parser accept the input?  1 yes, 0 no. */
+static int accepted(const char *target, const uint8_t *d, size_t n)
+{
+	if (strcmp(target, "meminfo") == 0) {
+		struct meminfo mi;
+
+		return meminfo_parse_buf(&mi, (const char *)d, n) == 0;
+	}
+	if (strcmp(target, "swaps") == 0)
+		return swaps_parse_buf(&fuzz_tab, (const char *)d, n) == 0;
+	if (strcmp(target, "config") == 0) {
+		struct config cfg;
+		char err[512];
+		size_t i, file_len = n;
+
+		for (i = 0; i + 1 < n; i++)
+			if (d[i] == '\0' && d[i + 1] == '\0') {
+				file_len = i;
+				break;
+			}
+		config_defaults(&cfg);
+		return config_parse_buf(&cfg, (const char *)d, file_len,
+					"regress.conf", err, sizeof(err)) == 0;
+	} else {
+		size_t page_size, i;
+		uint64_t file_size = 0;
+		uint8_t *page;
+		int rc;
+
+		if (n < 9)
+			return 0;
+		page_size = d[0] < 0x80 ? (size_t)1 << (d[0] % 21)
+				       : (size_t)((d[0] & 0x7f) + 1) * 1021;
+		for (i = 0; i < 8; i++)
+			file_size |= (uint64_t)d[1 + i] << (8 * i);
+		page = calloc(1, page_size);
+		if (page == NULL)
+			return 0;
+		memcpy(page, d + 9, n - 9 < page_size ? n - 9 : page_size);
+		rc = swaphdr_check(page, page_size, file_size);
+		free(page);
+		return rc == 0;
+	}
+}
+
+static const char *target_of(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		size_t n = strlen(targets[i]);
+
+		if (strncmp(name, targets[i], n) == 0 && name[n] == '-')
+			return targets[i];
+	}
+	return NULL;
+}
+
+static int only_regular(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+/* Replays every file of dir; target NULL: taken from each file name. */
+static int replay_dir(const char *dir, const char *target)
+{
+	struct dirent **list;
+	int i, n, count = 0;
+
+	n = scandir(dir, &list, only_regular, alphasort);
+	if (n < 0) {
+		CHECK(0, "cannot list %s: %s (run from the top directory)",
+		      dir, strerror(errno));
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		const char *name = list[i]->d_name;
+		const char *t = target ? target : target_of(name);
+		char path[600];
+		uint8_t *d;
+		size_t len = 0;
+		int before = fuzz_failures;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (t == NULL) {
+			CHECK(0, "%s: name must start with meminfo-, swaps-, "
+				 "config- or swaphdr-", path);
+			free(list[i]);
+			continue;
+		}
+		d = slurp(path, &len);
+		CHECK(d != NULL, "cannot read %s", path);
+		if (d != NULL) {
+			const char *want = name + strlen(t) + 1;
+
+			run_harness(t, d, len);
+			CHECK(fuzz_failures == before,
+			      "%s: a fuzz property broke (above)", path);
+			if (target == NULL && strncmp(want, "ok-", 3) == 0)
+				CHECK(accepted(t, d, len),
+				      "%s: the parser should accept it", path);
+			else if (target == NULL && strncmp(want, "bad-", 4) == 0)
+				CHECK(!accepted(t, d, len),
+				      "%s: the parser should refuse it", path);
+			else if (target == NULL)
+				CHECK(strncmp(want, "any-", 4) == 0,
+				      "%s: want ok-, bad- or any- after the "
+				      "target", path);
+			free(d);
+			count++;
+		}
+		free(list[i]);
+	}
+	free(list);
+	return count;
+}
+
+int main(void)
+{
+	char dir[256];
+	size_t i;
+	int n;
+
+	n = replay_dir(REGRESS_DIR, NULL);
+	CHECK(n > 0, "no regression inputs in %s", REGRESS_DIR);
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", CORPUS_DIR, targets[i]);
+		n = replay_dir(dir, targets[i]);
+		CHECK(n > 0, "no seed inputs in %s", dir);
+	}
+	T_END();
+}
