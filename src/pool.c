@@ -202,9 +202,18 @@ void pool_adopt(struct pool *p, const struct config *cfg, int64_t now_ms)
 		}
 		p->c.leftovers_deleted++;
 		log_notice("deleted invalid leftover %s: %s", path,
-			   rc ? strerror(-rc) : "too many files");
+			   rc ? swapfile_reject_reason(-rc) : "too many files");
 	}
 	closedir(d);
+}
+
+/* Milliseconds since the tick at now_ms began (monotonic clock). */
+static long long since_ms(int64_t now_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - now_ms;
 }
 
 static struct pool_file *first_spare(struct pool *p)
@@ -233,8 +242,9 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 			spare->active = true;
 			spare->since_ms = now_ms;
 			p->c.grows++;
-			log_notice("added swap file %s (%" PRIu64 " MiB, spare)",
-				   path, spare->size_b / MIB);
+			log_notice("added swap file %s (%" PRIu64
+				   " MiB, spare) in %lld ms", path,
+				   spare->size_b / MIB, since_ms(now_ms));
 			return FSM_OK;
 		}
 		errno = -rc;
@@ -286,7 +296,8 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 		.slot = slot, .active = true, .size_b = size_b,
 		.since_ms = now_ms};
 	p->c.grows++;
-	log_notice("added swap file %s (%" PRIu64 " MiB)", path, size_b / MIB);
+	log_notice("added swap file %s (%" PRIu64 " MiB) in %lld ms", path,
+		   size_b / MIB, since_ms(now_ms));
 	return FSM_OK;
 }
 
