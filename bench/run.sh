@@ -1,0 +1,290 @@
+#!/bin/sh
+# make bench: the survival matrix and the idle cost, written to
+# bench/results.md (and printed).
+#
+# Survival matrix: a qemu guest (TCG, 256 MiB, Debian 12's kernel, the
+# harness of tests/vm/) allocates 400 MiB at 10, 20, 30, 40, 50, 100 MiB/s
+# and as fast as it can, with: no daemon; a static 1 GiB swap file made
+# before the workload (the physical limit); swapspace (Debian's package,
+# fetched at run time, run as `swapspace -s DIR -v` in the foreground);
+# ghostmemory (./ghostmemory, `-v -c /dev/null`).  One boot per cell, two
+# guests at a time (one per core).  Per cell: survived or killed, wall
+# time, peak swap provisioned and used, number of swap areas, and the
+# reaction time (first sample under 20% free -> more swap), sampled in
+# the guest every 20 ms.
+#
+# Idle cost (root only: needs a loop mount): swapspace and ghostmemory run
+# side by side on the host for BENCH_IDLE_S seconds against swap
+# directories on a loop-mounted ext4 image, with calm memory (ghostmemory
+# reads a calm --meminfo-file fixture, swapspace the host's real
+# /proc/meminfo, which is calm here).  Wake-ups per second are context
+# switches (voluntary + involuntary, /proc/PID/status) over the window.
+#
+# Environment: BENCH_RATES BENCH_PROVIDERS BENCH_MB BENCH_JOBS BENCH_IDLE_S
+# BENCH_OUT, and the GM_VM_* variables of tests/vm/lib.sh.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+. tests/vm/lib.sh
+
+RATES=${BENCH_RATES:-10 20 30 40 50 100 0}
+PROVIDERS=${BENCH_PROVIDERS:-none static swapspace ghostmemory}
+MB=${BENCH_MB:-400}
+JOBS=${BENCH_JOBS:-2}
+IDLE_S=${BENCH_IDLE_S:-20}
+OUT=${BENCH_OUT:-bench/results.md}
+
+IDLE_PIDS=
+IDLE_MNT=
+bench_cleanup() {
+	for p in $IDLE_PIDS; do kill "$p" 2>/dev/null; done
+	sleep 1
+	if [ -n "$IDLE_MNT" ]; then
+		# Nothing of ours may stay in /proc/swaps or mounted.
+		grep "^$IDLE_MNT/" /proc/swaps | awk '{ print $1 }' |
+			while read -r f; do swapoff "$f"; done
+		umount "$IDLE_MNT" 2>/dev/null
+	fi
+	vm_cleanup
+}
+
+if ! vm_setup; then
+	echo "SKIP bench: $VM_SKIP"
+	exit 2
+fi
+trap 'bench_cleanup' EXIT
+trap 'bench_cleanup; exit 1' INT TERM
+case " $PROVIDERS " in
+*" swapspace "*)
+	if ! vm_swapspace_setup; then
+		echo "SKIP bench: $VM_SKIP"
+		exit 2
+	fi
+	;;
+esac
+case " $PROVIDERS " in
+*" ghostmemory "*)
+	if [ ! -x "$VM_GM_BIN" ]; then
+		echo "SKIP bench: $VM_GM_BIN not built (run make)"
+		exit 2
+	fi
+	;;
+esac
+
+VM_INITRD=$VM_WORK/initrd.gz
+VM_WITH_GM=0
+[ -x "$VM_GM_BIN" ] && VM_WITH_GM=1
+VM_WITH_SWAPSPACE=0
+[ -n "${VM_SWAPSPACE:-}" ] && VM_WITH_SWAPSPACE=1
+export VM_WITH_GM VM_WITH_SWAPSPACE
+vm_initramfs "$VM_INITRD" || { echo "bench: cannot build the initramfs" >&2; exit 1; }
+mkdir -p "$VM_WORK/cells" "$VM_WORK/logs"
+
+# One cell: boot, parse, write a record line to cells/PROVIDER.RATE.
+cell() {
+	p=$1 r=$2
+	name=$p.$r
+	if [ "$r" -eq 0 ]; then t=200; else t=$((MB / r + 200)); fi
+	vm_run "$name" 2048 "$t" gm.scenario=run gm.daemon="$p" gm.mb="$MB" \
+		gm.rate="$r" gm.hold=2 gm.sample_ms=20 >/dev/null
+	res=$(vm_val "$VM_LOG" 'wl name=main' result)
+	grep -q '^GMRESULT done=1' "$VM_LOG" || res="error"
+	grep -q '^GMRESULT setup=ok' "$VM_LOG" || res="error"
+	alive=$(vm_val "$VM_LOG" 'daemon_alive' daemon_alive)
+	rec="$p $r ${res:-error}"
+	for k in 'wl name=main:wall_ms' SAMPLE:peak_swap_kb SAMPLE:peak_used_kb \
+		SAMPLE:peak_files SAMPLE:reactions SAMPLE:react_med_ms \
+		SAMPLE:react_max_ms; do
+		v=$(vm_val "$VM_LOG" "${k%%:*}" "${k#*:}")
+		rec="$rec ${v:-0}"
+	done
+	echo "$rec ${alive:--}" >"$VM_WORK/cells/$name"
+	echo "# $rec ${alive:--}"
+	cp "$VM_LOG" "$VM_WORK/logs/$name.log"
+}
+
+# Spread the cells over JOBS lanes, slowest first, each lane sequential.
+lanes=$VM_WORK/lanes
+mkdir -p "$lanes"
+i=0
+for r in $RATES; do
+	for p in $PROVIDERS; do
+		# sort key: expected seconds
+		if [ "$r" -eq 0 ]; then s=10; else s=$((MB / r)); fi
+		echo "$s $p $r"
+	done
+done | sort -rn >"$VM_WORK/cells.list"
+while read -r s p r; do
+	echo "$p $r" >>"$lanes/$((i % JOBS))"
+	i=$((i + 1))
+done <"$VM_WORK/cells.list"
+started=$(date +%s)
+for l in "$lanes"/*; do
+	(while read -r p r; do cell "$p" "$r"; done <"$l") &
+done
+wait
+matrix_s=$(($(date +%s) - started))
+
+# ---- idle cost on the host ----
+idle_line() { echo "$1 ${2:--} ${3:--} ${4:--} ${5:--}" >>"$VM_WORK/idle"; }
+: >"$VM_WORK/idle"
+proc_switches() {
+	awk '/^(voluntary|nonvoluntary)_ctxt_switches/ { n += $2 } END { print n + 0 }' \
+		"/proc/$1/status"
+}
+proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+idle_note=
+if [ "$(id -u)" -ne 0 ]; then
+	idle_note="not measured: needs root (loop mount, swap daemons)"
+elif ! command -v losetup >/dev/null 2>&1; then
+	idle_note="not measured: losetup missing"
+else
+	img=$VM_WORK/idle.img
+	IDLE_MNT=$VM_WORK/mnt
+	mkdir -p "$IDLE_MNT"
+	truncate -s 512M "$img" && mkfs.ext4 -q -F "$img" &&
+		mount -o loop "$img" "$IDLE_MNT" || idle_note="not measured: loop mount failed"
+	if [ -z "$idle_note" ]; then
+		mkdir -m 700 "$IDLE_MNT/gm" "$IDLE_MNT/ss"
+		cat >"$VM_WORK/meminfo.calm" <<'EOF'
+MemTotal:        8000000 kB
+MemFree:         6000000 kB
+MemAvailable:    7000000 kB
+Buffers:          100000 kB
+Cached:           900000 kB
+SwapCached:            0 kB
+Active:          1000000 kB
+Inactive:         500000 kB
+Dirty:               100 kB
+Writeback:             0 kB
+Shmem:             10000 kB
+SwapTotal:             0 kB
+SwapFree:              0 kB
+EOF
+		if [ -x "$VM_GM_BIN" ]; then
+			"$VM_GM_BIN" -v -c /dev/null -s "$IDLE_MNT/gm" \
+				--meminfo-file="$VM_WORK/meminfo.calm" \
+				-p "$VM_WORK/gm.pid" --rundir="$VM_WORK/run" \
+				>"$VM_WORK/idle.gm.log" 2>&1 &
+			gm_pid=$!
+			IDLE_PIDS="$IDLE_PIDS $gm_pid"
+		fi
+		if [ -n "${VM_SWAPSPACE:-}" ]; then
+			"$VM_SWAPSPACE" -s "$IDLE_MNT/ss" -v >"$VM_WORK/idle.ss.log" 2>&1 &
+			ss_pid=$!
+			IDLE_PIDS="$IDLE_PIDS $ss_pid"
+		fi
+		sleep 3
+		for p in $IDLE_PIDS; do
+			kill -0 "$p" 2>/dev/null || idle_note="a daemon exited early (see logs)"
+		done
+		gm0=$(proc_switches "${gm_pid:-self}" 2>/dev/null)
+		ss0=$(proc_switches "${ss_pid:-self}" 2>/dev/null)
+		sleep "$IDLE_S"
+		gm1=$(proc_switches "${gm_pid:-self}" 2>/dev/null)
+		ss1=$(proc_switches "${ss_pid:-self}" 2>/dev/null)
+		if [ -n "${gm_pid:-}" ] && kill -0 "$gm_pid" 2>/dev/null; then
+			idle_line ghostmemory \
+				"$(awk -v a="$gm0" -v b="$gm1" -v s="$IDLE_S" 'BEGIN { printf "%.2f", (b - a) / s }')" \
+				"$(proc_kb "$gm_pid" VmRSS)" "$(proc_kb "$gm_pid" VmLck)" \
+				"$(proc_kb "$gm_pid" VmSize)"
+		fi
+		if [ -n "${ss_pid:-}" ] && kill -0 "$ss_pid" 2>/dev/null; then
+			idle_line swapspace \
+				"$(awk -v a="$ss0" -v b="$ss1" -v s="$IDLE_S" 'BEGIN { printf "%.2f", (b - a) / s }')" \
+				"$(proc_kb "$ss_pid" VmRSS)" "$(proc_kb "$ss_pid" VmLck)" \
+				"$(proc_kb "$ss_pid" VmSize)"
+		fi
+	fi
+fi
+
+# ---- report ----
+gm_version=$("$VM_GM_BIN" -V 2>/dev/null | head -n 1)
+commit=$(git rev-parse --short HEAD 2>/dev/null)
+qemu_version=$(qemu-system-x86_64 --version | head -n 1)
+kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
+{
+	echo "# ghostmemory benchmark results"
+	echo
+	echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC')."
+	echo "ghostmemory: ${gm_version:-?} (commit ${commit:-?}); swapspace: ${VM_SWAPSPACE_VERSION:-?} (Debian package);"
+	echo "guest: ${VM_MEM} MiB, 1 vCPU, kernel $kernel, $qemu_version, \`-accel tcg\`,"
+	echo "ext4 on a 2 GiB virtio disk; host: $(nproc) cores, $JOBS guests at a time; matrix took ${matrix_s} s."
+	echo
+	echo "## Survival matrix: ${MB} MiB allocated in a ${VM_MEM} MiB guest"
+	echo
+	echo "Rate is MiB/s (\`max\` = as fast as it can). Wall is the workload's"
+	echo "whole run (allocate, hold 2 s, check every 8th page, free) or the time"
+	echo "until the OOM killer ended it. Peak swap provisioned and used are the"
+	echo "highest SwapTotal and SwapTotal - SwapFree seen (sampled every 20 ms);"
+	echo "areas is the most swap areas active at once. Reaction: first sample"
+	echo "under 20% free (MemAvailable + SwapFree over MemTotal + SwapTotal) to"
+	echo "the first sample with more swap, median / max over the run."
+	echo
+	echo "| provider | rate | outcome | wall s | peak swap MiB | peak used MiB | areas | reaction ms (med/max) |"
+	echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+	for p in $PROVIDERS; do
+		for r in $RATES; do
+			f=$VM_WORK/cells/$p.$r
+			[ -f "$f" ] || continue
+			awk '{
+				rate = ($2 == 0) ? "max" : $2
+				out = ($3 == "ok") ? "survived" : $3
+				if ($11 == "0") out = out " (daemon died)"
+				react = ($8 > 0) ? sprintf("%d / %d", $9, $10) : "-"
+				printf "| %s | %s | %s | %.1f | %d | %d | %d | %s |\n",
+					$1, rate, out, $4 / 1000, $5 / 1024, $6 / 1024, $7, react
+			}' "$f"
+		done
+	done
+	echo
+	echo "Survived, per provider:"
+	echo
+	echo "| provider | survived | rates survived |"
+	echo "| --- | ---: | --- |"
+	for p in $PROVIDERS; do
+		cat "$VM_WORK"/cells/"$p".* 2>/dev/null |
+			awk -v p="$p" 'NF >= 3 && $1 == p { n++; if ($3 == "ok") { s++; l = l sep (($2 == 0) ? "max" : $2); sep = ", " } }
+				END { printf "| %s | %d of %d | %s |\n", p, s, n, (l == "") ? "none" : l }'
+	done
+	echo
+	echo "## Ratios"
+	echo
+	for other in static swapspace; do
+		cat "$VM_WORK"/cells/ghostmemory.* "$VM_WORK"/cells/"$other".* 2>/dev/null |
+			awk -v o="$other" 'NF == 11 {
+				k = $2
+				if ($1 == "ghostmemory") { g[k] = $3; gw[k] = $4; gs[k] = $5; gu[k] = $6; gn++; if ($3 == "ok") gok++ }
+				else if ($1 == o) { x[k] = $3; xw[k] = $4; xs[k] = $5; xu[k] = $6; xn++; if ($3 == "ok") xok++ }
+			}
+			END {
+				for (k in g) if ((k in x) && g[k] == "ok" && x[k] == "ok") {
+					both++; sgw += gw[k]; sxw += xw[k]; sgs += gs[k]; sxs += xs[k]
+				}
+				printf "- ghostmemory vs %s: survived %d vs %d of %d rates", o, gok, xok, gn
+				if (xok > 0) printf " (ratio %.2f)", gok / xok
+				if (both > 0)
+					printf "; where both survived (%d rates): wall time x%.2f, peak swap provisioned x%.2f", both, sgw / sxw, sgs / sxs
+				printf "\n"
+			}'
+	done
+	echo
+	echo "## Idle cost on the host (${IDLE_S} s, memory calm)"
+	echo
+	if [ -n "$idle_note" ]; then
+		echo "$idle_note"
+	fi
+	if [ -s "$VM_WORK/idle" ]; then
+		echo "| daemon | wake-ups/s | RSS KiB | locked KiB | VmSize KiB |"
+		echo "| --- | ---: | ---: | ---: | ---: |"
+		awk '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$VM_WORK/idle"
+		echo
+		awk '$1 == "ghostmemory" { gw = $2; gr = $3 } $1 == "swapspace" { sw = $2; sr = $3 }
+			END { if (gw != "" && sw != "" && sw > 0 && sr > 0)
+				printf "- ghostmemory vs swapspace: wake-ups x%.2f, RSS x%.2f\n", gw / sw, gr / sr }' "$VM_WORK/idle"
+	fi
+} >"$VM_WORK/results.md"
+cp "$VM_WORK/results.md" "$OUT"
+cat "$OUT"
+if [ -n "${BENCH_KEEP_LOGS:-}" ]; then
+	mkdir -p "$BENCH_KEEP_LOGS" && cp "$VM_WORK"/logs/*.log "$VM_WORK"/idle.*.log "$BENCH_KEEP_LOGS"/ 2>/dev/null
+fi

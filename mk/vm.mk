@@ -1,0 +1,17 @@
+# Real-kernel proof (tests/vm/, bench/): included by the Makefile.
+# The guest suite runs as part of `make check` (tests/run.sh vm); the
+# benchmark only on request.  Kernel and swapspace packages are fetched
+# with apt-get download into $(GM_VM_CACHE) (default
+# /var/cache/ghostmemory-vm), never into the tree; the static workload and
+# the initramfs are built in a temporary directory by the scripts.
+
+# The qemu guest scenarios alone (about 5 minutes under TCG).
+check-vm: ghostmemory
+	sh tests/run.sh vm
+
+# Survival matrix and idle cost; writes bench/results.md (about 10
+# minutes on 2 cores).  Root for the idle part (loop mount).
+bench: ghostmemory
+	sh bench/run.sh
+
+.PHONY: check-vm

@@ -1,0 +1,256 @@
+/*
+ * Guest-side helper for the qemu tests and the benchmark.  Static, libc
+ * only, so it runs inside a busybox initramfs.
+ *
+ *   workload MB RATE HOLD_S
+ *     Allocate MB MiB in 1 MiB chunks and touch every page at RATE MiB/s
+ *     (0 = as fast as it can), hold HOLD_S seconds, check a sample of the
+ *     pages (so swap that lost data is a failure, not a pass), free, exit.
+ *     Prints one line on stdout:
+ *       WORKLOAD result=ok mb=.. rate=.. elapsed_ms=.. alloc_ms=..
+ *     result=enomem when mmap refused a chunk, result=corrupt when a page
+ *     came back wrong.  Progress goes to stderr every 64 MiB.
+ *
+ *   workload sample INTERVAL_MS LOWER_PCT OUTFILE
+ *     Watch /proc/meminfo and /proc/swaps until SIGTERM and keep the peaks
+ *     in OUTFILE (rewritten on every change, so a SIGKILL loses nothing):
+ *       SAMPLE peak_swap_kb=.. peak_used_kb=.. peak_files=.. min_avail_kb=..
+ *              samples=.. reactions=.. react_med_ms=.. react_max_ms=..
+ *     A "reaction" is the time from the first sample whose free% (as the
+ *     daemons compute it: MemAvailable+SwapFree over MemTotal+SwapTotal)
+ *     is under LOWER_PCT to the first sample showing more swap.  Chunks
+ *     are 1 MiB each because the kernel's heuristic overcommit refuses a
+ *     single mapping larger than RAM + swap, and we want the OOM killer,
+ *     not ENOMEM, to be the way a workload dies.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK_B (1024UL * 1024UL)
+#define MAX_REACT 256
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* A value each page can be checked against: depends on chunk and page. */
+static uint64_t stamp(size_t chunk, size_t page)
+{
+	return 0x9e3779b97f4a7c15ULL * (chunk * 4096 + page + 1);
+}
+
+static int run_workload(long mb, long rate, long hold_s)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t pages_per_chunk = CHUNK_B / (size_t)page;
+	unsigned char **chunks;
+	int64_t t0, t_alloc, t_end;
+	long i;
+	size_t p;
+	long bad = 0;
+
+	chunks = calloc((size_t)mb, sizeof(*chunks));
+	if (!chunks) {
+		printf("WORKLOAD result=enomem mb=%ld rate=%ld\n", mb, rate);
+		return 3;
+	}
+	t0 = now_ms();
+	for (i = 0; i < mb; i++) {
+		chunks[i] = mmap(NULL, CHUNK_B, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (chunks[i] == MAP_FAILED) {
+			printf("WORKLOAD result=enomem mb=%ld rate=%ld at_mb=%ld "
+			       "errno=%d\n", mb, rate, i, errno);
+			fflush(stdout);
+			return 3;
+		}
+		for (p = 0; p < pages_per_chunk; p++) {
+			uint64_t v = stamp((size_t)i, p);
+			unsigned char *pg = chunks[i] + p * (size_t)page;
+			/* Fill the whole page so it is not a trivially
+			 * compressible one, and stamp its first word. */
+			memset(pg, (int)(v & 0xff) | 1, (size_t)page);
+			memcpy(pg, &v, sizeof(v));
+		}
+		if ((i + 1) % 64 == 0) {
+			fprintf(stderr, "WORKLOAD progress mb=%ld ms=%lld\n",
+				i + 1, (long long)(now_ms() - t0));
+		}
+		if (rate > 0)
+			sleep_ms(t0 + (i + 1) * 1000 / rate - now_ms());
+	}
+	t_alloc = now_ms();
+	sleep_ms(hold_s * 1000);
+	/* Check every 8th page: enough to catch a lost or mixed-up area
+	 * without reading the whole set back through swap under TCG. */
+	for (i = 0; i < mb; i++) {
+		for (p = 0; p < pages_per_chunk; p += 8) {
+			uint64_t v;
+			memcpy(&v, chunks[i] + p * (size_t)page, sizeof(v));
+			if (v != stamp((size_t)i, p))
+				bad++;
+		}
+		munmap(chunks[i], CHUNK_B);
+	}
+	t_end = now_ms();
+	printf("WORKLOAD result=%s mb=%ld rate=%ld elapsed_ms=%lld "
+	       "alloc_ms=%lld bad_pages=%ld\n", bad ? "corrupt" : "ok", mb,
+	       rate, (long long)(t_end - t0), (long long)(t_alloc - t0), bad);
+	fflush(stdout);
+	free(chunks);
+	return bad ? 4 : 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Read a whole small /proc file into buf; returns length or -1. */
+static long slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return (long)n;
+}
+
+static unsigned long long field_kb(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	if (!p)
+		return 0;
+	return strtoull(p + strlen(key), NULL, 10);
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int run_sampler(long interval_ms, long lower_pct, const char *out)
+{
+	char buf[8192];
+	unsigned long long peak_swap = 0, peak_used = 0, min_avail = ~0ULL;
+	unsigned long long last_swap = 0;
+	long peak_files = 0, samples = 0, nreact = 0;
+	long long react[MAX_REACT], sorted[MAX_REACT];
+	int64_t short_since = -1;
+	char tmp[512];
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	for (;;) {
+		unsigned long long mt, ma, st, sf, fr;
+		long files = 0, changed = 0;
+		char *l;
+
+		if (slurp("/proc/meminfo", buf, sizeof(buf)) > 0) {
+			mt = field_kb(buf, "MemTotal:");
+			ma = field_kb(buf, "MemAvailable:");
+			st = field_kb(buf, "SwapTotal:");
+			sf = field_kb(buf, "SwapFree:");
+			samples++;
+			if (st > peak_swap)
+				peak_swap = st, changed = 1;
+			if (st - sf > peak_used)
+				peak_used = st - sf, changed = 1;
+			if (ma < min_avail)
+				min_avail = ma, changed = 1;
+			fr = mt + st ? 100 * (ma + sf) / (mt + st) : 100;
+			if (st > last_swap && short_since >= 0) {
+				if (nreact < MAX_REACT)
+					react[nreact++] = now_ms() - short_since;
+				short_since = -1;
+				changed = 1;
+			} else if (fr < (unsigned long long)lower_pct &&
+				   short_since < 0) {
+				short_since = now_ms();
+			} else if (fr >= (unsigned long long)lower_pct) {
+				short_since = -1;
+			}
+			last_swap = st;
+		}
+		if (slurp("/proc/swaps", buf, sizeof(buf)) > 0) {
+			for (l = strchr(buf, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
+				files++;
+			if (files > peak_files)
+				peak_files = files, changed = 1;
+		}
+		if (changed || stop || samples == 1) {
+			FILE *f = fopen(tmp, "w");
+			long long med = 0, max = 0;
+
+			if (nreact) {
+				memcpy(sorted, react, sizeof(react[0]) * nreact);
+				qsort(sorted, nreact, sizeof(sorted[0]), cmp_ll);
+				med = sorted[nreact / 2];
+				max = sorted[nreact - 1];
+			}
+			if (f) {
+				fprintf(f, "SAMPLE peak_swap_kb=%llu peak_used_kb=%llu "
+					"peak_files=%ld min_avail_kb=%llu samples=%ld "
+					"reactions=%ld react_med_ms=%lld "
+					"react_max_ms=%lld\n", peak_swap, peak_used,
+					peak_files, min_avail, samples, nreact, med,
+					max);
+				fclose(f);
+				rename(tmp, out);
+			}
+		}
+		if (stop)
+			return 0;
+		sleep_ms(interval_ms);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 5 && strcmp(argv[1], "sample") == 0)
+		return run_sampler(atol(argv[2]), atol(argv[3]), argv[4]);
+	if (argc == 4)
+		return run_workload(atol(argv[1]), atol(argv[2]), atol(argv[3]));
+	fprintf(stderr, "usage: workload MB RATE HOLD_S\n"
+			"       workload sample INTERVAL_MS LOWER_PCT OUTFILE\n");
+	return 2;
+}
