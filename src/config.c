@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define LINE_MAX_LEN 1024
@@ -477,17 +478,26 @@ int config_load(struct config *cfg, const char *path, bool must_exist,
 		char *err, size_t errlen)
 {
 	static char buf[256 * 1024];
+	struct stat st;
 	size_t len = 0;
 	int fd, rc;
 
 	if (strcmp(path, "/dev/null") == 0)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO put in the file's place must not block the
+	 * daemon (at SIGHUP) until someone writes to it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
 		seterr(err, errlen, "%s: cannot open config file: %s", path,
 		       strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		seterr(err, errlen, "%s: config file is not a regular file",
+		       path);
+		close(fd);
 		return -1;
 	}
 	for (;;) {
