@@ -7,7 +7,9 @@
  * swaps, config or swaphdr (input layout as in fuzz/fuzz_<target>.c);
  * want is "ok" (the parser accepts it), "bad" (rejects it) or "any" (only
  * the harness properties: no crash, no sanitizer report).  The seed
- * corpus under fuzz/corpus/<target>/ is replayed too, for the properties. */
+ * corpus under fuzz/corpus/<target>/ is replayed too, for the properties.
+ * Bugs the hostile tests found in the parsers' files get a case here as
+ * well, so they are caught without root. */
 #define GM_FUZZ_REGRESS 1
 
 #include "../../fuzz/fuzz_config.c"
@@ -18,7 +20,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define REGRESS_DIR "tests/unit/fixtures/regress"
 #define CORPUS_DIR "fuzz/corpus"
@@ -178,6 +183,31 @@ static int replay_dir(const char *dir, const char *target)
 	return count;
 }
 
+/* Bugs found by the hostile tests, kept here too (no root needed). */
+static void test_config_load_fifo(void)
+{
+	char dir[] = "/tmp/gm-regress.XXXXXX", path[64], err[512] = "";
+	struct config cfg;
+	int rc;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/conf", dir);
+	CHECK(mkfifo(path, 0600) == 0, "mkfifo %s: %s", path, strerror(errno));
+	/* Fixed in 5acb3a7: config_load blocked on a FIFO for ever.  A
+	 * hang becomes a crash here rather than a stuck make check. */
+	alarm(10);
+	config_defaults(&cfg);
+	rc = config_load(&cfg, path, true, err, sizeof(err));
+	alarm(0);
+	CHECK(rc == -1 && strstr(err, "not a regular file") != NULL,
+	      "config_load on a FIFO: rc %d, \"%s\"", rc, err);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	char dir[256];
@@ -191,5 +221,6 @@ int main(void)
 		n = replay_dir(dir, targets[i]);
 		CHECK(n > 0, "no seed inputs in %s", dir);
 	}
+	test_config_load_fifo();
 	T_END();
 }
