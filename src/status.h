@@ -43,8 +43,16 @@ size_t metrics_format(const struct snapshot *s, char *buf, size_t len);
 int status_write_atomic(const char *dir, const char *name, const char *buf,
 			size_t len);
 
-/* --status: print rundir/status to out; 0, or an exit code with a
- * message on stderr when no daemon is running. */
+/* Exit codes of --status, after the LSB init script "status" action. */
+enum {
+	STATUS_DEAD = 1,        /* status file left by a daemon that died */
+	STATUS_NOT_RUNNING = 3, /* no status file: not running */
+	STATUS_UNKNOWN = 4,     /* unreadable or not a status file */
+};
+
+/* --status: print rundir/status to out (and a last line status_age_s=N
+ * from its mtime); 0, or one of the codes above with a message on
+ * stderr when no daemon is running. */
 int status_print(const char *rundir, FILE *out);
 
 #endif

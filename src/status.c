@@ -1,0 +1,368 @@
+/* What the daemon shows of itself: the USR1 dump and the status file (one
+ * "key=value ..." line per item), the Prometheus textfile, and the atomic
+ * writes of both.  Formatting is pure; only the writers touch files. */
+#include "status.h"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Appends to a fixed buffer like snprintf: always NUL-terminated when
+ * there is room for it, and counts what would have been written so the
+ * caller learns the length it needs. */
+struct out {
+	char *buf;
+	size_t len, pos;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(o->pos < o->len ? o->buf + o->pos : NULL,
+		      o->pos < o->len ? o->len - o->pos : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->pos += (size_t)n;
+}
+
+/* A path as /proc/swaps shows one: space, backslash and control bytes
+ * as \ooo, so a name cannot split a line or a key=value pair. */
+static void put_path(struct out *o, const char *path)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (*p <= ' ' || *p == '\\' || *p == 0x7f)
+			put(o, "\\%03o", *p);
+		else
+			put(o, "%c", *p);
+	}
+}
+
+static size_t finish(struct out *o)
+{
+	if (o->len)
+		o->buf[o->pos < o->len ? o->pos : o->len - 1] = '\0';
+	return o->pos;
+}
+
+/* A snapshot from a hostile or half-built struct must not read past the
+ * file table. */
+static int nfiles(const struct snapshot *s)
+{
+	if (s->nfiles < 0)
+		return 0;
+	return s->nfiles > POOL_MAX ? POOL_MAX : s->nfiles;
+}
+
+static int64_t age_s(const struct snapshot *s, const struct pool_file *f)
+{
+	int64_t a = (s->now_ms - f->since_ms) / 1000;
+
+	return a < 0 ? 0 : a;
+}
+
+static uint64_t provisioned_b(const struct snapshot *s)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < nfiles(s); i++)
+		if (s->files[i].active)
+			sum += s->files[i].size_b;
+	return sum;
+}
+
+static uint64_t used_kb(const struct snapshot *s)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < nfiles(s); i++)
+		if (s->files[i].active)
+			sum += s->files[i].used_kb;
+	return sum;
+}
+
+static int active_files(const struct snapshot *s)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nfiles(s); i++)
+		n += s->files[i].active ? 1 : 0;
+	return n;
+}
+
+size_t status_format(const struct snapshot *s, char *buf, size_t len)
+{
+	struct out o = {buf, len, 0};
+	int i;
+
+	put(&o, "pid=%ld swapdir=", s->pid);
+	put_path(&o, s->swapdir);
+	put(&o, "\n");
+	put(&o, "state=%s seconds_in_state=%" PRId64 "\n",
+	    fsm_state_name(s->state),
+	    s->seconds_in_state < 0 ? 0 : s->seconds_in_state);
+	if (s->have_mem)
+		put(&o, "free_pct=%.1f", s->free_pct);
+	else
+		put(&o, "free_pct=unknown");
+	put(&o, " lower_freelimit=%d freetarget=%d upper_freelimit=%d\n",
+	    s->lower_freelimit_pct, s->freetarget_pct,
+	    s->upper_freelimit_pct);
+	if (s->have_mem)
+		put(&o,
+		    "mem_total_kb=%" PRIu64 " mem_available_kb=%" PRIu64
+		    " swap_total_kb=%" PRIu64 " swap_free_kb=%" PRIu64 "\n",
+		    s->mem_total_kb, s->mem_available_kb, s->swap_total_kb,
+		    s->swap_free_kb);
+	else
+		put(&o, "mem_total_kb=unknown mem_available_kb=unknown "
+			"swap_total_kb=unknown swap_free_kb=unknown\n");
+	put(&o, "files=%d active=%d provisioned_kb=%" PRIu64
+		" used_kb=%" PRIu64 "\n",
+	    nfiles(s), active_files(s), provisioned_b(s) / 1024, used_kb(s));
+	for (i = 0; i < nfiles(s); i++) {
+		const struct pool_file *f = &s->files[i];
+
+		put(&o, "file=");
+		put_path(&o, s->swapdir);
+		put(&o,
+		    "/%d size_kb=%" PRIu64 " used_kb=%" PRIu64
+		    " priority=%d active=%d age_s=%" PRId64 "\n",
+		    f->slot, f->size_b / 1024, f->used_kb,
+		    f->priority, f->active ? 1 : 0, age_s(s, f));
+	}
+	put(&o,
+	    "counters grows=%lu shrinks=%lu failures_no_room=%lu "
+	    "failures_create=%lu failures_swapon=%lu failures_swapoff=%lu "
+	    "adopted=%lu spares_kept=%lu leftovers_deleted=%lu\n",
+	    s->c.grows, s->c.shrinks, s->c.fail_no_room, s->c.fail_create,
+	    s->c.fail_swapon, s->c.fail_swapoff, s->c.adopted,
+	    s->c.spares_kept, s->c.leftovers_deleted);
+	put(&o, "wakeups timer=%lu psi=%lu signal=%lu\n",
+	    s->wakeups[WAKE_TIMER], s->wakeups[WAKE_PSI],
+	    s->wakeups[WAKE_SIGNAL]);
+	return finish(&o);
+}
+
+static void metric_head(struct out *o, const char *name, const char *type,
+			const char *help)
+{
+	put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
+{
+	static const char *const reasons[] = {"no_room", "create", "swapon",
+					      "swapoff"};
+	static const char *const sources[WAKE_NSOURCES] = {
+		[WAKE_TIMER] = "timer", [WAKE_PSI] = "psi",
+		[WAKE_SIGNAL] = "signal"};
+	const unsigned long failures[] = {s->c.fail_no_room, s->c.fail_create,
+					  s->c.fail_swapon,
+					  s->c.fail_swapoff};
+	struct out o = {buf, len, 0};
+	int i;
+
+	metric_head(&o, "ghostmemory_state", "gauge",
+		    "State of the swap state machine (1 for the current "
+		    "state, 0 for the others).");
+	for (i = 0; i < FSM_NSTATES; i++)
+		put(&o, "ghostmemory_state{state=\"%s\"} %d\n",
+		    fsm_state_name((enum fsm_state)i), (int)s->state == i);
+	metric_head(&o, "ghostmemory_state_seconds", "gauge",
+		    "Seconds since the current state was entered.");
+	put(&o, "ghostmemory_state_seconds %" PRId64 "\n",
+	    s->seconds_in_state < 0 ? 0 : s->seconds_in_state);
+	/* Without a reading there is no free figure: leave it out rather
+	 * than report a false 0 (an alert would fire on it). */
+	if (s->have_mem) {
+		metric_head(&o, "ghostmemory_free_ratio", "gauge",
+			    "Free memory (available RAM + free swap) over "
+			    "RAM + swap, as the daemon judges it.");
+		put(&o, "ghostmemory_free_ratio %.4f\n", s->free_pct / 100.0);
+	}
+	metric_head(&o, "ghostmemory_lower_freelimit_ratio", "gauge",
+		    "Below this free ratio the daemon adds swap.");
+	put(&o, "ghostmemory_lower_freelimit_ratio %.2f\n",
+	    s->lower_freelimit_pct / 100.0);
+	metric_head(&o, "ghostmemory_freetarget_ratio", "gauge",
+		    "Free ratio a new swap file aims for.");
+	put(&o, "ghostmemory_freetarget_ratio %.2f\n",
+	    s->freetarget_pct / 100.0);
+	metric_head(&o, "ghostmemory_upper_freelimit_ratio", "gauge",
+		    "Above this free ratio the daemon removes swap.");
+	put(&o, "ghostmemory_upper_freelimit_ratio %.2f\n",
+	    s->upper_freelimit_pct / 100.0);
+	metric_head(&o, "ghostmemory_swap_provisioned_bytes", "gauge",
+		    "Size of the daemon's active swap files.");
+	put(&o, "ghostmemory_swap_provisioned_bytes %" PRIu64 "\n",
+	    provisioned_b(s));
+	metric_head(&o, "ghostmemory_swap_used_bytes", "gauge",
+		    "Swap in use in the daemon's files (/proc/swaps Used).");
+	put(&o, "ghostmemory_swap_used_bytes %" PRIu64 "\n",
+	    used_kb(s) * 1024);
+	metric_head(&o, "ghostmemory_files", "gauge",
+		    "Swap files the daemon owns, active or spare.");
+	put(&o, "ghostmemory_files %d\n", nfiles(s));
+	metric_head(&o, "ghostmemory_grows_total", "counter",
+		    "Swap files added (created or spares turned on).");
+	put(&o, "ghostmemory_grows_total %lu\n", s->c.grows);
+	metric_head(&o, "ghostmemory_shrinks_total", "counter",
+		    "Swap files removed.");
+	put(&o, "ghostmemory_shrinks_total %lu\n", s->c.shrinks);
+	metric_head(&o, "ghostmemory_failures_total", "counter",
+		    "Failed attempts to add or remove swap, by reason.");
+	for (i = 0; i < 4; i++)
+		put(&o, "ghostmemory_failures_total{reason=\"%s\"} %lu\n",
+		    reasons[i], failures[i]);
+	metric_head(&o, "ghostmemory_wakeups_total", "counter",
+		    "Times the main loop woke up, by source.");
+	for (i = 0; i < WAKE_NSOURCES; i++)
+		put(&o, "ghostmemory_wakeups_total{source=\"%s\"} %lu\n",
+		    sources[i], s->wakeups[i]);
+	return finish(&o);
+}
+
+int status_write_atomic(const char *dir, const char *name, const char *buf,
+			size_t len)
+{
+	char tmp[4096], dst[4096];
+	size_t done = 0;
+	int fd, rc = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >=
+		    sizeof(tmp) ||
+	    (size_t)snprintf(dst, sizeof(dst), "%s/%s", dir, name) >=
+		    sizeof(dst))
+		return -ENAMETOOLONG;
+	/* O_EXCL|O_NOFOLLOW on a fresh name: a metrics directory others
+	 * can write to must not turn our write into one through a link. */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -errno;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd < 0)
+		return -errno;
+	/* Readable by node_exporter's user whatever our umask. */
+	if (fchmod(fd, 0644) < 0)
+		rc = -errno;
+	while (rc == 0 && done < len) {
+		ssize_t n = write(fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = -errno;
+		else
+			done += (size_t)n;
+	}
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, dst) < 0)
+		rc = -errno;
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
+/* The pid in a status file's "pid=N" line, or -1. */
+static long status_pid(const char *buf)
+{
+	const char *p = buf;
+
+	while (p && *p) {
+		if (strncmp(p, "pid=", 4) == 0) {
+			char *end;
+			long pid;
+
+			errno = 0;
+			pid = strtol(p + 4, &end, 10);
+			if (errno || end == p + 4 || pid <= 0 ||
+			    (*end != ' ' && *end != '\n'))
+				return -1;
+			return pid;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+int status_print(const char *rundir, FILE *out)
+{
+	char path[4096], buf[65536];
+	struct stat st;
+	size_t len = 0;
+	long pid;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/status", rundir) >=
+	    sizeof(path)) {
+		fprintf(stderr, "ghostmemory: status directory name too long\n");
+		return STATUS_UNKNOWN;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ENOENT) {
+			fprintf(stderr, "ghostmemory is not running (no %s)\n",
+				path);
+			return STATUS_NOT_RUNNING;
+		}
+		fprintf(stderr, "ghostmemory: cannot read %s: %s\n", path,
+			strerror(e));
+		return STATUS_UNKNOWN;
+	}
+	while (len < sizeof(buf) - 1) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	if (fstat(fd, &st) < 0)
+		st.st_mtime = 0;
+	close(fd);
+	pid = status_pid(buf);
+	if (pid < 0 || memchr(buf, '\0', len)) {
+		fprintf(stderr, "ghostmemory: %s is not a status file\n", path);
+		return STATUS_UNKNOWN;
+	}
+	/* A daemon killed with -9 leaves its file behind: say so. */
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+		fprintf(stderr,
+			"ghostmemory (pid %ld) is not running; %s is stale\n",
+			pid, path);
+		return STATUS_DEAD;
+	}
+	fputs(buf, out);
+	if (len && buf[len - 1] != '\n')
+		fputc('\n', out);
+	if (st.st_mtime) {
+		time_t now = time(NULL);
+		fprintf(out, "status_age_s=%lld\n",
+			now > st.st_mtime ? (long long)(now - st.st_mtime) : 0LL);
+	}
+	return fflush(out) == 0 ? GM_EXIT_OK : STATUS_UNKNOWN;
+}

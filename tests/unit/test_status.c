@@ -1,0 +1,450 @@
+/* status_format, metrics_format, status_write_atomic and status_print:
+ * exact text for known snapshots, truncation, hostile snapshots, the
+ * atomic write (mode, no temp left, no link followed) and --status's
+ * exit codes. */
+#include "status.h"
+
+#include "config.h"
+#include "t.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static struct snapshot two_files(void)
+{
+	struct snapshot s;
+
+	memset(&s, 0, sizeof(s));
+	s.state = FSM_HUNGRY;
+	s.seconds_in_state = 12;
+	s.free_pct = 43.25;
+	s.lower_freelimit_pct = 20;
+	s.freetarget_pct = 30;
+	s.upper_freelimit_pct = 60;
+	s.have_mem = true;
+	s.mem_total_kb = 262144;
+	s.mem_available_kb = 100000;
+	s.swap_total_kb = 524288;
+	s.swap_free_kb = 500000;
+	s.nfiles = 2;
+	s.files[0] = (struct pool_file){.slot = 1, .active = true,
+					.size_b = 268435456, .used_kb = 24288,
+					.priority = -2, .since_ms = 10000};
+	s.files[1] = (struct pool_file){.slot = 3, .active = false,
+					.size_b = 4194304, .used_kb = 0,
+					.priority = 0, .since_ms = 70000};
+	s.now_ms = 130500;
+	strcpy(s.swapdir, "/var/lib/ghostmemory");
+	s.c.grows = 3;
+	s.c.shrinks = 1;
+	s.c.fail_no_room = 2;
+	s.c.fail_create = 4;
+	s.c.fail_swapon = 5;
+	s.c.fail_swapoff = 6;
+	s.c.adopted = 1;
+	s.wakeups[WAKE_TIMER] = 100;
+	s.wakeups[WAKE_PSI] = 7;
+	s.wakeups[WAKE_SIGNAL] = 2;
+	s.pid = 4242;
+	return s;
+}
+
+static const char want_status[] =
+	"pid=4242 swapdir=/var/lib/ghostmemory\n"
+	"state=hungry seconds_in_state=12\n"
+	"free_pct=43.2 lower_freelimit=20 freetarget=30 upper_freelimit=60\n"
+	"mem_total_kb=262144 mem_available_kb=100000 swap_total_kb=524288 "
+	"swap_free_kb=500000\n"
+	"files=2 active=1 provisioned_kb=262144 used_kb=24288\n"
+	"file=/var/lib/ghostmemory/1 size_kb=262144 used_kb=24288 "
+	"priority=-2 active=1 age_s=120\n"
+	"file=/var/lib/ghostmemory/3 size_kb=4096 used_kb=0 priority=0 "
+	"active=0 age_s=60\n"
+	"counters grows=3 shrinks=1 failures_no_room=2 failures_create=4 "
+	"failures_swapon=5 failures_swapoff=6 adopted=1 spares_kept=0 "
+	"leftovers_deleted=0\n"
+	"wakeups timer=100 psi=7 signal=2\n";
+
+static void test_status_exact(void)
+{
+	struct snapshot s = two_files();
+	char buf[4096];
+	size_t n = status_format(&s, buf, sizeof(buf));
+
+	CHECK_STR(buf, want_status, "status text");
+	CHECK_EQ_U(n, strlen(want_status), "status length");
+}
+
+/* Like snprintf: the full length comes back, the text is cut and ends in
+ * NUL whatever the size; a size of 0 writes nothing. */
+static void test_status_truncation(void)
+{
+	struct snapshot s = two_files();
+	size_t sizes[] = {1, 2, 10, 37, 38, 39, sizeof(want_status) - 1,
+			  sizeof(want_status)};
+	char buf[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t n;
+		memset(buf, 'X', sizeof(buf));
+		n = status_format(&s, buf, sizes[i]);
+		CHECK_EQ_U(n, strlen(want_status), "length when truncated");
+		CHECK(strlen(buf) == sizes[i] - 1 &&
+			      strncmp(buf, want_status, sizes[i] - 1) == 0,
+		      "size %zu: got %zu bytes '%.40s'", sizes[i], strlen(buf),
+		      buf);
+		CHECK(buf[sizes[i]] == 'X', "size %zu: wrote past the end",
+		      sizes[i]);
+	}
+	buf[0] = 'X';
+	CHECK_EQ_U(status_format(&s, buf, 0), strlen(want_status),
+		   "length with a NULL-sized buffer");
+	CHECK(buf[0] == 'X', "size 0 wrote a byte");
+	CHECK_EQ_U(status_format(&s, NULL, 0), strlen(want_status),
+		   "length with NULL");
+}
+
+/* A half-built or corrupt snapshot: no crash, no read past the table,
+ * no negative ages or times, a state name even when out of range. */
+static void test_status_hostile(void)
+{
+	struct snapshot s = two_files();
+	char buf[16384];
+
+	s.nfiles = -5;
+	s.state = (enum fsm_state)77;
+	s.seconds_in_state = -3;
+	s.have_mem = false;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "state=? seconds_in_state=0\n") != NULL,
+	      "bad state: %s", buf);
+	CHECK(strstr(buf, "free_pct=unknown ") != NULL, "no reading: %s", buf);
+	CHECK(strstr(buf, "mem_total_kb=unknown") != NULL, "no reading: %s",
+	      buf);
+	CHECK(strstr(buf, "file=") == NULL, "negative nfiles listed files");
+	CHECK(strstr(buf, "files=0 active=0") != NULL, "negative nfiles: %s",
+	      buf);
+
+	s = two_files();
+	s.nfiles = POOL_MAX + 1000;
+	s.now_ms = 0; /* files "from the future": age 0, not negative */
+	status_format(&s, buf, sizeof(buf));
+	{
+		int lines = 0;
+		const char *p = buf;
+		while ((p = strstr(p, "\nfile=")) != NULL) {
+			lines++;
+			p++;
+		}
+		CHECK_EQ_U(lines, POOL_MAX, "file lines capped at POOL_MAX");
+	}
+	CHECK(strstr(buf, "age_s=-") == NULL, "negative age: %s", buf);
+
+	/* A swap directory name holding a newline or a space cannot add a
+	 * line or a key: escaped as in /proc/swaps. */
+	s = two_files();
+	s.nfiles = 1;
+	strcpy(s.swapdir, "/x y\nstate=diet\\");
+	status_format(&s, buf, sizeof(buf));
+	{
+		const char *w = "pid=4242 swapdir=/x\\040y\\012state=diet\\134\n"
+				"state=hungry ";
+		CHECK(strncmp(buf, w, strlen(w)) == 0, "escaped: %s", buf);
+	}
+	CHECK(strstr(buf, "file=/x\\040y\\012state=diet\\134/1 ") != NULL,
+	      "%s", buf);
+}
+
+/* The metrics text is checked line by line: every sample has HELP and
+ * TYPE before it, the state is one-hot, names and values are right. */
+static void test_metrics(void)
+{
+	static const struct {
+		const char *line;
+	} want[] = {
+		{"# TYPE ghostmemory_state gauge\n"},
+		{"ghostmemory_state{state=\"steady\"} 0\n"},
+		{"ghostmemory_state{state=\"hungry\"} 1\n"},
+		{"ghostmemory_state{state=\"overfed\"} 0\n"},
+		{"ghostmemory_state{state=\"diet\"} 0\n"},
+		{"ghostmemory_state_seconds 12\n"},
+		{"# TYPE ghostmemory_free_ratio gauge\n"},
+		{"ghostmemory_free_ratio 0.4325\n"},
+		{"ghostmemory_lower_freelimit_ratio 0.20\n"},
+		{"ghostmemory_freetarget_ratio 0.30\n"},
+		{"ghostmemory_upper_freelimit_ratio 0.60\n"},
+		{"ghostmemory_swap_provisioned_bytes 268435456\n"},
+		{"ghostmemory_swap_used_bytes 24870912\n"},
+		{"ghostmemory_files 2\n"},
+		{"# TYPE ghostmemory_grows_total counter\n"},
+		{"ghostmemory_grows_total 3\n"},
+		{"ghostmemory_shrinks_total 1\n"},
+		{"# TYPE ghostmemory_failures_total counter\n"},
+		{"ghostmemory_failures_total{reason=\"no_room\"} 2\n"},
+		{"ghostmemory_failures_total{reason=\"create\"} 4\n"},
+		{"ghostmemory_failures_total{reason=\"swapon\"} 5\n"},
+		{"ghostmemory_failures_total{reason=\"swapoff\"} 6\n"},
+		{"# TYPE ghostmemory_wakeups_total counter\n"},
+		{"ghostmemory_wakeups_total{source=\"timer\"} 100\n"},
+		{"ghostmemory_wakeups_total{source=\"psi\"} 7\n"},
+		{"ghostmemory_wakeups_total{source=\"signal\"} 2\n"},
+	};
+	struct snapshot s = two_files();
+	char buf[16384], name[128];
+	size_t i, n = metrics_format(&s, buf, sizeof(buf));
+	const char *p;
+
+	CHECK(n == strlen(buf), "metrics length %zu vs %zu", n, strlen(buf));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		CHECK(strstr(buf, want[i].line) != NULL, "metrics lack %s",
+		      want[i].line);
+	/* Every sample's family has HELP and TYPE lines before it. */
+	for (p = buf; *p; p = strchr(p, '\n') + 1) {
+		size_t k = strcspn(p, "{ ");
+		char help[160], type[160];
+		const char *at;
+		if (*p == '#')
+			continue;
+		if (k >= sizeof(name)) {
+			CHECK(0, "long name at %.40s", p);
+			break;
+		}
+		memcpy(name, p, k);
+		name[k] = '\0';
+		snprintf(help, sizeof(help), "# HELP %s ", name);
+		snprintf(type, sizeof(type), "# TYPE %s ", name);
+		at = strstr(buf, type);
+		CHECK(strstr(buf, help) != NULL && at != NULL && at < p,
+		      "%s: no HELP/TYPE before the sample", name);
+		CHECK(strncmp(name, "ghostmemory_", 12) == 0, "prefix: %s",
+		      name);
+	}
+
+	/* Without a reading there is no free ratio at all (not a false 0),
+	 * and a state out of range makes every state 0. */
+	s.have_mem = false;
+	s.state = (enum fsm_state)9;
+	metrics_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "ghostmemory_free_ratio") == NULL,
+	      "free ratio without a reading");
+	CHECK(strstr(buf, "} 1\nghostmemory_state{") == NULL &&
+		      strstr(buf, "state=\"diet\"} 0\n") != NULL,
+	      "one-hot with a bad state: %s", buf);
+
+	/* Truncated like snprintf. */
+	memset(buf, 'X', sizeof(buf));
+	CHECK_EQ_U(metrics_format(&s, buf, 5), metrics_format(&s, NULL, 0),
+		   "metrics length when truncated");
+	CHECK(strcmp(buf, "# HE") == 0 && buf[5] == 'X', "metrics cut: %.8s",
+	      buf);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+static void test_write_atomic(const char *dir)
+{
+	char path[512], tmp[512], *got;
+	struct stat st;
+	mode_t old = umask(077);
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/status", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.status.tmp", dir);
+	rc = status_write_atomic(dir, "status", "a=1\n", 4);
+	CHECK(rc == 0, "write: %s", strerror(-rc));
+	got = slurp(path);
+	CHECK(got && strcmp(got, "a=1\n") == 0, "content: %s", got ? got : "");
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644,
+	      "mode %o, want 644 whatever the umask", st.st_mode & 07777);
+	CHECK(access(tmp, F_OK) < 0, "temp file left behind");
+
+	/* Replaces; a shorter text leaves no tail of the old one. */
+	rc = status_write_atomic(dir, "status", "b\n", 2);
+	got = slurp(path);
+	CHECK(rc == 0 && got && strcmp(got, "b\n") == 0, "rewrite: %s",
+	      got ? got : "");
+
+	/* A link planted at the temp name is replaced, not followed. */
+	{
+		char victim[512];
+		snprintf(victim, sizeof(victim), "%s/victim", dir);
+		close(open(victim, O_CREAT | O_WRONLY, 0600));
+		CHECK(symlink(victim, tmp) == 0, "symlink: %s", strerror(errno));
+		rc = status_write_atomic(dir, "status", "c\n", 2);
+		got = slurp(victim);
+		CHECK(rc == 0 && got && got[0] == '\0',
+		      "wrote through a link (rc %d)", rc);
+		got = slurp(path);
+		CHECK(got && strcmp(got, "c\n") == 0, "after link: %s",
+		      got ? got : "");
+		unlink(victim);
+	}
+
+	/* An empty text is a valid (empty) file. */
+	CHECK(status_write_atomic(dir, "empty", "", 0) == 0, "empty write");
+	CHECK(stat(path, &st) == 0, "stat");
+
+	/* Errors come back as -errno, and leave nothing behind. */
+	rc = status_write_atomic("/nonexistent-gm-dir", "status", "x", 1);
+	CHECK(rc == -ENOENT, "missing dir: %d", rc);
+	{
+		char longdir[5000];
+		memset(longdir, 'a', sizeof(longdir) - 1);
+		longdir[sizeof(longdir) - 1] = '\0';
+		CHECK(status_write_atomic(longdir, "status", "x", 1) ==
+			      -ENAMETOOLONG,
+		      "long dir name");
+	}
+	umask(old);
+	snprintf(path, sizeof(path), "%s/empty", dir);
+	unlink(path);
+}
+
+/* --status exit codes: 3 without a file, 1 for a dead pid, 4 for
+ * garbage, 0 and the text (plus status_age_s) for a live one. */
+static void test_print(const char *dir)
+{
+	static const struct {
+		const char *content; /* NULL: no file */
+		int want_rc;
+	} cases[] = {
+		{NULL, STATUS_NOT_RUNNING},
+		{"pid=SELF swapdir=/x\nstate=steady seconds_in_state=1\n", 0},
+		{"pid=SELF swapdir=/x", 0}, /* no final newline */
+		{"pid=2147483646 swapdir=/x\nstate=steady\n", STATUS_DEAD},
+		{"state=steady\n", STATUS_UNKNOWN},           /* no pid line */
+		{"pid=abc\n", STATUS_UNKNOWN},
+		{"pid=-5\n", STATUS_UNKNOWN},
+		{"pid=0\n", STATUS_UNKNOWN},
+		{"pid=99999999999999999999999\n", STATUS_UNKNOWN},
+		{"pid=12x\n", STATUS_UNKNOWN},
+		{"", STATUS_UNKNOWN},
+	};
+	char path[512], text[256] = "", out_path[512];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/status", dir);
+	snprintf(out_path, sizeof(out_path), "%s/out", dir);
+	/* The messages of the failing cases are expected: keep them out of
+	 * the test log (CHECK reports on stdout). */
+	if (!freopen("/dev/null", "w", stderr))
+		CHECK(0, "freopen");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FILE *out;
+		int rc;
+		char *got;
+
+		unlink(path);
+		if (cases[i].content) {
+			char *self;
+			snprintf(text, sizeof(text), "%s", cases[i].content);
+			self = strstr(text, "SELF");
+			if (self) {
+				char rest[256];
+				snprintf(rest, sizeof(rest), "%s", self + 4);
+				snprintf(self, sizeof(text) - (size_t)(self - text),
+					 "%ld%s", (long)getpid(), rest);
+			}
+			CHECK(status_write_atomic(dir, "status", text,
+						  strlen(text)) == 0,
+			      "setup %zu", i);
+		}
+		out = fopen(out_path, "w");
+		rc = status_print(dir, out);
+		fclose(out);
+		CHECK(rc == cases[i].want_rc, "case %zu: rc %d, want %d", i, rc,
+		      cases[i].want_rc);
+		got = slurp(out_path);
+		if (cases[i].want_rc == 0) {
+			size_t tl = strlen(text);
+			CHECK(got && strncmp(got, text, tl) == 0 &&
+				      strstr(got, "\nstatus_age_s=") != NULL,
+			      "case %zu: printed %s", i, got ? got : "(null)");
+		} else {
+			CHECK(got && got[0] == '\0', "case %zu: printed %s on "
+			      "failure", i, got ? got : "");
+		}
+	}
+	/* A directory where the file should be: unknown, not a crash. */
+	unlink(path);
+	mkdir(path, 0700);
+	{
+		FILE *out = fopen(out_path, "w");
+		int rc = status_print(dir, out);
+		fclose(out);
+		CHECK(rc == STATUS_UNKNOWN, "status is a directory: rc %d", rc);
+	}
+	rmdir(path);
+	unlink(out_path);
+}
+
+/* GM_METRICS_SAMPLES=DIR: write metrics_format's text for a few
+ * snapshots into DIR, for tests/obs/t_metrics.sh to feed to promtool
+ * without a running daemon. */
+static void write_samples(const char *dir)
+{
+	struct snapshot s[3];
+	char buf[16384];
+	int i;
+
+	s[0] = two_files();
+	memset(&s[1], 0, sizeof(s[1]));
+	s[2] = two_files();
+	s[2].have_mem = false;
+	s[2].state = FSM_DIET;
+	s[2].c.grows = 4294967295UL;
+	for (i = 0; i < 3; i++) {
+		char name[32];
+		size_t n = metrics_format(&s[i], buf, sizeof(buf));
+		snprintf(name, sizeof(name), "sample%d.prom", i);
+		CHECK(status_write_atomic(dir, name, buf, n) == 0,
+		      "sample %d", i);
+	}
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/gm-test-status.XXXXXX";
+	const char *samples = getenv("GM_METRICS_SAMPLES");
+
+	if (samples) {
+		write_samples(samples);
+		T_END();
+	}
+
+	test_status_exact();
+	test_status_truncation();
+	test_status_hostile();
+	test_metrics();
+	if (!mkdtemp(dir)) {
+		CHECK(0, "mkdtemp: %s", strerror(errno));
+		T_END();
+	}
+	test_write_atomic(dir);
+	test_print(dir);
+	{
+		char p[600];
+		snprintf(p, sizeof(p), "%s/status", dir);
+		unlink(p);
+	}
+	CHECK(rmdir(dir) == 0, "workspace not empty: %s", strerror(errno));
+	T_END();
+}
