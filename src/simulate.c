@@ -1,0 +1,329 @@
+/* --simulate: replay a trace of /proc/meminfo snapshots through the real
+ * parser, FSM and sizing policy, with a virtual pool of swap files.
+ *
+ * The model.  The trace was recorded without ghostmemory's swap, so every
+ * virtual file is added to SwapTotal and SwapFree of the snapshots that
+ * follow its creation: a file the kernel has not used yet is free swap.
+ * Pages the kernel would have moved to that swap leave MemAvailable as
+ * they fill SwapFree, so free = MemAvailable + SwapFree, the figure the
+ * daemon judges by, comes out the same to a first approximation; the
+ * virtual files are therefore counted as empty (used 0), which is what
+ * policy_pick_shrink sees.  Ticks come every SIM_TICK_MS on the trace's
+ * clock; each uses the latest snapshot taken at or before it. */
+#include "simulate.h"
+
+#include "config.h"
+#include "meminfo.h"
+#include "policy.h"
+#include "pool.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A month of 1 s ticks: more is a typo in a T line, not a recording. */
+#define SIM_MAX_TICKS (31L * 86400)
+#define TRACE_MAX_BYTES ((size_t)256 << 20)
+
+/* The virtual pool: only sizes matter (no slots, no files). */
+struct vpool {
+	int n;
+	uint64_t size_b[POOL_MAX];
+	uint64_t total_b;
+};
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* As pool_grow, without the files. */
+static enum fsm_outcome sim_grow(const struct config *cfg,
+				 const struct trace *tr, struct vpool *vp,
+				 const struct meminfo *mi, uint64_t *size_b)
+{
+	struct grow_ctx g;
+
+	memset(&g, 0, sizeof(g));
+	g.mem_total_b = mi->mem_total_kb * 1024;
+	g.free_b = meminfo_free_kb(mi, cfg) * 1024;
+	g.total_b = meminfo_total_kb(mi) * 1024;
+	g.files = vp->n;
+	g.owned_b = vp->total_b;
+	g.page_size = tr->page_size;
+	if (tr->have_disk) {
+		g.fs_size_b = tr->disk_size_b;
+		g.fs_avail_b = tr->disk_avail_b > vp->total_b
+				       ? tr->disk_avail_b - vp->total_b
+				       : 0;
+	} else {
+		/* Unlimited: a size of 0 makes a percent reserve 0 too. */
+		g.fs_size_b = 0;
+		g.fs_avail_b = (uint64_t)1 << 62;
+	}
+	if (vp->n >= POOL_MAX || policy_grow_size(cfg, &g, size_b) < 0)
+		return FSM_NO_ROOM;
+	vp->size_b[vp->n++] = *size_b;
+	vp->total_b = sat_add(vp->total_b, *size_b);
+	return FSM_OK;
+}
+
+/* As pool_shrink: the file policy_pick_shrink chooses, if any. */
+static enum fsm_outcome sim_shrink(const struct config *cfg,
+				   struct vpool *vp, const struct meminfo *mi,
+				   uint64_t *size_b)
+{
+	struct shrink_candidate c[POOL_MAX];
+	int i, pick;
+
+	for (i = 0; i < vp->n; i++) {
+		c[i].size_kb = vp->size_b[i] / 1024;
+		c[i].used_kb = 0;
+	}
+	pick = policy_pick_shrink(cfg, meminfo_free_kb(mi, cfg),
+				  meminfo_total_kb(mi),
+				  meminfo_ram_available_kb(mi, cfg),
+				  mi->mem_total_kb, c, vp->n);
+	if (pick < 0)
+		return FSM_NOTHING;
+	*size_b = vp->size_b[pick];
+	vp->total_b -= vp->size_b[pick];
+	vp->size_b[pick] = vp->size_b[--vp->n];
+	return FSM_OK;
+}
+
+static const char *action_label(bool valid, bool cannot_grow,
+				enum fsm_action_kind act,
+				enum fsm_outcome out)
+{
+	if (!valid)
+		return "read_error";
+	if (act == FSM_ACT_GROW)
+		return out == FSM_OK ? "grow" : "grow:no_room";
+	if (act == FSM_ACT_SHRINK)
+		return out == FSM_OK ? "shrink" : "shrink:nothing";
+	return cannot_grow ? "cannot_grow" : "none";
+}
+
+static void print_config(const struct config *cfg, const struct trace *tr,
+			 FILE *out)
+{
+	fprintf(out, "# config lower_freelimit=%d freetarget=%d "
+		"upper_freelimit=%d cooldown=%" PRId64 " swapsize=",
+		cfg->lower_freelimit_pct, cfg->freetarget_pct,
+		cfg->upper_freelimit_pct, cfg->cooldown_s);
+	if (cfg->swapsize_auto)
+		fprintf(out, "auto");
+	else
+		fprintf(out, "%" PRIu64 "k", cfg->swapsize_b / 1024);
+	fprintf(out, " min_swapsize=%" PRIu64 "k max_swapsize=%" PRIu64
+		"k max_files=%d max_total=%" PRIu64 "k\n",
+		cfg->min_swapsize_b / 1024, cfg->max_swapsize_b / 1024,
+		cfg->max_files, cfg->max_total_b / 1024);
+	if (tr->have_disk)
+		fprintf(out, "# disk avail_kb=%" PRIu64 " size_kb=%" PRIu64
+			" reserve=", tr->disk_avail_b / 1024,
+			tr->disk_size_b / 1024);
+	else
+		fprintf(out, "# disk unlimited reserve=");
+	if (cfg->disk_reserve_is_pct)
+		fprintf(out, "%d%%", cfg->disk_reserve_pct);
+	else
+		fprintf(out, "%" PRIu64 "k", cfg->disk_reserve_b / 1024);
+	fprintf(out, " page_size=%" PRIu64 " tick_ms=%d\n", tr->page_size,
+		SIM_TICK_MS);
+	fprintf(out, "# %6s %8s %-8s %-14s %9s %5s %9s\n", "time_s",
+		"free_pct", "state", "action", "size_kb", "files", "swap_kb");
+}
+
+int simulate_buf(const struct config *cfg, const char *buf, size_t len,
+		 FILE *out, struct sim_result *res, char *err, size_t errlen)
+{
+	struct trace tr;
+	struct vpool vp;
+	struct fsm f;
+	struct sim_result r;
+	size_t idx = 0;
+	int64_t t0, span, tick;
+
+	if (trace_parse(&tr, buf, len, err, errlen) < 0) {
+		trace_free(&tr);
+		return -1;
+	}
+	if ((tr.s[tr.n - 1].t_ms - tr.s[0].t_ms) / SIM_TICK_MS >
+	    SIM_MAX_TICKS) {
+		seterr(err, errlen, "the trace spans more than %ld ticks",
+		       SIM_MAX_TICKS);
+		trace_free(&tr);
+		return -1;
+	}
+	memset(&vp, 0, sizeof(vp));
+	memset(&r, 0, sizeof(r));
+	r.min_free_pct = 100.0;
+	t0 = tr.s[0].t_ms;
+	span = tr.s[tr.n - 1].t_ms - t0;
+	fsm_init(&f, 0);
+	print_config(cfg, &tr, out);
+
+	for (tick = 0; tick <= span; tick += SIM_TICK_MS) {
+		struct meminfo mi;
+		struct fsm_reading rd = {0};
+		enum fsm_action_kind act;
+		enum fsm_outcome oc = FSM_OK;
+		uint64_t size_b = 0;
+		char pct[16] = "-", size[24] = "-";
+
+		while (idx + 1 < tr.n && tr.s[idx + 1].t_ms - t0 <= tick)
+			idx++;
+		if (meminfo_parse_buf(&mi, tr.s[idx].body, tr.s[idx].len) ==
+		    0) {
+			double free_pct;
+			/* Our virtual files, unused: free swap. */
+			mi.swap_total_kb = sat_add(mi.swap_total_kb,
+						   vp.total_b / 1024);
+			mi.swap_free_kb = sat_add(mi.swap_free_kb,
+						  vp.total_b / 1024);
+			free_pct = meminfo_free_pct(&mi, cfg);
+			rd.valid = true;
+			rd.shortage = free_pct < cfg->lower_freelimit_pct;
+			rd.surplus = free_pct > cfg->upper_freelimit_pct;
+			snprintf(pct, sizeof(pct), "%.1f", free_pct);
+			if (free_pct < r.min_free_pct)
+				r.min_free_pct = free_pct;
+		} else {
+			r.read_errors++;
+		}
+		act = fsm_step(cfg, &f, &rd, tick);
+		if (act == FSM_ACT_GROW)
+			oc = sim_grow(cfg, &tr, &vp, &mi, &size_b);
+		else if (act == FSM_ACT_SHRINK)
+			oc = sim_shrink(cfg, &vp, &mi, &size_b);
+		if (act != FSM_ACT_NONE)
+			fsm_report(cfg, &f, act, oc, tick);
+		if (act == FSM_ACT_GROW && oc == FSM_OK)
+			r.grows++;
+		else if (act == FSM_ACT_GROW)
+			r.no_room++;
+		else if (act == FSM_ACT_SHRINK && oc == FSM_OK)
+			r.shrinks++;
+		if (vp.n > r.max_files)
+			r.max_files = vp.n;
+		if (vp.total_b > r.max_swap_b)
+			r.max_swap_b = vp.total_b;
+		if (size_b)
+			snprintf(size, sizeof(size), "%" PRIu64, size_b / 1024);
+		fprintf(out, "%8" PRId64 " %8s %-8s %-14s %9s %5d %9" PRIu64
+			"\n", tick / 1000, pct, fsm_state_name(f.state),
+			action_label(rd.valid, f.say_cannot_grow, act, oc),
+			size, vp.n, vp.total_b / 1024);
+		r.ticks++;
+	}
+	r.final_state = f.state;
+	r.final_files = vp.n;
+	fprintf(out, "# summary ticks=%ld grows=%lu shrinks=%lu no_room=%lu "
+		"read_errors=%ld max_files=%d max_swap_kb=%" PRIu64
+		" min_free_pct=%.1f final_state=%s final_files=%d\n",
+		r.ticks, r.grows, r.shrinks, r.no_room, r.read_errors,
+		r.max_files, r.max_swap_b / 1024, r.min_free_pct,
+		fsm_state_name(r.final_state), r.final_files);
+	trace_free(&tr);
+	if (res)
+		*res = r;
+	return 0;
+}
+
+/* The whole trace in memory (a day at 1 s is about 130 MB: the cap). */
+static int read_all(const char *path, char **bufp, size_t *lenp)
+{
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *nb;
+			if (cap >= TRACE_MAX_BYTES) {
+				free(buf);
+				if (fd)
+					close(fd);
+				return -EFBIG;
+			}
+			cap = cap ? cap * 2 : 65536;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				if (fd)
+					close(fd);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			free(buf);
+			if (fd)
+				close(fd);
+			return -e;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd)
+		close(fd);
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+int simulate_file(const struct config *cfg, const char *path, FILE *out)
+{
+	char *buf = NULL, err[256];
+	size_t len = 0;
+	int rc = read_all(path, &buf, &len);
+
+	if (rc < 0) {
+		fprintf(stderr, "ghostmemory: cannot read trace %s: %s\n", path,
+			strerror(-rc));
+		return GM_EXIT_RUNTIME;
+	}
+	rc = simulate_buf(cfg, buf ? buf : "", len, out, NULL, err,
+			  sizeof(err));
+	free(buf);
+	if (rc < 0) {
+		fprintf(stderr, "ghostmemory: %s: %s\n", path, err);
+		return GM_EXIT_USAGE;
+	}
+	if (fflush(out) != 0 || ferror(out)) {
+		fprintf(stderr, "ghostmemory: writing the replay: %s\n",
+			strerror(errno));
+		return GM_EXIT_RUNTIME;
+	}
+	return GM_EXIT_OK;
+}
