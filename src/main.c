@@ -5,6 +5,8 @@
 #include "meminfo.h"
 #include "policy.h"
 #include "pool.h"
+#include "simulate.h"
+#include "status.h"
 #include "swapfile.h"
 
 #include <errno.h>
@@ -222,36 +224,96 @@ struct daemon {
 	double free_pct;
 	int argc;
 	char **argv;
+	unsigned long wakeups[WAKE_NSOURCES]; /* by enum wake_source */
+	int64_t published_ms;    /* status/metrics last written, or -1 */
+	enum fsm_state published_state; /* the state they showed */
 };
 
-static void dump_state(struct daemon *d, int64_t t)
+static void snapshot_build(const struct daemon *d, int64_t t,
+			   struct snapshot *s)
 {
-	struct pool *p = &d->pool;
 	int i;
 
-	pool_refresh(p, t);
-	log_notice("dump state=%s seconds_in_state=%" PRId64,
-		   fsm_state_name(d->fsm.state), (t - d->fsm.entered_ms) / 1000);
-	log_notice("dump free_pct=%.1f lower_freelimit=%d freetarget=%d "
-		   "upper_freelimit=%d", d->free_pct,
-		   d->cfg.lower_freelimit_pct, d->cfg.freetarget_pct,
-		   d->cfg.upper_freelimit_pct);
-	if (d->have_mi)
-		log_notice("dump mem_total_kb=%" PRIu64 " mem_available_kb=%"
-			   PRIu64 " swap_total_kb=%" PRIu64
-			   " swap_free_kb=%" PRIu64, d->mi.mem_total_kb,
-			   meminfo_ram_available_kb(&d->mi, &d->cfg),
-			   d->mi.swap_total_kb, d->mi.swap_free_kb);
-	for (i = 0; i < p->n; i++)
-		log_notice("dump file=%s/%d size_kb=%" PRIu64 " used_kb=%" PRIu64
-			   " priority=%d active=%d age_s=%" PRId64, p->canon,
-			   p->f[i].slot, p->f[i].size_b / 1024, p->f[i].used_kb,
-			   p->f[i].priority, p->f[i].active,
-			   (t - p->f[i].since_ms) / 1000);
-	log_notice("dump grows=%lu shrinks=%lu fail_no_room=%lu "
-		   "fail_create=%lu fail_swapoff=%lu adopted=%lu",
-		   p->c.grows, p->c.shrinks, p->c.fail_no_room,
-		   p->c.fail_create, p->c.fail_swapoff, p->c.adopted);
+	memset(s, 0, sizeof(*s));
+	s->state = d->fsm.state;
+	s->seconds_in_state = (t - d->fsm.entered_ms) / 1000;
+	s->free_pct = d->free_pct;
+	s->lower_freelimit_pct = d->cfg.lower_freelimit_pct;
+	s->freetarget_pct = d->cfg.freetarget_pct;
+	s->upper_freelimit_pct = d->cfg.upper_freelimit_pct;
+	s->have_mem = d->have_mi;
+	s->mem_total_kb = d->mi.mem_total_kb;
+	s->mem_available_kb = meminfo_ram_available_kb(&d->mi, &d->cfg);
+	s->swap_total_kb = d->mi.swap_total_kb;
+	s->swap_free_kb = d->mi.swap_free_kb;
+	s->nfiles = d->pool.n;
+	memcpy(s->files, d->pool.f, sizeof(s->files));
+	s->now_ms = t;
+	snprintf(s->swapdir, sizeof(s->swapdir), "%s", d->pool.canon);
+	s->c = d->pool.c;
+	for (i = 0; i < WAKE_NSOURCES; i++)
+		s->wakeups[i] = d->wakeups[i];
+	s->pid = (long)getpid();
+}
+
+/* SIGUSR1: the status lines, one log line each. */
+static void dump_state(struct daemon *d, int64_t t)
+{
+	static struct snapshot s;
+	static char buf[16384];
+	char *line, *nl;
+
+	snapshot_build(d, t, &s);
+	status_format(&s, buf, sizeof(buf));
+	for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		log_notice("dump %s", line);
+	}
+}
+
+/* rundir/status (and the metrics file): at each transition, else at most
+ * every 5 s.  A failure is logged once per minute at most. */
+static void publish(struct daemon *d, int64_t t)
+{
+	static struct snapshot s;
+	static char buf[16384];
+	static int64_t warned_ms = -60000;
+	size_t n;
+	int rc;
+
+	if (d->published_ms >= 0 && d->fsm.state == d->published_state &&
+	    t - d->published_ms < 5000)
+		return;
+	d->published_ms = t;
+	d->published_state = d->fsm.state;
+	snapshot_build(d, t, &s);
+	n = status_format(&s, buf, sizeof(buf));
+	rc = status_write_atomic(d->cfg.rundir, "status", buf,
+				 n < sizeof(buf) ? n : sizeof(buf) - 1);
+	if (rc == 0 && d->cfg.metrics_dir[0]) {
+		n = metrics_format(&s, buf, sizeof(buf));
+		rc = status_write_atomic(d->cfg.metrics_dir, "ghostmemory.prom",
+					 buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	}
+	if (rc < 0 && t - warned_ms >= 60000) {
+		warned_ms = t;
+		errno = -rc;
+		log_warn("cannot write the status or metrics file");
+	}
+}
+
+/* At exit: no status to show, and no metrics claiming a live state. */
+static void unlink_status(const struct config *cfg)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/status", cfg->rundir);
+	unlink(path);
+	if (cfg->metrics_dir[0]) {
+		snprintf(path, sizeof(path), "%s/ghostmemory.prom",
+			 cfg->metrics_dir);
+		unlink(path);
+	}
 }
 
 static void reload(struct daemon *d)
@@ -348,6 +410,10 @@ int main(int argc, char *argv[])
 		config_print(&d.cfg, stdout);
 		return GM_EXIT_OK;
 	}
+	if (d.cfg.show_status)
+		return status_print(d.cfg.rundir, stdout);
+	if (d.cfg.simulate_path[0])
+		return simulate_file(&d.cfg, d.cfg.simulate_path, stdout);
 	if (geteuid() != 0) {
 		fprintf(stderr, "ghostmemory: must run as root (swapon needs "
 				"CAP_SYS_ADMIN)\n");
@@ -362,6 +428,9 @@ int main(int argc, char *argv[])
 		fatal(GM_EXIT_DIR_UNUSABLE, "swap directory %s", d.cfg.swappath);
 	d.pool.swaps_path = "/proc/swaps";
 	pidfd = pidfile_lock(d.cfg.pidfile);
+	if (mkdir(d.cfg.rundir, 0755) < 0 && errno != EEXIST)
+		log_warn("cannot create %s; no status file", d.cfg.rundir);
+	d.published_ms = -1;
 
 	if (d.cfg.daemon) {
 		readyfd = daemonize();
@@ -396,9 +465,11 @@ int main(int argc, char *argv[])
 			got_usr1 = 0;
 			dump_state(&d, t);
 		}
+		publish(&d, t);
 		if (got_term || got_hup || got_usr1 || got_usr2)
 			continue;
-		ppoll(NULL, 0, &ts, &waitmask);
+		d.wakeups[ppoll(NULL, 0, &ts, &waitmask) == 0 ? WAKE_TIMER
+							       : WAKE_SIGNAL]++;
 	}
 
 	if (d.cfg.erase) {
@@ -407,6 +478,7 @@ int main(int argc, char *argv[])
 	}
 	log_notice("exiting on signal; %d swap file(s) left active",
 		   pool_active_count(&d.pool));
+	unlink_status(&d.cfg);
 	unlink(d.cfg.pidfile);
 	close(pidfd);
 	swapdir_close(&d.pool.dir);
