@@ -53,14 +53,11 @@ if ! vm_setup; then
 fi
 trap 'bench_cleanup' EXIT
 trap 'bench_cleanup; exit 1' INT TERM
-case " $PROVIDERS " in
-*" swapspace "*)
-	if ! vm_swapspace_setup; then
-		echo "SKIP bench: $VM_SKIP"
-		exit 2
-	fi
-	;;
-esac
+# swapspace is also the peer of the idle measurement.
+if ! vm_swapspace_setup; then
+	echo "SKIP bench: $VM_SKIP"
+	exit 2
+fi
 case " $PROVIDERS " in
 *" ghostmemory "*)
 	if [ ! -x "$VM_GM_BIN" ]; then
@@ -73,8 +70,7 @@ esac
 VM_INITRD=$VM_WORK/initrd.gz
 VM_WITH_GM=0
 [ -x "$VM_GM_BIN" ] && VM_WITH_GM=1
-VM_WITH_SWAPSPACE=0
-[ -n "${VM_SWAPSPACE:-}" ] && VM_WITH_SWAPSPACE=1
+VM_WITH_SWAPSPACE=1
 export VM_WITH_GM VM_WITH_SWAPSPACE
 vm_initramfs "$VM_INITRD" || { echo "bench: cannot build the initramfs" >&2; exit 1; }
 mkdir -p "$VM_WORK/cells" "$VM_WORK/logs"
@@ -117,12 +113,16 @@ while read -r s p r; do
 	echo "$p $r" >>"$lanes/$((i % JOBS))"
 	i=$((i + 1))
 done <"$VM_WORK/cells.list"
+[ -n "${BENCH_SKIP_MATRIX:-}" ] && rm -f "$lanes"/*
 started=$(date +%s)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for l in "$lanes"/*; do
+	[ -f "$l" ] || continue
 	(while read -r p r; do cell "$p" "$r"; done <"$l") &
 done
 wait
 matrix_s=$(($(date +%s) - started))
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- idle cost on the host ----
 idle_line() { echo "$1 ${2:--} ${3:--} ${4:--} ${5:--}" >>"$VM_WORK/idle"; }
@@ -141,7 +141,10 @@ else
 	img=$VM_WORK/idle.img
 	IDLE_MNT=$VM_WORK/mnt
 	mkdir -p "$IDLE_MNT"
-	truncate -s 512M "$img" && mkfs.ext4 -q -F "$img" &&
+	# Sparse and as large as RAM + 8 GiB: swapspace refuses a filesystem
+	# too small for "useful swapfiles" on this machine's RAM.
+	img_g=$(awk '/^MemTotal:/ { printf "%d", $2 / 1048576 + 9 }' /proc/meminfo)
+	truncate -s "${img_g}G" "$img" && mkfs.ext4 -q -F "$img" &&
 		mount -o loop "$img" "$IDLE_MNT" || idle_note="not measured: loop mount failed"
 	if [ -z "$idle_note" ]; then
 		mkdir -m 700 "$IDLE_MNT/gm" "$IDLE_MNT/ss"
@@ -208,7 +211,8 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC')."
 	echo "ghostmemory: ${gm_version:-?} (commit ${commit:-?}); swapspace: ${VM_SWAPSPACE_VERSION:-?} (Debian package);"
 	echo "guest: ${VM_MEM} MiB, 1 vCPU, kernel $kernel, $qemu_version, \`-accel tcg\`,"
-	echo "ext4 on a 2 GiB virtio disk; host: $(nproc) cores, $JOBS guests at a time; matrix took ${matrix_s} s."
+	echo "ext4 on a 2 GiB virtio disk; host: $(nproc) cores, $JOBS guests at a time; matrix took ${matrix_s} s"
+	echo "(host load average before: $load_before, after: $load_after)."
 	echo
 	echo "## Survival matrix: ${MB} MiB allocated in a ${VM_MEM} MiB guest"
 	echo
@@ -242,7 +246,7 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	echo "| provider | survived | rates survived |"
 	echo "| --- | ---: | --- |"
 	for p in $PROVIDERS; do
-		cat "$VM_WORK"/cells/"$p".* 2>/dev/null |
+		for r in $RATES; do cat "$VM_WORK/cells/$p.$r" 2>/dev/null; done |
 			awk -v p="$p" 'NF >= 3 && $1 == p { n++; if ($3 == "ok") { s++; l = l sep (($2 == 0) ? "max" : $2); sep = ", " } }
 				END { printf "| %s | %d of %d | %s |\n", p, s, n, (l == "") ? "none" : l }'
 	done
@@ -283,6 +287,46 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 				printf "- ghostmemory vs swapspace: wake-ups x%.2f, RSS x%.2f\n", gw / sw, gr / sr }' "$VM_WORK/idle"
 	fi
 } >"$VM_WORK/results.md"
+# A picture of the matrix: one row per provider, one square per rate,
+# green survived / red killed, with the wall time in it.
+svg=${OUT%.md}.svg
+nr=0
+for r in $RATES; do nr=$((nr + 1)); done
+np=0
+for p in $PROVIDERS; do np=$((np + 1)); done
+{
+	w=$((130 + nr * 74)) h=$((60 + np * 44))
+	echo "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"$w\" height=\"$h\" font-family=\"sans-serif\" font-size=\"12\">"
+	echo "<rect width=\"$w\" height=\"$h\" fill=\"white\"/>"
+	echo "<text x=\"8\" y=\"18\" font-size=\"14\">${MB} MiB in a ${VM_MEM} MiB guest: survived (green) or OOM-killed (red), wall s</text>"
+	x=130
+	for r in $RATES; do
+		[ "$r" -eq 0 ] && l=max || l="$r MiB/s"
+		echo "<text x=\"$((x + 32))\" y=\"44\" text-anchor=\"middle\">$l</text>"
+		x=$((x + 74))
+	done
+	y=54
+	for p in $PROVIDERS; do
+		echo "<text x=\"8\" y=\"$((y + 24))\">$p</text>"
+		x=130
+		for r in $RATES; do
+			f=$VM_WORK/cells/$p.$r
+			if [ -f "$f" ]; then
+				awk -v x="$x" -v y="$y" '{
+					c = ($3 == "ok") ? "#3a3" : ($3 == "killed") ? "#d33" : "#999"
+					printf "<rect x=\"%d\" y=\"%d\" width=\"66\" height=\"36\" fill=\"%s\"/>", x, y, c
+					printf "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"white\">%.1f</text>\n", x + 33, y + 23, $4 / 1000
+				}' "$f"
+			fi
+			x=$((x + 74))
+		done
+		y=$((y + 44))
+	done
+	echo "</svg>"
+} >"$VM_WORK/survival.svg"
+echo "" >>"$VM_WORK/results.md"
+echo "![survival matrix]($(basename "$svg"))" >>"$VM_WORK/results.md"
+cp "$VM_WORK/survival.svg" "$svg"
 cp "$VM_WORK/results.md" "$OUT"
 cat "$OUT"
 if [ -n "${BENCH_KEEP_LOGS:-}" ]; then
