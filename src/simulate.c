@@ -164,6 +164,7 @@ int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 	struct sim_result r;
 	size_t idx = 0;
 	int64_t t0, span, tick;
+	char minpct[16];
 
 	if (trace_parse(&tr, buf, len, err, errlen) < 0) {
 		trace_free(&tr);
@@ -239,11 +240,16 @@ int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 	}
 	r.final_state = f.state;
 	r.final_files = vp.n;
+	/* No valid reading at all: no lowest free figure either. */
+	if (r.read_errors == r.ticks)
+		snprintf(minpct, sizeof(minpct), "-");
+	else
+		snprintf(minpct, sizeof(minpct), "%.1f", r.min_free_pct);
 	fprintf(out, "# summary ticks=%ld grows=%lu shrinks=%lu no_room=%lu "
 		"read_errors=%ld max_files=%d max_swap_kb=%" PRIu64
-		" min_free_pct=%.1f final_state=%s final_files=%d\n",
+		" min_free_pct=%s final_state=%s final_files=%d\n",
 		r.ticks, r.grows, r.shrinks, r.no_room, r.read_errors,
-		r.max_files, r.max_swap_b / 1024, r.min_free_pct,
+		r.max_files, r.max_swap_b / 1024, minpct,
 		fsm_state_name(r.final_state), r.final_files);
 	trace_free(&tr);
 	if (res)

@@ -358,6 +358,12 @@ static void test_read_errors(void)
 	check_tick(&r, 6, "1.0", "hungry", "grow", NULL, "1");
 	CHECK_EQ_U(r.res.read_errors, 5, "read errors counted");
 	free(r.out);
+
+	/* Nothing readable: no lowest free figure, not a false 100%. */
+	r = replay(&cfg, "ghostmemory-trace 1\nT 0\ngarbage\n", 32);
+	CHECK(r.rc == 0 && strstr(r.out, " min_free_pct=- ") != NULL,
+	      "all read errors: %s", r.out);
+	free(r.out);
 }
 
 /* Ticks every second on the trace's clock, each with the latest snapshot
