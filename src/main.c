@@ -5,6 +5,8 @@
 #include "meminfo.h"
 #include "policy.h"
 #include "pool.h"
+#include "predict.h"
+#include "psi.h"
 #include "simulate.h"
 #include "status.h"
 #include "swapfile.h"
@@ -28,7 +30,11 @@
 #define GM_VERSION "0.0.0"
 #endif
 
-#define TICK_MS 1000
+/* PSI trigger: 100 ms of stall in a 1 s window (2 s unprivileged). */
+#define PSI_STALL_US 100000u
+#define PSI_WINDOW_US 1000000u
+/* Samples older than this do not count for the slope. */
+#define TREND_WINDOW_MS 2000
 
 static volatile sig_atomic_t got_term, got_hup, got_usr1, got_usr2;
 
@@ -182,8 +188,17 @@ static void protect_self(void)
 {
 	int fd;
 
+	/* MCL_ONFAULT (Linux 4.4): lock pages as they are touched, so the
+	 * untouched parts of libc do not count in our locked RSS. */
+#ifdef MCL_ONFAULT
+	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0)
+		goto locked;
+#endif
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 		log_warn("mlockall");
+#ifdef MCL_ONFAULT
+locked:
+#endif
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "-1000", 5) != 5)
 		log_warn("cannot set oom_score_adj to -1000");
@@ -224,6 +239,13 @@ struct daemon {
 	double free_pct;
 	int argc;
 	char **argv;
+	struct trend trend;      /* recent "used" figures for the forecast */
+	double slope_kb_s;       /* d(free)/dt, KiB/s (negative: falling) */
+	int64_t next_poll_ms;    /* how long the loop sleeps next */
+	int64_t provision_ms;    /* how long the last grow took */
+	int64_t grow_retry_ms;   /* after a failed grow, not before this */
+	int grow_failures;       /* failed grows in a row */
+	int psi_fd;              /* PSI trigger, or -1: polling only */
 	unsigned long wakeups[WAKE_NSOURCES]; /* by enum wake_source */
 	int64_t published_ms;    /* status/metrics last written, or -1 */
 	enum fsm_state published_state; /* the state they showed */
@@ -339,6 +361,47 @@ static void reload(struct daemon *d)
 	log_notice("configuration reloaded from %s", d->cfg.configfile);
 }
 
+static void psi_start(struct daemon *d)
+{
+	unsigned window_us = 0;
+	int fd = psi_trigger_open(&psi_sys_ops, "/proc/pressure/memory",
+				  PSI_STALL_US, PSI_WINDOW_US, &window_us);
+
+	if (fd < 0) {
+		errno = -fd;
+		log_info("no PSI memory trigger, polling only: "
+			 "/proc/pressure/memory: %s", strerror(errno));
+		return;
+	}
+	d->psi_fd = fd;
+	log_info("waking on PSI memory pressure (window %u ms)",
+		 window_us / 1000);
+}
+
+/* Sleep until the next poll, a PSI event or a signal. */
+static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
+{
+	struct pollfd pfd = {d->psi_fd, POLLPRI, 0};
+	struct timespec ts = {d->next_poll_ms / 1000,
+			      (d->next_poll_ms % 1000) * 1000000L};
+	int rc = ppoll(&pfd, d->psi_fd >= 0 ? 1 : 0, &ts, waitmask);
+
+	if (rc < 0) {
+		d->wakeups[WAKE_SIGNAL]++;
+		return;
+	}
+	if (rc == 0) {
+		d->wakeups[WAKE_TIMER]++;
+		return;
+	}
+	d->wakeups[WAKE_PSI]++;
+	if (pfd.revents & (POLLERR | POLLNVAL)) {
+		log_warnx("PSI trigger went away; polling only");
+		close(d->psi_fd);
+		d->psi_fd = -1;
+	}
+}
+
 static void tick(struct daemon *d, int64_t t)
 {
 	const struct config *cfg = &d->cfg;
@@ -359,11 +422,27 @@ static void tick(struct daemon *d, int64_t t)
 			last_warn_ms = t;
 		}
 	} else {
+		double free_kb = (double)meminfo_free_kb(&d->mi, cfg);
+		double total_kb = (double)meminfo_total_kb(&d->mi);
+		double limit_kb = total_kb * cfg->lower_freelimit_pct / 100.0;
+		struct poll_params pp = {cfg->poll_min_ms, cfg->poll_max_ms,
+					 (double)cfg->spike_rate_b / 1024.0};
+		/* What is in use does not jump when we add swap, unlike
+		 * the free figure: its trend is the consumption rate. */
+		trend_add(&d->trend, t, -(total_kb - free_kb));
+		d->slope_kb_s = trend_slope_kb_s(&d->trend, TREND_WINDOW_MS);
 		d->have_mi = true;
 		d->free_pct = meminfo_free_pct(&d->mi, cfg);
 		r.valid = true;
-		r.shortage = d->free_pct < cfg->lower_freelimit_pct;
+		/* Grow once the limit is crossed, or when it will be
+		 * crossed before a file could be provisioned. */
+		r.shortage = d->free_pct < cfg->lower_freelimit_pct ||
+			     predict_shortage(free_kb, limit_kb, d->slope_kb_s,
+					      d->provision_ms +
+						      cfg->poll_min_ms);
 		r.surplus = d->free_pct > cfg->upper_freelimit_pct;
+		d->next_poll_ms = predict_poll_ms(&pp, free_kb, limit_kb,
+						  d->slope_kb_s);
 	}
 	pool_refresh(&d->pool, t);
 	act = fsm_step(cfg, &d->fsm, &r, t);
@@ -371,8 +450,29 @@ static void tick(struct daemon *d, int64_t t)
 		log_warnx("short of memory (free %.0f%%) but on a diet: "
 			  "cannot grow until the cooldown ends",
 			  d->free_pct);
-	if (act == FSM_ACT_GROW)
+	/* A grow that failed (not for room) is retried with a back-off,
+	 * not at every fast poll. */
+	if (act == FSM_ACT_GROW && t < d->grow_retry_ms)
+		act = FSM_ACT_NONE;
+	if (act == FSM_ACT_GROW) {
 		out = pool_grow(&d->pool, cfg, &d->mi, t);
+		if (out == FSM_OK) {
+			d->provision_ms = now_ms() - t;
+			d->grow_failures = 0;
+		} else if (out == FSM_FAILED) {
+			/* 1 s, 2 s, 4 s ... up to a cooldown: a broken
+			 * filesystem must not be hammered at every poll. */
+			int64_t wait = (int64_t)1000 << (d->grow_failures < 16
+							     ? d->grow_failures
+							     : 16);
+			if (wait > cfg->cooldown_s * 1000)
+				wait = cfg->cooldown_s * 1000;
+			if (wait < 1000)
+				wait = 1000;
+			d->grow_failures++;
+			d->grow_retry_ms = t + wait;
+		}
+	}
 	else if (act == FSM_ACT_SHRINK)
 		out = pool_shrink(&d->pool, cfg, &d->mi);
 	if (act != FSM_ACT_NONE)
@@ -380,6 +480,18 @@ static void tick(struct daemon *d, int64_t t)
 	if (d->fsm.state != before)
 		log_info("%s -> %s (free %.0f%%)", fsm_state_name(before),
 			 fsm_state_name(d->fsm.state), d->free_pct);
+	/* Calm: well above the limits and not heading there within a
+	 * minute.  Then a warm spare may be made in the background. */
+	if (r.valid)
+		pool_spare_tick(&d->pool, cfg, &d->mi,
+				d->fsm.state == FSM_STEADY && !r.shortage &&
+					d->free_pct >= cfg->freetarget_pct &&
+					predict_ms_to_limit(
+						(double)meminfo_free_kb(&d->mi, cfg),
+						(double)meminfo_total_kb(&d->mi) *
+							cfg->lower_freelimit_pct / 100.0,
+						d->slope_kb_s) > 60000,
+				t);
 }
 
 int main(int argc, char *argv[])
@@ -446,9 +558,14 @@ int main(int argc, char *argv[])
 		   d.pool.canon);
 	daemon_ready(readyfd);
 
+	d.next_poll_ms = 1000;
+	d.provision_ms = 50;
+	d.psi_fd = -1;
+	if (d.cfg.psi)
+		psi_start(&d);
+
 	while (!got_term) {
 		int64_t t = now_ms();
-		struct timespec ts = {TICK_MS / 1000, (TICK_MS % 1000) * 1000000L};
 
 		if (got_hup) {
 			got_hup = 0;
@@ -468,10 +585,12 @@ int main(int argc, char *argv[])
 		publish(&d, t);
 		if (got_term || got_hup || got_usr1 || got_usr2)
 			continue;
-		d.wakeups[ppoll(NULL, 0, &ts, &waitmask) == 0 ? WAKE_TIMER
-							       : WAKE_SIGNAL]++;
+		wait_for_event(&d, &waitmask);
 	}
+	if (d.psi_fd >= 0)
+		close(d.psi_fd);
 
+	pool_spare_wait(&d.pool);
 	if (d.cfg.erase) {
 		pool_refresh(&d.pool, now_ms());
 		pool_erase(&d.pool, &d.cfg, d.have_mi ? &d.mi : NULL);
