@@ -90,7 +90,14 @@ static void usage(FILE *out)
 		"      --priority=N           swap priority (-1: kernel's)\n"
 		"      --discard=none|once|pages|both  swapon discard (none)\n"
 		"      --metrics_dir=DIR      write DIR/ghostmemory.prom\n"
+		"      --poll_min_ms=MS       fastest poll near the limit (20)\n"
+		"      --poll_max_ms=MS       slowest poll when calm (20000)\n"
+		"      --spike_rate=SIZE      worst allocation rate per second (1g)\n"
+		"      --psi=yes|no           wake on PSI memory pressure (yes)\n"
+		"      --spare=yes|no         keep a warm spare file (yes)\n"
 		"      --status               print the running daemon's state\n"
+		"      --rundir=DIR           status file directory (" GM_DEFAULT_RUNDIR ")\n"
+		"      --simulate=TRACE       replay a memory trace, create nothing\n"
 		"See ghostmemory(8) and ghostmemory.conf(5).\n");
 }
 

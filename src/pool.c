@@ -247,6 +247,7 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 				   spare->size_b / MIB, since_ms(now_ms));
 			return FSM_OK;
 		}
+		p->c.fail_swapon++;
 		errno = -rc;
 		log_warn("swapon %s (spare) failed; deleting it", path);
 		swapfile_remove(&p->dir, spare->slot, false);
