@@ -33,8 +33,6 @@
 /* PSI trigger: 100 ms of stall in a 1 s window (2 s unprivileged). */
 #define PSI_STALL_US 100000u
 #define PSI_WINDOW_US 1000000u
-/* Samples older than this do not count for the slope. */
-#define TREND_WINDOW_MS 2000
 
 static volatile sig_atomic_t got_term, got_hup, got_usr1, got_usr2;
 
@@ -429,27 +427,17 @@ static void tick(struct daemon *d, int64_t t)
 			last_warn_ms = t;
 		}
 	} else {
-		double free_kb = (double)meminfo_free_kb(&d->mi, cfg);
-		double total_kb = (double)meminfo_total_kb(&d->mi);
-		double limit_kb = total_kb * cfg->lower_freelimit_pct / 100.0;
 		struct poll_params pp = {cfg->poll_min_ms, cfg->poll_max_ms,
 					 (double)cfg->spike_rate_b / 1024.0};
-		/* What is in use does not jump when we add swap, unlike
-		 * the free figure: its trend is the consumption rate. */
-		trend_add(&d->trend, t, -(total_kb - free_kb));
-		d->slope_kb_s = trend_slope_kb_s(&d->trend, TREND_WINDOW_MS);
+		struct outlook o;
+
+		predict_classify(cfg, &d->trend, &d->mi, t,
+				 d->provision_ms + cfg->poll_min_ms, &r, &o);
 		d->have_mi = true;
-		d->free_pct = meminfo_free_pct(&d->mi, cfg);
-		r.valid = true;
-		/* Grow once the limit is crossed, or when it will be
-		 * crossed before a file could be provisioned. */
-		r.shortage = d->free_pct < cfg->lower_freelimit_pct ||
-			     predict_shortage(free_kb, limit_kb, d->slope_kb_s,
-					      d->provision_ms +
-						      cfg->poll_min_ms);
-		r.surplus = d->free_pct > cfg->upper_freelimit_pct;
-		d->next_poll_ms = predict_poll_ms(&pp, free_kb, limit_kb,
-						  d->slope_kb_s);
+		d->free_pct = o.free_pct;
+		d->slope_kb_s = o.slope_kb_s;
+		d->next_poll_ms = predict_poll_ms(&pp, o.free_kb, o.limit_kb,
+						  o.slope_kb_s);
 	}
 	pool_refresh(&d->pool, t);
 	act = fsm_step(cfg, &d->fsm, &r, t);

@@ -1,6 +1,10 @@
 /* Forecast and polling interval: arithmetic on a few samples. */
 #include "predict.h"
 
+#include "config.h"
+#include "fsm.h"
+#include "meminfo.h"
+
 
 void trend_reset(struct trend *tr)
 {
@@ -93,4 +97,29 @@ bool predict_shortage(double free_kb, double limit_kb, double slope_kb_s,
 		      int64_t lead_ms)
 {
 	return predict_ms_to_limit(free_kb, limit_kb, slope_kb_s) <= lead_ms;
+}
+
+/* Samples older than this do not count for the slope. */
+#define TREND_WINDOW_MS 2000
+
+void predict_classify(const struct config *cfg, struct trend *tr,
+		      const struct meminfo *mi, int64_t t_ms, int64_t lead_ms,
+		      struct fsm_reading *r, struct outlook *o)
+{
+	double total_kb = (double)meminfo_total_kb(mi);
+
+	o->free_kb = (double)meminfo_free_kb(mi, cfg);
+	o->free_pct = meminfo_free_pct(mi, cfg);
+	o->limit_kb = total_kb * cfg->lower_freelimit_pct / 100.0;
+	/* What is in use does not jump when swap is added, unlike the
+	 * free figure: its trend is the consumption rate. */
+	trend_add(tr, t_ms, -(total_kb - o->free_kb));
+	o->slope_kb_s = trend_slope_kb_s(tr, TREND_WINDOW_MS);
+	r->valid = true;
+	/* Grow once the limit is crossed, or when it will be crossed
+	 * before a file could be provisioned. */
+	r->shortage = o->free_pct < cfg->lower_freelimit_pct ||
+		      predict_shortage(o->free_kb, o->limit_kb, o->slope_kb_s,
+				       lead_ms);
+	r->surplus = o->free_pct > cfg->upper_freelimit_pct;
 }

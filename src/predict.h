@@ -44,4 +44,24 @@ int64_t predict_poll_ms(const struct poll_params *pp, double free_kb,
 bool predict_shortage(double free_kb, double limit_kb, double slope_kb_s,
 		      int64_t lead_ms);
 
+struct config;
+struct meminfo;
+struct fsm_reading;
+
+/* What the daemon knows of memory after one reading. */
+struct outlook {
+	double free_pct;   /* the free figure, % of MemTotal + SwapTotal */
+	double free_kb;
+	double limit_kb;   /* lower_freelimit in KiB */
+	double slope_kb_s; /* d(free)/dt from the trend of memory in use */
+};
+
+/* Add a valid reading to the trend and classify it for the state
+ * machine: shortage when free% is under lower_freelimit or the forecast
+ * says it will be within lead_ms; surplus over upper_freelimit.  Shared
+ * by the daemon and --simulate, so a replay decides as the daemon does. */
+void predict_classify(const struct config *cfg, struct trend *tr,
+		      const struct meminfo *mi, int64_t t_ms, int64_t lead_ms,
+		      struct fsm_reading *r, struct outlook *o);
+
 #endif

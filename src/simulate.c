@@ -16,6 +16,7 @@
 #include "meminfo.h"
 #include "policy.h"
 #include "pool.h"
+#include "predict.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -29,6 +30,8 @@
 
 /* A month of 1 s ticks: more is a typo in a T line, not a recording. */
 #define SIM_MAX_TICKS (31L * 86400)
+/* Provisioning time assumed by the forecast: the daemon's first guess. */
+#define SIM_PROVISION_MS 50
 #define TRACE_MAX_BYTES ((size_t)256 << 20)
 
 /* The virtual pool: only sizes matter (no slots, no files). */
@@ -161,6 +164,8 @@ int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 	struct trace tr;
 	struct vpool vp;
 	struct fsm f;
+	struct trend trend;
+	struct outlook o;
 	struct sim_result r;
 	size_t idx = 0;
 	int64_t t0, span, tick;
@@ -183,6 +188,7 @@ int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 	t0 = tr.s[0].t_ms;
 	span = tr.s[tr.n - 1].t_ms - t0;
 	fsm_init(&f, 0);
+	trend_reset(&trend);
 	print_config(cfg, &tr, out);
 
 	for (tick = 0; tick <= span; tick += SIM_TICK_MS) {
@@ -203,10 +209,12 @@ int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 						   vp.total_b / 1024);
 			mi.swap_free_kb = sat_add(mi.swap_free_kb,
 						  vp.total_b / 1024);
-			free_pct = meminfo_free_pct(&mi, cfg);
-			rd.valid = true;
-			rd.shortage = free_pct < cfg->lower_freelimit_pct;
-			rd.surplus = free_pct > cfg->upper_freelimit_pct;
+			/* As the daemon decides, forecast included; a
+			 * file is taken to provision in SIM_PROVISION_MS. */
+			predict_classify(cfg, &trend, &mi, tick,
+					 SIM_PROVISION_MS + cfg->poll_min_ms,
+					 &rd, &o);
+			free_pct = o.free_pct;
 			snprintf(pct, sizeof(pct), "%.1f", free_pct);
 			if (free_pct < r.min_free_pct)
 				r.min_free_pct = free_pct;
