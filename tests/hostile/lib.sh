@@ -159,6 +159,18 @@ wait_log() {
 	return 1
 }
 
+# wait_more LOG PATTERN N [SECONDS]: until LOG has more than N lines
+# containing the fixed string PATTERN (N from count_log before the act).
+wait_more() {
+	_t=$(( ${4:-15} * 10 ))
+	while [ "$_t" -gt 0 ]; do
+		[ "$(count_log "$1" "$2")" -gt "$3" ] && return 0
+		sleep 0.1
+		_t=$((_t - 1))
+	done
+	return 1
+}
+
 # count_log LOG PATTERN: lines of LOG containing the fixed string.
 count_log() {
 	grep -cF -- "$2" "$1" 2>/dev/null || true
