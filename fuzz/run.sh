@@ -25,7 +25,7 @@ targets=${*:-$ALL}
 
 work=$(mktemp -d /tmp/gm-fuzz.XXXXXX) || exit 1
 trap 'rm -rf "$work"' EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' HUP INT PIPE TERM
 
 # The parser sources each target needs (never main.c).
 sources() {

@@ -8,7 +8,7 @@
 # rundir in the workspace.  cleanup (trapped on EXIT INT TERM) kills every
 # daemon the test started, swapoffs every swap area under the workspace,
 # unmounts everything mounted under it and deletes it, so nothing is left
-# in /proc/swaps or mounted whichever way the test ends.
+# in /proc/swaps or mounted whichever way the test ends (SIGKILL aside).
 
 GM=${GM:-./ghostmemory}
 W=
@@ -50,7 +50,11 @@ workspace() {
 	W=$(mktemp -d /tmp/gm-hostile.XXXXXX) || exit 1
 	chmod 0700 "$W"
 	trap cleanup EXIT
+	# A signal ends the script through exit, so cleanup runs (a reader
+	# such as head going away must not leave swap on).
+	trap 'exit 129' HUP
 	trap 'exit 130' INT
+	trap 'exit 141' PIPE
 	trap 'exit 143' TERM
 }
 
