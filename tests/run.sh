@@ -5,7 +5,8 @@
 #    "SKIP name: why" lines (a root- or qemu-only test that cannot run
 #    says SKIP with the reason; it never counts as passed).
 # Ends with "N passed, N failed, N skipped"; exits 1 if anything failed.
-# Usage: tests/run.sh [unit|cli|obs|integration|pkg|vm]   (default: all)
+# Usage: tests/run.sh [unit|cli|obs|integration|hostile|fault|pkg|vm]
+#   (default: all)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -62,7 +63,7 @@ run_scripts() {
 	done
 }
 
-for suite in unit cli obs integration pkg vm; do
+for suite in unit cli obs integration hostile fault pkg vm; do
 	[ -n "$only" ] && [ "$only" != "$suite" ] && continue
 	if [ "$suite" = unit ]; then run_unit; else run_scripts "$suite"; fi
 done
