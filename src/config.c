@@ -531,7 +531,10 @@ static void where(const struct config *cfg, const char *key, char *out,
 {
 	size_t i;
 
+	/* keys[i] is bounded by the loop; the second test bounds the
+	 * other array, src_line. */
 	for (i = 0; i < NKEYS; i++)
+		/* cppcheck-suppress arrayIndexThenCheck */
 		if (strcmp(keys[i].name, key) == 0 &&
 		    i < sizeof(cfg->src_line) / sizeof(cfg->src_line[0]) &&
 		    cfg->src_line[i]) {

@@ -435,6 +435,9 @@ void pool_spare_tick(struct pool *p, const struct config *cfg,
 		p->making_slot = 0;
 		return;
 	}
+	/* cfg is NULL only from pool_spare_wait, which calls us only once
+	 * the spare is done, so the branch above has returned. */
+	/* cppcheck-suppress nullPointer */
 	if (!cfg->spare || !calm || now_ms < p->spare_retry_ms)
 		return;
 	for (i = 0; i < p->n; i++)
