@@ -93,8 +93,13 @@ cell() {
 		v=$(vm_val "$VM_LOG" "${k%%:*}" "${k#*:}")
 		rec="$rec ${v:-0}"
 	done
-	echo "$rec ${alive:--}" >"$VM_WORK/cells/$name"
-	echo "# $rec ${alive:--}"
+	rec="$rec ${alive:--}"
+	for k in SAMPLE:first_short_ms SAMPLE:first_swap_ms oom:first_kill_ms; do
+		v=$(vm_val "$VM_LOG" "${k%%:*}" "${k#*:}")
+		rec="$rec ${v:--1}"
+	done
+	echo "$rec" >"$VM_WORK/cells/$name"
+	echo "# $rec"
 	cp "$VM_LOG" "$VM_WORK/logs/$name.log"
 }
 
@@ -222,10 +227,12 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	echo "highest SwapTotal and SwapTotal - SwapFree seen (sampled every 20 ms);"
 	echo "areas is the most swap areas active at once. Reaction: first sample"
 	echo "under 20% free (MemAvailable + SwapFree over MemTotal + SwapTotal) to"
-	echo "the first sample with more swap, median / max over the run."
+	echo "the first sample with more swap, median / max over the run. The last"
+	echo "column places the first swap seen and the OOM killer's first kill"
+	echo "(kernel log) in ms after the first sample under 20% free."
 	echo
-	echo "| provider | rate | outcome | wall s | peak swap MiB | peak used MiB | areas | reaction ms (med/max) |"
-	echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+	echo "| provider | rate | outcome | wall s | peak swap MiB | peak used MiB | areas | reaction ms (med/max) | swap / OOM kill, ms after shortage |"
+	echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 	for p in $PROVIDERS; do
 		for r in $RATES; do
 			f=$VM_WORK/cells/$p.$r
@@ -235,8 +242,14 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 				out = ($3 == "ok") ? "survived" : $3
 				if ($11 == "0") out = out " (daemon died)"
 				react = ($8 > 0) ? sprintf("%d / %d", $9, $10) : "-"
-				printf "| %s | %s | %s | %.1f | %d | %d | %d | %s |\n",
-					$1, rate, out, $4 / 1000, $5 / 1024, $6 / 1024, $7, react
+				# swap and OOM kill, ms after the first shortage
+				sw = "-"; oo = "-"
+				if (NF >= 14 && $12 >= 0) {
+					if ($13 >= 0) sw = sprintf("%+d", $13 - $12)
+					if ($14 >= 0) oo = sprintf("%+d", $14 - $12)
+				}
+				printf "| %s | %s | %s | %.1f | %d | %d | %d | %s | %s / %s |\n",
+					$1, rate, out, $4 / 1000, $5 / 1024, $6 / 1024, $7, react, sw, oo
 			}' "$f"
 		done
 	done
@@ -255,7 +268,7 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	echo
 	for other in static swapspace; do
 		cat "$VM_WORK"/cells/ghostmemory.* "$VM_WORK"/cells/"$other".* 2>/dev/null |
-			awk -v o="$other" 'NF == 11 {
+			awk -v o="$other" 'NF >= 11 {
 				k = $2
 				if ($1 == "ghostmemory") { g[k] = $3; gw[k] = $4; gs[k] = $5; gu[k] = $6; gn++; if ($3 == "ok") gok++ }
 				else if ($1 == o) { x[k] = $3; xw[k] = $4; xs[k] = $5; xu[k] = $6; xn++; if ($3 == "ok") xok++ }

@@ -53,6 +53,9 @@ finish() {
 	[ -n "${SAMPLER_PID:-}" ] && kill "$SAMPLER_PID" 2>/dev/null && sleep 1
 	[ -f /tmp/sample ] && result "$(cat /tmp/sample)"
 	dmesg | grep -E 'Killed process|Out of memory' | sed 's/^/GMKILL /'
+	# When the OOM killer first struck, ms on the kernel log's clock.
+	oom=$(dmesg | grep -m 1 'Killed process' | sed 's/^\[ *\([0-9]*\)\.\([0-9]\{3\}\).*/\1\2/')
+	result "oom first_kill_ms=${oom:--1}"
 	for f in /tmp/daemon.log /tmp/daemon2.log /tmp/syslog; do
 		[ -s "$f" ] || continue
 		# The start and the end of long logs (a flapping daemon).

@@ -18,7 +18,10 @@
  *              samples=.. reactions=.. react_med_ms=.. react_max_ms=..
  *     A "reaction" is the time from the first sample whose free% (as the
  *     daemons compute it: MemAvailable+SwapFree over MemTotal+SwapTotal)
- *     is under LOWER_PCT to the first sample showing more swap.  Chunks
+ *     is under LOWER_PCT to the first sample showing more swap.
+ *     first_short_ms / first_swap_ms are CLOCK_MONOTONIC times (about the
+ *     kernel log's clock) of the first shortage and the first swap seen,
+ *     -1 if none, to set against the OOM killer's timestamp.  Chunks
  *     are 1 MiB each because the kernel's heuristic overcommit refuses a
  *     single mapping larger than RAM + swap, and we want the OOM killer,
  *     not ENOMEM, to be the way a workload dies.
@@ -171,6 +174,7 @@ static int run_sampler(long interval_ms, long lower_pct, const char *out)
 	long peak_files = 0, samples = 0, nreact = 0;
 	long long react[MAX_REACT], sorted[MAX_REACT];
 	int64_t short_since = -1;
+	int64_t first_short = -1, first_swap = -1; /* CLOCK_MONOTONIC ms */
 	char tmp[512];
 	struct sigaction sa;
 
@@ -205,9 +209,18 @@ static int run_sampler(long interval_ms, long lower_pct, const char *out)
 			} else if (fr < (unsigned long long)lower_pct &&
 				   short_since < 0) {
 				short_since = now_ms();
-			} else if (fr >= (unsigned long long)lower_pct) {
+			} else if (fr >= (unsigned long long)lower_pct &&
+				   short_since >= 0 &&
+				   now_ms() - short_since > 5000) {
+				/* A shortage that went away by itself (page
+				 * cache, or the OOM killer) is forgotten after
+				 * 5 s; swap that came late still counts. */
 				short_since = -1;
 			}
+			if (fr < (unsigned long long)lower_pct && first_short < 0)
+				first_short = now_ms(), changed = 1;
+			if (st > 0 && first_swap < 0)
+				first_swap = now_ms(), changed = 1;
 			last_swap = st;
 		}
 		if (slurp("/proc/swaps", buf, sizeof(buf)) > 0) {
@@ -230,9 +243,11 @@ static int run_sampler(long interval_ms, long lower_pct, const char *out)
 				fprintf(f, "SAMPLE peak_swap_kb=%llu peak_used_kb=%llu "
 					"peak_files=%ld min_avail_kb=%llu samples=%ld "
 					"reactions=%ld react_med_ms=%lld "
-					"react_max_ms=%lld\n", peak_swap, peak_used,
+					"react_max_ms=%lld first_short_ms=%lld "
+					"first_swap_ms=%lld\n", peak_swap, peak_used,
 					peak_files, min_avail, samples, nreact, med,
-					max);
+					max, (long long)first_short,
+					(long long)first_swap);
 				fclose(f);
 				rename(tmp, out);
 			}
