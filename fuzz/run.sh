@@ -20,7 +20,7 @@ FUZZ_JOBS=${FUZZ_JOBS:-2}
 FUZZ_MERGE=${FUZZ_MERGE:-0}
 CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Ifuzz"
-ALL="meminfo swaps config swaphdr"
+ALL="meminfo swaps config swaphdr trace"
 targets=${*:-$ALL}
 
 work=$(mktemp -d /tmp/gm-fuzz.XXXXXX) || exit 1
@@ -34,6 +34,7 @@ sources() {
 	swaps) echo "src/swaps.c" ;;
 	config) echo "src/config.c" ;;
 	swaphdr) echo "src/swaphdr.c" ;;
+	trace) echo "src/trace.c src/simulate.c src/config.c src/meminfo.c src/policy.c src/fsm.c src/predict.c" ;;
 	*) return 1 ;;
 	esac
 }
@@ -43,7 +44,7 @@ sources() {
 max_len() {
 	case "$1" in
 	swaphdr) echo 65545 ;;
-	swaps) echo 16384 ;;
+	swaps | trace) echo 16384 ;;
 	*) echo 8192 ;;
 	esac
 }

@@ -4,7 +4,8 @@
  * valgrind alike.
  *
  * tests/unit/fixtures/regress/<target>-<want>-<what>: target is meminfo,
- * swaps, config or swaphdr (input layout as in fuzz/fuzz_<target>.c);
+ * swaps, config, swaphdr or trace (input layout as in
+ * fuzz/fuzz_<target>.c);
  * want is "ok" (the parser accepts it), "bad" (rejects it) or "any" (only
  * the harness properties: no crash, no sanitizer report).  The seed
  * corpus under fuzz/corpus/<target>/ is replayed too, for the properties.
@@ -16,6 +17,7 @@
 #include "../../fuzz/fuzz_meminfo.c"
 #include "../../fuzz/fuzz_swaphdr.c"
 #include "../../fuzz/fuzz_swaps.c"
+#include "../../fuzz/fuzz_trace.c"
 #include "t.h"
 
 #include <dirent.h>
@@ -29,7 +31,7 @@
 #define CORPUS_DIR "fuzz/corpus"
 
 static const char *const targets[] = {"meminfo", "swaps", "config",
-				      "swaphdr"};
+				      "swaphdr", "trace"};
 
 /* Whole file in an allocation of exactly its size (so an overrun shows). */
 static uint8_t *slurp(const char *path, size_t *len)
@@ -63,6 +65,8 @@ static int run_harness(const char *target, const uint8_t *d, size_t n)
 		return fuzz_swaps_one(d, n);
 	if (strcmp(target, "config") == 0)
 		return fuzz_config_one(d, n);
+	if (strcmp(target, "trace") == 0)
+		return fuzz_trace_one(d, n);
 	return fuzz_swaphdr_one(d, n);
 }
 
@@ -76,6 +80,14 @@ static int accepted(const char *target, const uint8_t *d, size_t n)
 	}
 	if (strcmp(target, "swaps") == 0)
 		return swaps_parse_buf(&fuzz_tab, (const char *)d, n) == 0;
+	if (strcmp(target, "trace") == 0) {
+		struct trace tr;
+		char err[256];
+		int rc = trace_parse(&tr, (const char *)d, n, err, sizeof(err));
+
+		trace_free(&tr);
+		return rc == 0;
+	}
 	if (strcmp(target, "config") == 0) {
 		struct config cfg;
 		char err[512];
@@ -152,7 +164,7 @@ static int replay_dir(const char *dir, const char *target)
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (t == NULL) {
 			CHECK(0, "%s: name must start with meminfo-, swaps-, "
-				 "config- or swaphdr-", path);
+				 "config-, swaphdr- or trace-", path);
 			free(list[i]);
 			continue;
 		}
