@@ -284,6 +284,24 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 				printf "\n"
 			}'
 	done
+	lost=
+	for r in $RATES; do
+		g=$VM_WORK/cells/ghostmemory.$r
+		x=$VM_WORK/cells/static.$r
+		[ -f "$g" ] && [ -f "$x" ] || continue
+		if [ "$(cut -d' ' -f3 "$g")" != ok ] && [ "$(cut -d' ' -f3 "$x")" = ok ]; then
+			[ "$r" -eq 0 ] && l=max || l=$r
+			lost="$lost${lost:+, }$l"
+		fi
+	done
+	[ -n "$lost" ] && echo "- where the static file survived and ghostmemory did not (MiB/s): $lost"
+	echo
+	echo "Caveats: TCG runs the guest several times slower than hardware, so"
+	echo "file creation and reclaim take longer than on a real machine, while"
+	echo "the workload's rate is wall-clock; the in-guest sampler costs a few"
+	echo "percent of the guest's one vCPU; two guests run at a time and other"
+	echo "work on the host (see the load average) slows both. Cells near the"
+	echo "edge (the last rate a provider survives) can flip between runs."
 	echo
 	echo "## Idle cost on the host (${IDLE_S} s, memory calm)"
 	echo
