@@ -30,3 +30,59 @@ pkg_build() {
 
 # The tools a package build needs.
 PKG_BUILD_TOOLS="make dpkg-buildpackage dpkg-parsechangelog dh autoconf cc"
+
+# --- cached Debian trees (root only) ------------------------------------
+# Tarballs live in $GM_CACHE (default /var/cache/ghostmemory-test), made
+# once with debootstrap's default mirror and reused by every later run.
+GM_CACHE=${GM_CACHE:-/var/cache/ghostmemory-test}
+GM_SUITE=bookworm
+
+# cache_make NAME LOG CMD...: unless $GM_CACHE/NAME exists, run CMD with
+# the path of a new empty directory appended; CMD fills it, and its
+# contents become the tarball NAME.  Serialized with flock when there.
+# Returns 1 (with CMD's output in LOG) when CMD fails.
+cache_make() {
+	_name=$1 _log=$2
+	shift 2
+	[ -s "$GM_CACHE/$_name" ] && return 0
+	mkdir -p "$GM_CACHE" || return 1
+	if command -v flock >/dev/null 2>&1; then
+		(
+			flock 9 || exit 1
+			[ -s "$GM_CACHE/$_name" ] || cache_fill "$_name" "$_log" "$@"
+		) 9>"$GM_CACHE/.lock"
+	else
+		cache_fill "$_name" "$_log" "$@"
+	fi
+}
+cache_fill() {
+	_name=$1 _log=$2
+	shift 2
+	_tmp=$(mktemp -d "$GM_CACHE/.new.XXXXXX") || return 1
+	mkdir "$_tmp/root"
+	if "$@" "$_tmp/root" >"$_log" 2>&1 &&
+		tar -C "$_tmp/root" --numeric-owner -czf "$_tmp/t.tar.gz" . &&
+		mv "$_tmp/t.tar.gz" "$GM_CACHE/$_name"; then
+		cache_rm "$_tmp"
+		return 0
+	fi
+	cache_rm "$_tmp"
+	return 1
+}
+# rm -rf a tree, but never through a mount point left inside it.
+cache_rm() {
+	if grep -q " $1/" /proc/mounts; then
+		echo "# $1 still has mounts; left in place" >&2
+		return 1
+	fi
+	rm -rf "$1"
+}
+
+# The minbase system: debootstrap --variant=minbase.
+debootstrap_minbase() {
+	debootstrap --variant=minbase "$GM_SUITE" "$1"
+}
+base_tarball() {
+	cache_make "$GM_SUITE-minbase.tar.gz" "$1" debootstrap_minbase &&
+		echo "$GM_CACHE/$GM_SUITE-minbase.tar.gz"
+}

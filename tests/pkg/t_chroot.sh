@@ -8,16 +8,14 @@
 #   round 2: no /proc and no policy-rc.d (no init at all).
 # Root only.  The minbase chroot comes from debootstrap (its default
 # mirror) and is cached as a tarball in $GM_CACHE (default
-# /var/cache/ghostmemory-test), so only the first run downloads.
+# /var/cache/ghostmemory-test; see lib.sh), so only the first run
+# downloads.
 # GM_DEB=path uses an already built .deb instead of building one.
 set -u
 . tests/pkg/lib.sh
 
-SUITE=bookworm
-CACHE=${GM_CACHE:-/var/cache/ghostmemory-test}
-BASE=$CACHE/$SUITE-minbase.tar.gz
 CASES="chroot_base chroot_install chroot_files chroot_not_started
-chroot_reinstall chroot_remove chroot_purge chroot_nothing_left
+chroot_daemon_runs chroot_reinstall chroot_remove chroot_purge chroot_nothing_left
 chroot_noinit_cycle"
 
 skip_all() {
@@ -25,7 +23,8 @@ skip_all() {
 	exit 0
 }
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (chroot, debootstrap)"
-miss=$(missing_tools debootstrap chroot tar gzip mount umount)
+miss=$(missing_tools debootstrap chroot tar gzip mount umount mkfs.ext4 \
+	truncate timeout)
 [ -z "${GM_DEB:-}" ] && miss="$miss$(missing_tools $PKG_BUILD_TOOLS)"
 [ -n "$miss" ] && skip_all "missing $miss"
 
@@ -39,44 +38,17 @@ cleanup() {
 		[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] &&
 			kill -9 "${p#/proc/}" 2>/dev/null
 	done
-	for m in proc dev/pts; do
+	for m in mnt/gmswap proc; do
 		grep -q " $root/$m " /proc/mounts && umount "$root/$m"
 	done
-	if grep -q " $root/" /proc/mounts; then
-		echo "# cleanup: $root still has mounts; left in place" >&2
-	else
-		rm -rf "$work"
-	fi
+	cache_rm "$work"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 # --- the base system -----------------------------------------------------
-make_base() {
-	mkdir -p "$CACHE" || return 1
-	tmpbase=$(mktemp -d "$CACHE/.new.XXXXXX") || return 1
-	if debootstrap --variant=minbase "$SUITE" "$tmpbase/root" \
-		>"$work/debootstrap.log" 2>&1 &&
-		tar -C "$tmpbase/root" --numeric-owner -czf "$tmpbase/base.tar.gz" . &&
-		mv "$tmpbase/base.tar.gz" "$BASE"; then
-		rm -rf "$tmpbase"
-		return 0
-	fi
-	rm -rf "$tmpbase"
-	return 1
-}
-if [ ! -s "$BASE" ]; then
-	if command -v flock >/dev/null 2>&1; then
-		# Another run may be making it right now.
-		mkdir -p "$CACHE"
-		(flock 9 && { [ -s "$BASE" ] || make_base; }) 9>"$CACHE/.lock"
-	else
-		make_base
-	fi
-fi
-if [ ! -s "$BASE" ]; then
-	skip_all "debootstrap $SUITE failed (no archive access?): $(tail_of "$work/debootstrap.log" 4)"
-fi
+BASE=$(base_tarball "$work/debootstrap.log") ||
+	skip_all "debootstrap $GM_SUITE failed (no archive access?): $(tail_of "$work/debootstrap.log" 4)"
 
 new_root() {
 	rm -rf "$root" && mkdir "$root" &&
@@ -181,6 +153,25 @@ elif grep -q 'policy-rc.d denied\|Defaulting to block' "$work/install.log" ||
 else
 	fail chroot_not_started "$(tail_of "$work/install.log")"
 fi
+
+# The packaged binary (built with Debian's hardening flags) runs: in the
+# foreground for 3 s on a loop-mounted ext4, then exits 0 on SIGTERM.
+truncate -s 32M "$work/swap.img" && mkfs.ext4 -q -F "$work/swap.img" &&
+	mkdir "$root/mnt/gmswap" && mount -o loop "$work/swap.img" "$root/mnt/gmswap"
+printf 'MemTotal: 4000000 kB\nMemFree: 1000000 kB\nMemAvailable: 1000000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n' \
+	>"$root/tmp/meminfo"
+in_root timeout --preserve-status -s TERM 3 /usr/sbin/ghostmemory -v \
+	-c /dev/null -s /mnt/gmswap/swap -p /tmp/gm.pid --rundir=/tmp/gmrun \
+	--meminfo-file=/tmp/meminfo >"$work/smoke.log" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q 'started' "$work/smoke.log" &&
+	[ -z "$(ls -A "$root/mnt/gmswap/swap" 2>/dev/null)" ]; then
+	pass chroot_daemon_runs
+else
+	fail chroot_daemon_runs "exit $rc: $(tail_of "$work/smoke.log" 5)"
+fi
+umount "$root/mnt/gmswap" && rmdir "$root/mnt/gmswap"
+rm -rf "$root/tmp/gmrun" "$root/tmp/gm.pid" "$root/tmp/meminfo"
 
 # A local change to the config must survive the reinstall (conffile).
 echo '# local change' >>"$root/etc/ghostmemory.conf"
