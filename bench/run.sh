@@ -256,12 +256,20 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	echo
 	echo "Survived, per provider:"
 	echo
-	echo "| provider | survived | rates survived |"
-	echo "| --- | ---: | --- |"
+	echo "| provider | survived | rates survived | reaction ms over the matrix: median of cell medians / max |"
+	echo "| --- | ---: | --- | ---: |"
 	for p in $PROVIDERS; do
 		for r in $RATES; do cat "$VM_WORK/cells/$p.$r" 2>/dev/null; done |
-			awk -v p="$p" 'NF >= 3 && $1 == p { n++; if ($3 == "ok") { s++; l = l sep (($2 == 0) ? "max" : $2); sep = ", " } }
-				END { printf "| %s | %d of %d | %s |\n", p, s, n, (l == "") ? "none" : l }'
+			awk -v p="$p" 'NF >= 3 && $1 == p {
+				n++
+				if ($3 == "ok") { s++; l = l sep (($2 == 0) ? "max" : $2); sep = ", " }
+				if ($8 > 0) { m[++k] = $9; if ($10 > mx) mx = $10 }
+			}
+			END {
+				for (i = 2; i <= k; i++) for (j = i; j > 1 && m[j - 1] > m[j]; j--) { t = m[j]; m[j] = m[j - 1]; m[j - 1] = t }
+				react = (k > 0) ? sprintf("%d / %d", m[int((k + 1) / 2)], mx) : "-"
+				printf "| %s | %d of %d | %s | %s |\n", p, s, n, (l == "") ? "none" : l, react
+			}'
 	done
 	echo
 	echo "## Ratios"
