@@ -21,7 +21,10 @@
 # switches (voluntary + involuntary, /proc/PID/status) over the window.
 #
 # Environment: BENCH_RATES BENCH_PROVIDERS BENCH_MB BENCH_JOBS BENCH_IDLE_S
-# BENCH_OUT, and the GM_VM_* variables of tests/vm/lib.sh.
+# BENCH_OUT, BENCH_GM_COMMIT (the commit the measured binary was built
+# from, when GM_VM_BINARY points at one built elsewhere), BENCH_KEEP_LOGS
+# (a directory for the guests' console logs), and the GM_VM_* variables of
+# tests/vm/lib.sh.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . tests/vm/lib.sh
@@ -207,7 +210,13 @@ fi
 
 # ---- report ----
 gm_version=$("$VM_GM_BIN" -V 2>/dev/null | head -n 1)
-commit=$(git rev-parse --short HEAD 2>/dev/null)
+# Which sources the daemon came from: HEAD, marked +dirty when src/ has
+# uncommitted changes and the tree's own binary is measured.
+commit=${BENCH_GM_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null)}
+if [ -z "${BENCH_GM_COMMIT:-}" ] && [ -z "${GM_VM_BINARY:-}" ] &&
+	[ -n "$(git status --porcelain src 2>/dev/null)" ]; then
+	commit="$commit+dirty"
+fi
 qemu_version=$(qemu-system-x86_64 --version | head -n 1)
 kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 {

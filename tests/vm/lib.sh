@@ -20,7 +20,6 @@
 #   GM_VM_KEEP   keep the workspace (logs, images) for a post-mortem
 #   GM_VM_BINARY the ghostmemory binary to test (default ./ghostmemory)
 
-VM_TOP=$(pwd)
 VM_MEM=${GM_VM_MEM:-256}
 VM_FS=${GM_VM_FS:-ext4}
 VM_SKIP=
