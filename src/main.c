@@ -431,8 +431,13 @@ static void tick(struct daemon *d, int64_t t)
 					 (double)cfg->spike_rate_b / 1024.0};
 		struct outlook o;
 
+		/* Lead time: a swapon if a spare is ready, else as long as
+		 * making a file took (the last spare tells). */
+		int64_t lead_ms = d->provision_ms;
+		if (!pool_has_spare(&d->pool) && d->pool.make_ms > lead_ms)
+			lead_ms = d->pool.make_ms;
 		predict_classify(cfg, &d->trend, &d->mi, t,
-				 d->provision_ms + cfg->poll_min_ms, &r, &o);
+				 lead_ms + cfg->poll_min_ms, &r, &o);
 		d->have_mi = true;
 		d->free_pct = o.free_pct;
 		d->slope_kb_s = o.slope_kb_s;
@@ -475,11 +480,14 @@ static void tick(struct daemon *d, int64_t t)
 	if (d->fsm.state != before)
 		log_info("%s -> %s (free %.0f%%)", fsm_state_name(before),
 			 fsm_state_name(d->fsm.state), d->free_pct);
-	/* Calm: well above the limits and not heading there within a
-	 * minute.  Then a warm spare may be made in the background. */
+	/* Calm: steady or overfed (a surplus is calmer still), well above
+	 * the limits and not heading there within a minute.  Then a warm
+	 * spare may be made in the background. */
 	if (r.valid)
 		pool_spare_tick(&d->pool, cfg, &d->mi,
-				d->fsm.state == FSM_STEADY && !r.shortage &&
+				(d->fsm.state == FSM_STEADY ||
+				 d->fsm.state == FSM_OVERFED) &&
+					!r.shortage &&
 					d->free_pct >= cfg->freetarget_pct &&
 					predict_ms_to_limit(
 						(double)meminfo_free_kb(&d->mi, cfg),

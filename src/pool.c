@@ -72,6 +72,16 @@ static int free_slot(const struct pool *p)
 	}
 }
 
+bool pool_has_spare(const struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (!p->f[i].active)
+			return true;
+	return false;
+}
+
 uint64_t pool_owned_b(const struct pool *p)
 {
 	uint64_t sum = 0;
@@ -401,8 +411,11 @@ static void *spare_worker(void *arg)
 {
 	struct spare_job *job = arg;
 
+	int64_t t0 = (int64_t)since_ms(0);
+
 	job->p->making_rc = swapfile_make(&job->p->dir, job->slot,
 					  job->size_b, false);
+	job->p->make_ms = (int64_t)since_ms(t0);
 	__atomic_store_n(&job->p->making_done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }

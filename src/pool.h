@@ -41,6 +41,7 @@ struct pool {
 	volatile int making_done;  /* set by the worker when finished */
 	int making_rc;             /* swapfile_make's result */
 	int64_t spare_retry_ms;    /* after a failure, not before this */
+	int64_t make_ms;           /* how long the last spare took to make */
 };
 
 /* Look at what is already in the directory: adopt active files, keep
@@ -73,6 +74,9 @@ void pool_spare_tick(struct pool *p, const struct config *cfg,
 /* At exit: let a spare being made finish (it is then a valid leftover
  * for the next start, or erased with -e). */
 void pool_spare_wait(struct pool *p);
+
+/* A spare is ready: the next GROW is a single swapon. */
+bool pool_has_spare(const struct pool *p);
 
 uint64_t pool_owned_b(const struct pool *p);
 int pool_active_count(const struct pool *p);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/swap.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SWAP_FLAG_PREFER
@@ -271,16 +272,28 @@ static void unlink_slot(const struct swapdir *d, int slot)
 			 name);
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int swapfile_create(const struct swapdir *d, int slot, uint64_t size_b,
 		    const struct config *cfg)
 {
 	bool filled;
 	int rc;
+	long long t0 = mono_ms(), t1;
 
 	rc = make_file(d, slot, size_b, false, &filled);
 	if (rc < 0)
 		return rc;
+	t1 = mono_ms();
 	rc = swapfile_activate(d, slot, cfg);
+	log_debug("swap file %s/%d: made in %lld ms, swapon in %lld ms",
+		  d->path, slot, t1 - t0, mono_ms() - t1);
 	if (rc == 0)
 		return 0;
 	unlink_slot(d, slot);
