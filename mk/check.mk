@@ -4,8 +4,10 @@
 #   make check-extra  all of the below, then the fuzzers:
 #     check-werror    -Wall -Wextra -Werror builds with gcc and with clang
 #     check-asan      unit suite under ASan+UBSan; as root also the
-#                     daemon's script suites (cli integration hostile
-#                     fault) with an ASan+UBSan ./ghostmemory
+#                     daemon's script suites (cli obs integration hostile
+#                     fault) with an ASan+UBSan ./ghostmemory (its build
+#                     directory is readable, and its report directory
+#                     writable, by the tests that run it as nobody)
 #     check-valgrind  unit suite under valgrind: no error, nothing
 #                     definitely lost.  GM_VALGRIND=1 is set for the tests:
 #                     valgrind does not implement swapon(2) (ENOSYS), so
@@ -24,7 +26,7 @@ CHECK_SAN_CC ?= $(CHECK_CLANG)
 CHECK_CC_gcc   = $(CHECK_GCC)
 CHECK_CC_clang = $(CHECK_CLANG)
 CHECK_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all
-CHECK_SAN_SUITES ?= cli integration hostile fault
+CHECK_SAN_SUITES ?= cli obs integration hostile fault
 VALGRIND      = valgrind -q --error-exitcode=1 --leak-check=full \
                 --errors-for-leak-kinds=definite
 CPPCHECK      = cppcheck --enable=warning,style,performance,portability \
@@ -91,7 +93,7 @@ check-asan:
 	$(call chk_units,); \
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "== $(CHECK_SAN_SUITES) suites with an ASan+UBSan daemon"; \
-		mkdir "$$d/reports"; \
+		chmod 0755 "$$d"; mkdir -m 1777 "$$d/reports"; \
 		export ASAN_OPTIONS="$$ASAN_OPTIONS:log_path=$$d/reports/asan" \
 			UBSAN_OPTIONS="$$UBSAN_OPTIONS:log_path=$$d/reports/ubsan"; \
 		for s in $(CHECK_SAN_SUITES); do \
