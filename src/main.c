@@ -539,8 +539,18 @@ int main(int argc, char *argv[])
 	rc = swapdir_open(d.cfg.swappath, &d.pool.dir, err, sizeof(err));
 	if (rc)
 		fatalx(rc, "%s", err);
-	if (!realpath(d.cfg.swappath, d.pool.canon))
-		fatal(GM_EXIT_DIR_UNUSABLE, "swap directory %s", d.cfg.swappath);
+	{
+		/* realpath wants PATH_MAX bytes (_FORTIFY_SOURCE checks). */
+		char *canon = realpath(d.cfg.swappath, NULL);
+		if (!canon)
+			fatal(GM_EXIT_DIR_UNUSABLE, "swap directory %s",
+			      d.cfg.swappath);
+		if (strlen(canon) >= sizeof(d.pool.canon))
+			fatalx(GM_EXIT_DIR_UNUSABLE, "swap directory %s: "
+			       "path too long", canon);
+		strcpy(d.pool.canon, canon);
+		free(canon);
+	}
 	d.pool.swaps_path = "/proc/swaps";
 	pidfd = pidfile_lock(d.cfg.pidfile);
 	if (mkdir(d.cfg.rundir, 0755) < 0 && errno != EEXIST)
