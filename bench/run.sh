@@ -15,9 +15,8 @@
 #
 # Idle cost (root only: needs a loop mount): swapspace and ghostmemory run
 # side by side on the host for BENCH_IDLE_S seconds against swap
-# directories on a loop-mounted ext4 image, with calm memory (ghostmemory
-# reads a calm --meminfo-file fixture, swapspace the host's real
-# /proc/meminfo, which is calm here).  Wake-ups per second are context
+# directories on a loop-mounted ext4 image, both reading the host's real
+# /proc/meminfo, which is calm here.  Wake-ups per second are context
 # switches (voluntary + involuntary, /proc/PID/status) over the window.
 #
 # Environment: BENCH_RATES BENCH_PROVIDERS BENCH_MB BENCH_JOBS BENCH_IDLE_S
@@ -156,24 +155,8 @@ else
 		mount -o loop "$img" "$IDLE_MNT" || idle_note="not measured: loop mount failed"
 	if [ -z "$idle_note" ]; then
 		mkdir -m 700 "$IDLE_MNT/gm" "$IDLE_MNT/ss"
-		cat >"$VM_WORK/meminfo.calm" <<'EOF'
-MemTotal:        8000000 kB
-MemFree:         6000000 kB
-MemAvailable:    7000000 kB
-Buffers:          100000 kB
-Cached:           900000 kB
-SwapCached:            0 kB
-Active:          1000000 kB
-Inactive:         500000 kB
-Dirty:               100 kB
-Writeback:             0 kB
-Shmem:             10000 kB
-SwapTotal:             0 kB
-SwapFree:              0 kB
-EOF
 		if [ -x "$VM_GM_BIN" ]; then
 			"$VM_GM_BIN" -v -c /dev/null -s "$IDLE_MNT/gm" \
-				--meminfo-file="$VM_WORK/meminfo.calm" \
 				-p "$VM_WORK/gm.pid" --rundir="$VM_WORK/run" \
 				>"$VM_WORK/idle.gm.log" 2>&1 &
 			gm_pid=$!
