@@ -98,7 +98,7 @@ check-asan:
 			UBSAN_OPTIONS="$$UBSAN_OPTIONS:log_path=$$d/reports/ubsan"; \
 		for s in $(CHECK_SAN_SUITES); do \
 			GM="$$d/ghostmemory" sh tests/run.sh $$s >"$$d/suite" 2>&1 || bad=1; \
-			grep -e '^FAIL' -e '^SKIP' "$$d/suite"; \
+			awk '/^(FAIL|SKIP) /{p=1; print; next} /^    /{if (p) print; next} {p=0}' "$$d/suite"; \
 			echo "suite $$s (ASan daemon): $$(tail -n 1 "$$d/suite")"; \
 		done; \
 		for r in "$$d"/reports/*; do \
