@@ -111,6 +111,11 @@ static int pidfile_lock(const char *path)
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		fatal(GM_EXIT_PIDFILE, "cannot open pid file %s", path);
+	/* Judge what was opened: truncating a file with another name
+	 * would write through to that name. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1)
+		fatalx(GM_EXIT_PIDFILE, "pid file %s is not a plain file with "
+		       "one name (a hard link?); refusing to use it", path);
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		char buf[32] = "";
 		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
@@ -228,6 +233,9 @@ static void setup_signals(sigset_t *waitmask)
 	}
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* Under a file size limit, fallocate/write must fail with EFBIG
+	 * ("no room"), not kill the daemon mid-creation. */
+	sigaction(SIGXFSZ, &sa, NULL);
 	/* Signals are taken only while we wait, so a flag set just before
 	 * the wait still ends it at once. */
 	sigprocmask(SIG_BLOCK, &block, waitmask);
@@ -553,6 +561,11 @@ int main(int argc, char *argv[])
 	}
 	d.pool.swaps_path = "/proc/swaps";
 	pidfd = pidfile_lock(d.cfg.pidfile);
+	/* One daemon per swap directory, whatever its pid file: two would
+	 * adopt, shrink and clean up each other's files. */
+	if (flock(d.pool.dir.fd, LOCK_EX | LOCK_NB) < 0)
+		fatalx(GM_EXIT_RUNNING, "swap directory %s is in use by another "
+		       "ghostmemory", d.pool.canon);
 	if (mkdir(d.cfg.rundir, 0755) < 0 && errno != EEXIST)
 		log_warn("cannot create %s; no status file", d.cfg.rundir);
 	d.published_ms = -1;

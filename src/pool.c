@@ -61,15 +61,26 @@ static int free_slot(const struct pool *p)
 {
 	int slot, i;
 
-	for (slot = 1;; slot++) {
+	for (slot = 1; slot < 100000; slot++) {
+		char name[16];
+		struct stat st;
+
 		if (slot == p->making_slot)
 			continue;
 		for (i = 0; i < p->n; i++)
 			if (p->f[i].slot == slot)
 				break;
-		if (i == p->n)
+		if (i < p->n)
+			continue;
+		/* A name taken by something we do not own (a directory left
+		 * at start, anything planted since) is skipped, not retried
+		 * for ever. */
+		snprintf(name, sizeof(name), "%d", slot);
+		if (fstatat(p->dir.fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    errno == ENOENT)
 			return slot;
 	}
+	return -1; /* slot_of_name() accepts no larger number */
 }
 
 bool pool_has_spare(const struct pool *p)
@@ -287,6 +298,11 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 		return FSM_NO_ROOM;
 	}
 	slot = free_slot(p);
+	if (slot < 0) {
+		p->c.fail_create++;
+		log_errx("no free file name left in %s", p->canon);
+		return FSM_FAILED;
+	}
 	swapfile_path(&p->dir, slot, path, sizeof(path));
 	rc = swapfile_create(&p->dir, slot, size_b, cfg);
 	if (rc == -EPERM && pool_active_count(p) > 0)
@@ -427,10 +443,11 @@ void pool_spare_tick(struct pool *p, const struct config *cfg,
 	struct grow_ctx g;
 	pthread_attr_t attr;
 	pthread_t tid;
-	char path[800];
 	int i;
 
 	if (p->making_slot) {
+		char path[800];
+
 		if (!__atomic_load_n(&p->making_done, __ATOMIC_ACQUIRE))
 			return;
 		swapfile_path(&p->dir, p->making_slot, path, sizeof(path));
@@ -470,6 +487,10 @@ void pool_spare_tick(struct pool *p, const struct config *cfg,
 	}
 	job.p = p;
 	job.slot = free_slot(p);
+	if (job.slot < 0) {
+		p->spare_retry_ms = now_ms + cfg->cooldown_s * 1000;
+		return;
+	}
 	p->making_slot = job.slot;
 	p->making_size_b = job.size_b;
 	p->making_done = 0;
