@@ -381,6 +381,22 @@ int config_set(struct config *cfg, const char *key, const char *value,
 	return apply_key(cfg, k, value, err, errlen);
 }
 
+/* The key a bad line starts with (up to '=', '#' or a blank), or
+ * "(no key)", for messages about lines that cannot be parsed whole. */
+static void line_key(const char *p, size_t n, char *out, size_t outlen)
+{
+	size_t i = 0, j = 0;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	while (i < n && j + 1 < outlen && (isalnum((unsigned char)p[i]) ||
+					   p[i] == '_' || p[i] == '-'))
+		out[j++] = p[i++];
+	out[j] = '\0';
+	if (j == 0)
+		snprintf(out, outlen, "(no key)");
+}
+
 static char *trim(char *s)
 {
 	char *e;
@@ -405,18 +421,20 @@ int config_parse_buf(struct config *cfg, const char *buf, size_t len,
 		char line[LINE_MAX_LEN], why[200];
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
-		char *key, *value, *eq, *hash;
+		char *key, *value, *eq;
 		const struct key *k;
 
 		lineno++;
-		if (n >= sizeof(line)) {
-			seterr(err, errlen, "%s:%u: line too long (over %d bytes)",
-			       filename, lineno, LINE_MAX_LEN - 1);
-			return -1;
-		}
-		if (memchr(buf + pos, '\0', n)) {
-			seterr(err, errlen, "%s:%u: NUL byte in line", filename,
-			       lineno);
+		if (n >= sizeof(line) || memchr(buf + pos, '\0', n)) {
+			char what[48];
+			line_key(buf + pos, n, what, sizeof(what));
+			if (n >= sizeof(line))
+				seterr(err, errlen,
+				       "%s:%u: %s: line too long (over %d bytes)",
+				       filename, lineno, what, LINE_MAX_LEN - 1);
+			else
+				seterr(err, errlen, "%s:%u: %s: NUL byte in line",
+				       filename, lineno, what);
 			return -1;
 		}
 		memcpy(line, buf + pos, n);
@@ -435,6 +453,8 @@ int config_parse_buf(struct config *cfg, const char *buf, size_t len,
 		key = trim(key);
 		if (value) {
 			size_t vl;
+			char *hash;
+
 			/* A comment may follow an unquoted value. */
 			value = trim(value);
 			if (*value != '"' && (hash = strchr(value, '#')))
@@ -595,11 +615,12 @@ int config_parse_args(struct config *cfg, int argc, char *const argv[],
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
-		char name[64], why[200];
+		char why[200];
 		const char *value = NULL;
 		const struct key *k = NULL;
 
 		if (arg[0] == '-' && arg[1] == '-' && arg[2]) {
+			char name[64];
 			const char *eq = strchr(arg + 2, '=');
 			size_t n = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
 			if (n >= sizeof(name)) {

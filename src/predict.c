@@ -13,15 +13,13 @@ void trend_reset(struct trend *tr)
 
 void trend_add(struct trend *tr, int64_t t_ms, double free_kb)
 {
-	int i;
-
 	/* Time must move forward; a repeat of the same instant replaces. */
 	if (tr->n > 0 && t_ms <= tr->t_ms[tr->n - 1]) {
 		tr->free_kb[tr->n - 1] = free_kb;
 		return;
 	}
 	if (tr->n == TREND_SAMPLES) {
-		for (i = 1; i < TREND_SAMPLES; i++) {
+		for (int i = 1; i < TREND_SAMPLES; i++) {
 			tr->t_ms[i - 1] = tr->t_ms[i];
 			tr->free_kb[i - 1] = tr->free_kb[i];
 		}

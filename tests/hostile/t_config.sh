@@ -27,7 +27,7 @@ CONF="$W/gm.conf"
 
 # badconf KIND FILE: two good lines (one moves lower_freelimit to 17),
 # then on line 3 the bad one.  Prints what the message must name after
-# FILE:3: — the key, or for a line the parser cannot split (too long, a
+# FILE:3: — the key, and for a line the parser cannot split (too long, a
 # NUL byte) what is wrong with it (test_config.c pins those messages).
 badconf() {
 	printf '# line 1\nlower_freelimit=17\n' >"$2"
@@ -40,8 +40,8 @@ badconf() {
 	empty-swappath) printf 'swappath=\n' >>"$2"; echo swappath ;;
 	over-long-line)
 		{ printf 'pidfile="/'; head -c 2000 /dev/zero | tr '\0' p; printf '"\n'; } >>"$2"
-		echo "line too long" ;;
-	nul-byte) printf 'cooldown=6\0000\n' >>"$2"; echo "NUL byte" ;;
+		echo "pidfile: line too long" ;;
+	nul-byte) printf 'cooldown=6\0000\n' >>"$2"; echo "cooldown: NUL byte" ;;
 	esac
 	printf 'freetarget=31\n' >>"$2"
 }

@@ -126,12 +126,12 @@ static void test_bad(void)
 		config_defaults(&cfg);
 		CHECK(config_parse_buf(&cfg, big, sizeof(big), "test.conf", err,
 				       sizeof(err)) == -1 &&
-			      strcmp(err, "test.conf:1: line too long (over 1023 "
-					  "bytes)") == 0,
+			      strcmp(err, "test.conf:1: swappath: line too long "
+					  "(over 1023 bytes)") == 0,
 		      "long line: %s", err);
 		CHECK(config_parse_buf(&cfg, "cooldown=1\0\n", 12, "test.conf",
 				       err, sizeof(err)) == -1 &&
-			      strcmp(err, "test.conf:1: NUL byte in line") == 0,
+			      strcmp(err, "test.conf:1: cooldown: NUL byte in line") == 0,
 		      "NUL byte: %s", err);
 	}
 	/* inconsistent values name file, line and key */
