@@ -5,7 +5,7 @@
 #    "SKIP name: why" lines (a root- or qemu-only test that cannot run
 #    says SKIP with the reason; it never counts as passed).
 # Ends with "N passed, N failed, N skipped"; exits 1 if anything failed.
-# Usage: tests/run.sh [unit|cli|obs|integration|hostile|fault|pkg|vm]
+# Usage: tests/run.sh [unit|cli|obs|integration|hostile|fault|pkg|vm|extra]
 #   (default: all)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,7 +63,7 @@ run_scripts() {
 	done
 }
 
-for suite in unit cli obs integration hostile fault pkg vm; do
+for suite in unit cli obs integration hostile fault pkg vm extra; do
 	[ -n "$only" ] && [ "$only" != "$suite" ] && continue
 	if [ "$suite" = unit ]; then run_unit; else run_scripts "$suite"; fi
 done
