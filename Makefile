@@ -17,6 +17,11 @@ WERROR    ?=
 GM_CFLAGS  = -std=c99 -D_GNU_SOURCE -pthread -Wall -Wextra $(WERROR) \
              -DGM_VERSION=\"$(VERSION)\" $(CONFIG_DEFS)
 LDFLAGS   ?=
+# make STATIC=1: a static binary.  With mlockall its resident set is then
+# about 0.9 MiB instead of 1.7 MiB (libc's touched pages count).
+ifeq ($(STATIC),1)
+LDFLAGS   += -static
+endif
 
 SRCS      = $(sort $(wildcard src/*.c))
 OBJS      = $(SRCS:.c=.o)

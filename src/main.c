@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -197,6 +198,10 @@ static void daemon_ready(int fd)
 static void protect_self(void)
 {
 	int fd;
+
+	/* One malloc arena: the spare maker's thread would otherwise map
+	 * an arena of its own (64 MiB of address space, locked on touch). */
+	mallopt(M_ARENA_MAX, 1);
 
 	/* MCL_ONFAULT (Linux 4.4): lock pages as they are touched, so the
 	 * untouched parts of libc do not count in our locked RSS. */

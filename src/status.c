@@ -272,8 +272,10 @@ int status_write_atomic(const char *dir, const char *name, const char *buf,
 		else
 			done += (size_t)n;
 	}
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
+	/* No fsync: readers need the rename's atomicity, not durability
+	 * (the file is rewritten within seconds and removed at exit), and
+	 * a flush every few seconds under memory pressure would add disk
+	 * I/O exactly when it hurts. */
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
 	if (rc == 0 && rename(tmp, dst) < 0)
