@@ -30,11 +30,11 @@ trap 'exit 1' HUP INT PIPE TERM
 # The parser sources each target needs (never main.c).
 sources() {
 	case "$1" in
-	meminfo) echo "src/meminfo.c src/config.c" ;;
+	meminfo) echo "src/meminfo.c src/config.c src/errbuf.c" ;;
 	swaps) echo "src/swaps.c" ;;
-	config) echo "src/config.c" ;;
+	config) echo "src/config.c src/errbuf.c" ;;
 	swaphdr) echo "src/swaphdr.c" ;;
-	trace) echo "src/trace.c src/simulate.c src/config.c src/meminfo.c src/policy.c src/fsm.c src/predict.c" ;;
+	trace) echo "src/trace.c src/errbuf.c src/simulate.c src/config.c src/meminfo.c src/policy.c src/fsm.c src/predict.c" ;;
 	*) return 1 ;;
 	esac
 }

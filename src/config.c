@@ -2,6 +2,8 @@
  * line, and the cross-field checks.  Pure apart from config_load. */
 #include "config.h"
 
+#include "errbuf.h"
+
 #include "policy.h"
 
 #include <ctype.h>
@@ -114,17 +116,6 @@ void config_defaults(struct config *cfg)
 	cfg->spike_rate_b = GIB;
 	cfg->psi = true;
 	cfg->spare = true;
-}
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 /* Decimal digits only, no sign, no overflow. */

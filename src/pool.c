@@ -247,6 +247,20 @@ static struct pool_file *first_spare(struct pool *p)
 	return NULL;
 }
 
+/* What policy_grow_size needs: memory figures, our files, the disk. */
+static int grow_context(const struct pool *p, const struct config *cfg,
+			const struct meminfo *mi, struct grow_ctx *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->mem_total_b = mi->mem_total_kb * 1024;
+	g->free_b = meminfo_free_kb(mi, cfg) * 1024;
+	g->total_b = meminfo_total_kb(mi) * 1024;
+	g->files = p->n;
+	g->owned_b = pool_owned_b(p);
+	g->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	return swapdir_space(&p->dir, &g->fs_avail_b, &g->fs_size_b);
+}
+
 enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 			   const struct meminfo *mi, int64_t now_ms)
 {
@@ -275,14 +289,7 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 		drop(p, spare);
 	}
 
-	memset(&g, 0, sizeof(g));
-	g.mem_total_b = mi->mem_total_kb * 1024;
-	g.free_b = meminfo_free_kb(mi, cfg) * 1024;
-	g.total_b = meminfo_total_kb(mi) * 1024;
-	g.files = p->n;
-	g.owned_b = pool_owned_b(p);
-	g.page_size = (uint64_t)sysconf(_SC_PAGESIZE);
-	rc = swapdir_space(&p->dir, &g.fs_avail_b, &g.fs_size_b);
+	rc = grow_context(p, cfg, mi, &g);
 	if (rc < 0) {
 		errno = -rc;
 		log_warn("statfs %s", p->canon);
@@ -436,6 +443,29 @@ static void *spare_worker(void *arg)
 	return NULL;
 }
 
+/* A finished spare joins the pool; after a failure the next attempt
+ * waits retry_ms.  Returns false while the worker is still busy. */
+static bool spare_collect(struct pool *p, int64_t retry_ms, int64_t now_ms)
+{
+	char path[800];
+
+	if (!__atomic_load_n(&p->making_done, __ATOMIC_ACQUIRE))
+		return false;
+	swapfile_path(&p->dir, p->making_slot, path, sizeof(path));
+	if (p->making_rc == 0 && p->n < POOL_MAX) {
+		p->f[p->n++] = (struct pool_file){.slot = p->making_slot,
+						  .size_b = p->making_size_b,
+						  .since_ms = now_ms};
+		log_info("made warm spare %s (%" PRIu64 " MiB)", path,
+			 p->making_size_b / MIB);
+	} else {
+		/* swapfile_make logged the step. */
+		p->spare_retry_ms = now_ms + retry_ms;
+	}
+	p->making_slot = 0;
+	return true;
+}
+
 void pool_spare_tick(struct pool *p, const struct config *cfg,
 		     const struct meminfo *mi, bool calm, int64_t now_ms)
 {
@@ -446,41 +476,15 @@ void pool_spare_tick(struct pool *p, const struct config *cfg,
 	int i;
 
 	if (p->making_slot) {
-		char path[800];
-
-		if (!__atomic_load_n(&p->making_done, __ATOMIC_ACQUIRE))
-			return;
-		swapfile_path(&p->dir, p->making_slot, path, sizeof(path));
-		if (p->making_rc == 0 && p->n < POOL_MAX) {
-			p->f[p->n++] = (struct pool_file){
-				.slot = p->making_slot,
-				.size_b = p->making_size_b,
-				.since_ms = now_ms};
-			log_info("made warm spare %s (%" PRIu64 " MiB)", path,
-				 p->making_size_b / MIB);
-		} else {
-			/* swapfile_make logged the step; wait a cooldown. */
-			p->spare_retry_ms = now_ms + (cfg ? cfg->cooldown_s * 1000 : 0);
-		}
-		p->making_slot = 0;
+		spare_collect(p, cfg->cooldown_s * 1000, now_ms);
 		return;
 	}
-	/* cfg is NULL only from pool_spare_wait, which calls us only once
-	 * the spare is done, so the branch above has returned. */
-	/* cppcheck-suppress nullPointer */
 	if (!cfg->spare || !calm || now_ms < p->spare_retry_ms)
 		return;
 	for (i = 0; i < p->n; i++)
 		if (!p->f[i].active)
 			return; /* one spare is enough */
-	memset(&g, 0, sizeof(g));
-	g.mem_total_b = mi->mem_total_kb * 1024;
-	g.free_b = meminfo_free_kb(mi, cfg) * 1024;
-	g.total_b = meminfo_total_kb(mi) * 1024;
-	g.files = p->n;
-	g.owned_b = pool_owned_b(p);
-	g.page_size = (uint64_t)sysconf(_SC_PAGESIZE);
-	if (swapdir_space(&p->dir, &g.fs_avail_b, &g.fs_size_b) < 0 ||
+	if (grow_context(p, cfg, mi, &g) < 0 ||
 	    policy_grow_size(cfg, &g, &job.size_b) < 0) {
 		p->spare_retry_ms = now_ms + cfg->cooldown_s * 1000;
 		return;
@@ -514,10 +518,8 @@ void pool_spare_wait(struct pool *p)
 	/* fallocate takes milliseconds; a zero-filled file may take a
 	 * while, but leaving it half-made would waste the work. */
 	for (i = 0; p->making_slot && i < 6000; i++) {
-		if (__atomic_load_n(&p->making_done, __ATOMIC_ACQUIRE)) {
-			pool_spare_tick(p, NULL, NULL, false, 0);
+		if (spare_collect(p, 0, 0))
 			return;
-		}
 		nanosleep(&ts, NULL);
 	}
 }

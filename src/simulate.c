@@ -12,6 +12,8 @@
  * clock; each uses the latest snapshot taken at or before it. */
 #include "simulate.h"
 
+#include "errbuf.h"
+
 #include "config.h"
 #include "meminfo.h"
 #include "policy.h"
@@ -40,19 +42,6 @@ struct vpool {
 	uint64_t size_b[POOL_MAX];
 	uint64_t total_b;
 };
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
 {

@@ -1,24 +1,12 @@
 /* The trace format of --simulate (see trace.h): parsing from a buffer,
  * strictly, with the line number of the first thing that is wrong. */
 #include "trace.h"
+#include "errbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static bool line_is(const char *p, size_t n, const char *word)
 {
