@@ -162,6 +162,18 @@ else
 			gm_pid=$!
 			IDLE_PIDS="$IDLE_PIDS $gm_pid"
 		fi
+		# The same sources linked statically (make STATIC=1): with
+		# mlockall, libc's touched pages are what the RSS is made of.
+		if cc -static -std=c99 -D_GNU_SOURCE -pthread -O2 \
+			-DGM_VERSION='"static"' -o "$VM_WORK/gm-static" src/*.c \
+			>"$VM_WORK/gm-static.cc.log" 2>&1; then
+			mkdir -m 700 "$IDLE_MNT/gms"
+			"$VM_WORK/gm-static" -v -c /dev/null -s "$IDLE_MNT/gms" \
+				-p "$VM_WORK/gms.pid" --rundir="$VM_WORK/runs" \
+				>"$VM_WORK/idle.gms.log" 2>&1 &
+			gms_pid=$!
+			IDLE_PIDS="$IDLE_PIDS $gms_pid"
+		fi
 		if [ -n "${VM_SWAPSPACE:-}" ]; then
 			"$VM_SWAPSPACE" -s "$IDLE_MNT/ss" -v >"$VM_WORK/idle.ss.log" 2>&1 &
 			ss_pid=$!
@@ -172,15 +184,23 @@ else
 			kill -0 "$p" 2>/dev/null || idle_note="a daemon exited early (see logs)"
 		done
 		gm0=$(proc_switches "${gm_pid:-self}" 2>/dev/null)
+		gms0=$(proc_switches "${gms_pid:-self}" 2>/dev/null)
 		ss0=$(proc_switches "${ss_pid:-self}" 2>/dev/null)
 		sleep "$IDLE_S"
 		gm1=$(proc_switches "${gm_pid:-self}" 2>/dev/null)
+		gms1=$(proc_switches "${gms_pid:-self}" 2>/dev/null)
 		ss1=$(proc_switches "${ss_pid:-self}" 2>/dev/null)
 		if [ -n "${gm_pid:-}" ] && kill -0 "$gm_pid" 2>/dev/null; then
 			idle_line ghostmemory \
 				"$(awk -v a="$gm0" -v b="$gm1" -v s="$IDLE_S" 'BEGIN { printf "%.2f", (b - a) / s }')" \
 				"$(proc_kb "$gm_pid" VmRSS)" "$(proc_kb "$gm_pid" VmLck)" \
 				"$(proc_kb "$gm_pid" VmSize)"
+		fi
+		if [ -n "${gms_pid:-}" ] && kill -0 "$gms_pid" 2>/dev/null; then
+			idle_line ghostmemory-static \
+				"$(awk -v a="$gms0" -v b="$gms1" -v s="$IDLE_S" 'BEGIN { printf "%.2f", (b - a) / s }')" \
+				"$(proc_kb "$gms_pid" VmRSS)" "$(proc_kb "$gms_pid" VmLck)" \
+				"$(proc_kb "$gms_pid" VmSize)"
 		fi
 		if [ -n "${ss_pid:-}" ] && kill -0 "$ss_pid" 2>/dev/null; then
 			idle_line swapspace \
