@@ -133,7 +133,9 @@ if [ "${1:-}" = --inner ]; then
 
 	run status status
 	rc=$?
-	if [ "$rc" -eq 0 ] && grep -q "running" "$work/status.out"; then
+	# More than "running": the daemon's own state lines (--status).
+	if [ "$rc" -eq 0 ] && grep -q "running" "$work/status.out" &&
+		grep -q "state=[a-z]* seconds_in_state=" "$work/status.out"; then
 		pass init_status_running
 	else
 		fail init_status_running "$(why $rc status)"
