@@ -427,6 +427,7 @@ static void tick(struct daemon *d, int64_t t)
 	enum fsm_state before = d->fsm.state;
 	enum fsm_action_kind act;
 	enum fsm_outcome out = FSM_OK;
+	struct outlook o = {0};
 	const char *src = cfg->meminfo_path[0] ? cfg->meminfo_path
 					       : "/proc/meminfo";
 	int rc = meminfo_read(src, &d->mi);
@@ -442,7 +443,6 @@ static void tick(struct daemon *d, int64_t t)
 	} else {
 		struct poll_params pp = {cfg->poll_min_ms, cfg->poll_max_ms,
 					 (double)cfg->spike_rate_b / 1024.0};
-		struct outlook o;
 
 		/* Lead time: a swapon if a spare is ready, else as long as
 		 * making a file took (the last spare tells). */
@@ -485,9 +485,9 @@ static void tick(struct daemon *d, int64_t t)
 			d->grow_failures++;
 			d->grow_retry_ms = t + wait;
 		}
-	}
-	else if (act == FSM_ACT_SHRINK)
+	} else if (act == FSM_ACT_SHRINK) {
 		out = pool_shrink(&d->pool, cfg, &d->mi);
+	}
 	if (act != FSM_ACT_NONE)
 		fsm_report(cfg, &d->fsm, act, out, t);
 	if (d->fsm.state != before)
@@ -502,11 +502,8 @@ static void tick(struct daemon *d, int64_t t)
 				 d->fsm.state == FSM_OVERFED) &&
 					!r.shortage &&
 					d->free_pct >= cfg->freetarget_pct &&
-					predict_ms_to_limit(
-						(double)meminfo_free_kb(&d->mi, cfg),
-						(double)meminfo_total_kb(&d->mi) *
-							cfg->lower_freelimit_pct / 100.0,
-						d->slope_kb_s) > 60000,
+					predict_ms_to_limit(o.free_kb, o.limit_kb,
+							    o.slope_kb_s) > 60000,
 				t);
 }
 
