@@ -119,7 +119,8 @@ void fsm_report(const struct config *cfg, struct fsm *f,
 		} else if (out == FSM_NO_ROOM) {
 			fsm_force_diet(cfg, f, now_ms);
 		}
-		/* Another failure: stay, and try again next tick. */
+		/* Pending, or another failure: stay (a pending grow is
+		 * reported again when the file is on). */
 	} else if (act == FSM_ACT_SHRINK && f->state == FSM_OVERFED) {
 		/* One file per cooldown: the surplus must last again. */
 		state_to(f, FSM_STEADY, now_ms);

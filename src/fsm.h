@@ -24,6 +24,8 @@ enum fsm_outcome {
 	FSM_NO_ROOM,    /* grow: disk, quota, limits or swap table full */
 	FSM_FAILED,     /* grow/shrink failed for another reason */
 	FSM_NOTHING,    /* shrink: no file could be safely removed */
+	FSM_PENDING,    /* grow: a file is being made in the background;
+			 * its outcome is reported when it is on */
 };
 
 struct fsm {

@@ -199,7 +199,7 @@ static void protect_self(void)
 {
 	int fd;
 
-	/* One malloc arena: the spare maker's thread would otherwise map
+	/* One malloc arena: the file maker's thread would otherwise map
 	 * an arena of its own (64 MiB of address space, locked on touch). */
 	mallopt(M_ARENA_MAX, 1);
 
@@ -261,12 +261,14 @@ struct daemon {
 	double slope_kb_s;       /* d(free)/dt, KiB/s (negative: falling) */
 	int64_t next_poll_ms;    /* how long the loop sleeps next */
 	int64_t provision_ms;    /* how long the last grow took */
+	int64_t grow_wait_ms;    /* a GROW waits for a file since, or -1 */
 	int64_t grow_retry_ms;   /* after a failed grow, not before this */
 	int grow_failures;       /* failed grows in a row */
 	int psi_fd;              /* PSI trigger, or -1: polling only */
 	unsigned long wakeups[WAKE_NSOURCES]; /* by enum wake_source */
 	int64_t published_ms;    /* status/metrics last written, or -1 */
 	enum fsm_state published_state; /* the state they showed */
+	int published_making;    /* and the file being made (slot or 0) */
 };
 
 static void snapshot_build(const struct daemon *d, int64_t t,
@@ -288,6 +290,10 @@ static void snapshot_build(const struct daemon *d, int64_t t,
 	s->swap_free_kb = d->mi.swap_free_kb;
 	s->nfiles = d->pool.n;
 	memcpy(s->files, d->pool.f, sizeof(s->files));
+	s->making_slot = d->pool.job.slot;
+	s->making_size_b = d->pool.job.size_b;
+	s->making_for_grow =
+		__atomic_load_n(&d->pool.job.urgent, __ATOMIC_ACQUIRE);
 	s->now_ms = t;
 	snprintf(s->swapdir, sizeof(s->swapdir), "%s", d->pool.canon);
 	s->c = d->pool.c;
@@ -311,8 +317,9 @@ static void dump_state(struct daemon *d, int64_t t)
 	}
 }
 
-/* rundir/status (and the metrics file): at each transition, else at most
- * every 5 s.  A failure is logged once per minute at most. */
+/* rundir/status (and the metrics file): at each transition and when a
+ * file starts or stops being made, else at most every 5 s.  A failure is
+ * logged once per minute at most. */
 static void publish(struct daemon *d, int64_t t)
 {
 	static struct snapshot s;
@@ -322,10 +329,12 @@ static void publish(struct daemon *d, int64_t t)
 	int rc;
 
 	if (d->published_ms >= 0 && d->fsm.state == d->published_state &&
+	    d->pool.job.slot == d->published_making &&
 	    t - d->published_ms < 5000)
 		return;
 	d->published_ms = t;
 	d->published_state = d->fsm.state;
+	d->published_making = d->pool.job.slot;
 	snapshot_build(d, t, &s);
 	n = status_format(&s, buf, sizeof(buf));
 	rc = status_write_atomic(d->cfg.rundir, "status", buf,
@@ -396,13 +405,15 @@ static void psi_start(struct daemon *d)
 		 window_us / 1000);
 }
 
-/* Sleep until the next poll, a PSI event or a signal. */
+/* Sleep until the next poll, a PSI event, the file maker or a signal. */
 static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
 {
-	struct pollfd pfd = {d->psi_fd, POLLPRI, 0};
+	/* poll(2) skips a negative fd: no PSI, or no wake pipe. */
+	struct pollfd pfd[2] = {{d->psi_fd, POLLPRI, 0},
+				{pool_wake_fd(&d->pool), POLLIN, 0}};
 	struct timespec ts = {d->next_poll_ms / 1000,
 			      (d->next_poll_ms % 1000) * 1000000L};
-	int rc = ppoll(&pfd, d->psi_fd >= 0 ? 1 : 0, &ts, waitmask);
+	int rc = ppoll(pfd, 2, &ts, waitmask);
 
 	if (rc < 0) {
 		d->wakeups[WAKE_SIGNAL]++;
@@ -412,12 +423,80 @@ static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
 		d->wakeups[WAKE_TIMER]++;
 		return;
 	}
-	d->wakeups[WAKE_PSI]++;
-	if (pfd.revents & (POLLERR | POLLNVAL)) {
+	/* The pipe is drained when the file is collected (tick). */
+	d->wakeups[(pfd[1].revents & POLLIN) ? WAKE_WORKER : WAKE_PSI]++;
+	if (pfd[0].revents & (POLLERR | POLLNVAL)) {
 		log_warnx("PSI trigger went away; polling only");
 		close(d->psi_fd);
 		d->psi_fd = -1;
 	}
+}
+
+/* How a GROW went, now or (made in the background) later: the time it
+ * took, and a back-off after a failure. */
+static void grow_done(struct daemon *d, enum fsm_outcome out, int64_t t)
+{
+	if (out == FSM_PENDING) {
+		if (d->grow_wait_ms < 0)
+			d->grow_wait_ms = t;
+		return;
+	}
+	if (out == FSM_OK) {
+		d->provision_ms = now_ms() - (d->grow_wait_ms >= 0
+						      ? d->grow_wait_ms
+						      : t);
+		d->grow_failures = 0;
+	} else if (out == FSM_FAILED) {
+		/* 1 s, 2 s, 4 s ... up to a cooldown: a broken filesystem
+		 * must not be hammered at every poll. */
+		int64_t wait = (int64_t)1000 << (d->grow_failures < 16
+						     ? d->grow_failures
+						     : 16);
+		if (wait > d->cfg.cooldown_s * 1000)
+			wait = d->cfg.cooldown_s * 1000;
+		if (wait < 1000)
+			wait = 1000;
+		d->grow_failures++;
+		d->grow_retry_ms = t + wait;
+	}
+	d->grow_wait_ms = -1;
+}
+
+/* Start armed: if memory is calm, make the first warm spare before
+ * saying we are ready, so that a spike right after start is met by a
+ * swapon.  Waits at most
+ * ARM_WAIT_MS (a zero-filled file on a slow disk takes longer); the loop
+ * takes the file in when it is done. */
+#define ARM_WAIT_MS 3000
+
+static void arm(struct daemon *d)
+{
+	const struct config *cfg = &d->cfg;
+	struct pollfd pfd = {pool_wake_fd(&d->pool), POLLIN, 0};
+	enum fsm_outcome out;
+	int64_t t0 = now_ms(), left;
+
+	if (!cfg->spare || pool_has_spare(&d->pool) ||
+	    meminfo_read(cfg->meminfo_path[0] ? cfg->meminfo_path
+					      : "/proc/meminfo",
+			 &d->mi) < 0 ||
+	    meminfo_total_kb(&d->mi) == 0)
+		return;
+	/* Calm as the loop judges it, without a slope yet: at or above
+	 * freetarget. */
+	pool_spare_tick(&d->pool, cfg, &d->mi,
+			100.0 * (double)meminfo_free_kb(&d->mi, cfg) /
+					(double)meminfo_total_kb(&d->mi) >=
+				cfg->freetarget_pct,
+			t0);
+	while (pool_busy(&d->pool) && pfd.fd >= 0 &&
+	       (left = t0 + ARM_WAIT_MS - now_ms()) > 0) {
+		(void)poll(&pfd, 1, (int)left);
+		pool_collect(&d->pool, cfg, &d->mi, now_ms(), &out);
+	}
+	if (pool_busy(&d->pool))
+		log_info("the first warm spare is still being made after "
+			 "%d ms; not waiting for it", ARM_WAIT_MS);
 }
 
 static void tick(struct daemon *d, int64_t t)
@@ -430,8 +509,16 @@ static void tick(struct daemon *d, int64_t t)
 	struct outlook o = {0};
 	const char *src = cfg->meminfo_path[0] ? cfg->meminfo_path
 					       : "/proc/meminfo";
-	int rc = meminfo_read(src, &d->mi);
+	int rc;
 
+	/* A file made in the background first, so that this reading
+	 * counts it if it is on. */
+	if (pool_collect(&d->pool, cfg, &d->mi, t, &out)) {
+		grow_done(d, out, t);
+		fsm_report(cfg, &d->fsm, FSM_ACT_GROW, out, t);
+		out = FSM_OK;
+	}
+	rc = meminfo_read(src, &d->mi);
 	if (rc < 0) {
 		static int64_t last_warn_ms = -1;
 		/* A read error does nothing this tick (never a surplus). */
@@ -469,22 +556,7 @@ static void tick(struct daemon *d, int64_t t)
 		act = FSM_ACT_NONE;
 	if (act == FSM_ACT_GROW) {
 		out = pool_grow(&d->pool, cfg, &d->mi, t);
-		if (out == FSM_OK) {
-			d->provision_ms = now_ms() - t;
-			d->grow_failures = 0;
-		} else if (out == FSM_FAILED) {
-			/* 1 s, 2 s, 4 s ... up to a cooldown: a broken
-			 * filesystem must not be hammered at every poll. */
-			int64_t wait = (int64_t)1000 << (d->grow_failures < 16
-							     ? d->grow_failures
-							     : 16);
-			if (wait > cfg->cooldown_s * 1000)
-				wait = cfg->cooldown_s * 1000;
-			if (wait < 1000)
-				wait = 1000;
-			d->grow_failures++;
-			d->grow_retry_ms = t + wait;
-		}
+		grow_done(d, out, t);
 	} else if (act == FSM_ACT_SHRINK) {
 		out = pool_shrink(&d->pool, cfg, &d->mi);
 	}
@@ -576,19 +648,24 @@ int main(int argc, char *argv[])
 		readyfd = daemonize();
 		log_init(true, d.cfg.quiet ? -1 : d.cfg.verbose ? 1 : 0);
 	}
-	pidfile_write(pidfd, d.cfg.pidfile);
 	setup_signals(&waitmask);
+	pool_init(&d.pool);
 	pool_adopt(&d.pool, &d.cfg, now_ms());
 	protect_self();
+	d.next_poll_ms = 1000;
+	d.provision_ms = 50;
+	d.grow_wait_ms = -1;
+	d.psi_fd = -1;
+	arm(&d);
 	fsm_init(&d.fsm, now_ms());
+	/* Written once armed: "started" (and the init script's start
+	 * returning) means a spike is met by a swapon. */
+	pidfile_write(pidfd, d.cfg.pidfile);
 	log_notice("ghostmemory %s started (pid %ld, state steady, "
 		   "swap directory %s)", GM_VERSION, (long)getpid(),
 		   d.pool.canon);
 	daemon_ready(readyfd);
 
-	d.next_poll_ms = 1000;
-	d.provision_ms = 50;
-	d.psi_fd = -1;
 	if (d.cfg.psi)
 		psi_start(&d);
 

@@ -65,7 +65,7 @@ static int free_slot(const struct pool *p)
 		char name[16];
 		struct stat st;
 
-		if (slot == p->making_slot)
+		if (slot == p->job.slot)
 			continue;
 		for (i = 0; i < p->n; i++)
 			if (p->f[i].slot == slot)
@@ -247,6 +247,9 @@ static struct pool_file *first_spare(struct pool *p)
 	return NULL;
 }
 
+static int job_start(struct pool *p, const struct config *cfg,
+		     const struct meminfo *mi, bool urgent);
+
 /* What policy_grow_size needs: memory figures, our files, the disk. */
 static int grow_context(const struct pool *p, const struct config *cfg,
 			const struct meminfo *mi, struct grow_ctx *g)
@@ -265,10 +268,8 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 			   const struct meminfo *mi, int64_t now_ms)
 {
 	struct pool_file *spare = first_spare(p);
-	struct grow_ctx g;
-	uint64_t size_b;
 	char path[800];
-	int slot, rc;
+	int rc;
 
 	if (spare) {
 		swapfile_path(&p->dir, spare->slot, path, sizeof(path));
@@ -288,51 +289,30 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 		swapfile_remove(&p->dir, spare->slot, false);
 		drop(p, spare);
 	}
-
-	rc = grow_context(p, cfg, mi, &g);
-	if (rc < 0) {
-		errno = -rc;
-		log_warn("statfs %s", p->canon);
-		p->c.fail_create++;
-		return FSM_FAILED;
+	if (p->job.slot) {
+		/* Already being made (a spare, or for an earlier GROW): this
+		 * grow is that file, turned on as soon as it is made. */
+		if (!__atomic_exchange_n(&p->job.urgent, 1, __ATOMIC_ACQ_REL)) {
+			swapfile_path(&p->dir, p->job.slot, path, sizeof(path));
+			log_info("short of memory: %s, being made, is turned "
+				 "on when ready", path);
+		}
+		return FSM_PENDING;
 	}
-	if (p->n >= POOL_MAX ||
-	    policy_grow_size(cfg, &g, &size_b) < 0) {
+	rc = job_start(p, cfg, mi, true);
+	if (rc == 0) {
+		swapfile_path(&p->dir, p->job.slot, path, sizeof(path));
+		log_info("short of memory and no spare: making swap file %s "
+			 "(%" PRIu64 " MiB) in the background", path,
+			 p->job.size_b / MIB);
+		return FSM_PENDING;
+	}
+	if (rc == -ENOSPC) {
 		p->c.fail_no_room++;
-		log_warnx("no room for a new swap file: %d files, %" PRIu64
-			  " MiB owned, %" PRIu64 " MiB free on %s (reserve kept)",
-			  p->n, g.owned_b / MIB, g.fs_avail_b / MIB, p->canon);
 		return FSM_NO_ROOM;
 	}
-	slot = free_slot(p);
-	if (slot < 0) {
-		p->c.fail_create++;
-		log_errx("no free file name left in %s", p->canon);
-		return FSM_FAILED;
-	}
-	swapfile_path(&p->dir, slot, path, sizeof(path));
-	rc = swapfile_create(&p->dir, slot, size_b, cfg);
-	if (rc == -EPERM && pool_active_count(p) > 0)
-		rc = -ENOSPC; /* the kernel's swap table is full */
-	if (rc < 0) {
-		if (rc == -ENOSPC) {
-			p->c.fail_no_room++;
-			log_warnx("no room for a new swap file: %s",
-				  strerror(-rc));
-			return FSM_NO_ROOM;
-		}
-		p->c.fail_create++;
-		errno = -rc;
-		log_err("cannot add swap file %s", path);
-		return FSM_FAILED;
-	}
-	p->f[p->n++] = (struct pool_file){
-		.slot = slot, .active = true, .size_b = size_b,
-		.since_ms = now_ms};
-	p->c.grows++;
-	log_notice("added swap file %s (%" PRIu64 " MiB) in %lld ms", path,
-		   size_b / MIB, since_ms(now_ms));
-	return FSM_OK;
+	p->c.fail_create++;
+	return FSM_FAILED;
 }
 
 /* swapoff (if active) and unlink one file; 0 or -errno. */
@@ -424,102 +404,208 @@ void pool_erase(struct pool *p, const struct config *cfg,
 	}
 }
 
-struct spare_job {
-	struct pool *p;
-	int slot;
-	uint64_t size_b;
-};
-
-static void *spare_worker(void *arg)
+static void job_wake(int fd)
 {
-	struct spare_job *job = arg;
+	if (fd >= 0)
+		(void)!write(fd, "", 1);
+}
 
+/* The worker thread: make the file, and turn it on if a GROW is waiting
+ * by then.  It touches only p->job (and reads p->dir). */
+static void *job_worker(void *arg)
+{
+	struct pool *p = arg;
+	struct pool_job *j = &p->job;
 	int64_t t0 = (int64_t)since_ms(0);
+	int rc = swapfile_make(&p->dir, j->slot, j->size_b, false);
 
-	job->p->making_rc = swapfile_make(&job->p->dir, job->slot,
-					  job->size_b, false);
-	job->p->make_ms = (int64_t)since_ms(t0);
-	__atomic_store_n(&job->p->making_done, 1, __ATOMIC_RELEASE);
+	j->make_ms = (int64_t)since_ms(t0);
+	if (rc == 0 && __atomic_load_n(&j->urgent, __ATOMIC_ACQUIRE)) {
+		rc = swapfile_turn_on(&p->dir, j->slot, j->size_b, &j->cfg);
+		j->active = rc == 0;
+		j->swapon_failed = rc != 0;
+	}
+	j->rc = rc;
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+	job_wake(p->wake[1]);
 	return NULL;
 }
 
-/* A finished spare joins the pool; after a failure the next attempt
- * waits retry_ms.  Returns false while the worker is still busy. */
-static bool spare_collect(struct pool *p, int64_t retry_ms, int64_t now_ms)
+/* Size and name the next file and start the worker on it.  0, -ENOSPC
+ * (no room: limits, reserve, disk) or another -errno; logged when
+ * urgent (a spare that cannot be made is only retried later). */
+static int job_start(struct pool *p, const struct config *cfg,
+		     const struct meminfo *mi, bool urgent)
 {
-	char path[800];
+	struct pool_job *j = &p->job;
+	struct grow_ctx g;
+	pthread_attr_t attr;
+	pthread_t tid;
+	int rc;
 
-	if (!__atomic_load_n(&p->making_done, __ATOMIC_ACQUIRE))
-		return false;
-	swapfile_path(&p->dir, p->making_slot, path, sizeof(path));
-	if (p->making_rc == 0 && p->n < POOL_MAX) {
-		p->f[p->n++] = (struct pool_file){.slot = p->making_slot,
-						  .size_b = p->making_size_b,
-						  .since_ms = now_ms};
-		log_info("made warm spare %s (%" PRIu64 " MiB)", path,
-			 p->making_size_b / MIB);
-	} else {
-		/* swapfile_make logged the step. */
-		p->spare_retry_ms = now_ms + retry_ms;
+	rc = grow_context(p, cfg, mi, &g);
+	if (rc < 0) {
+		errno = -rc;
+		if (urgent)
+			log_warn("statfs %s", p->canon);
+		return rc;
 	}
-	p->making_slot = 0;
+	/* One slot stays free for the file being made. */
+	if (p->n >= POOL_MAX - 1 || policy_grow_size(cfg, &g, &j->size_b) < 0) {
+		if (urgent)
+			log_warnx("no room for a new swap file: %d files, %" PRIu64
+				  " MiB owned, %" PRIu64 " MiB free on %s "
+				  "(reserve kept)", p->n, g.owned_b / MIB,
+				  g.fs_avail_b / MIB, p->canon);
+		return -ENOSPC;
+	}
+	j->slot = free_slot(p);
+	if (j->slot < 0) {
+		j->slot = 0;
+		if (urgent)
+			log_errx("no free file name left in %s", p->canon);
+		return -EEXIST;
+	}
+	j->urgent = urgent;
+	j->done = 0;
+	j->rc = 0;
+	j->active = j->swapon_failed = false;
+	j->cfg = *cfg;
+	/* A small stack: with mlockall every page we touch stays. */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&tid, &attr, job_worker, p);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		j->slot = 0;
+		errno = rc;
+		log_warn("cannot start the file maker");
+		return -rc;
+	}
+	return 0;
+}
+
+bool pool_busy(const struct pool *p)
+{
+	return p->job.slot != 0;
+}
+
+void pool_init(struct pool *p)
+{
+	p->job.slot = 0;
+	if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		/* Finished files are then noticed at the next poll. */
+		log_warn("pipe for the file maker");
+		p->wake[0] = p->wake[1] = -1;
+	}
+}
+
+int pool_wake_fd(const struct pool *p)
+{
+	return p->wake[0];
+}
+
+/* The finished job joins the pool (or is forgotten after a failure);
+ * returns its result and whether a GROW waited for it. */
+static int job_finish(struct pool *p, int64_t now_ms, bool *urgent)
+{
+	struct pool_job *j = &p->job;
+	char path[800], buf[16];
+	int rc = j->rc;
+
+	while (p->wake[0] >= 0 && read(p->wake[0], buf, sizeof(buf)) > 0)
+		;
+	*urgent = __atomic_load_n(&j->urgent, __ATOMIC_ACQUIRE);
+	swapfile_path(&p->dir, j->slot, path, sizeof(path));
+	p->make_ms = j->make_ms;
+	if (rc == 0) {
+		/* job_start kept a slot free. */
+		p->f[p->n++] = (struct pool_file){.slot = j->slot,
+						  .active = j->active,
+						  .size_b = j->size_b,
+						  .since_ms = now_ms};
+		if (j->active) {
+			p->c.grows++;
+			log_notice("added swap file %s (%" PRIu64 " MiB) in "
+				   "%" PRId64 " ms (made in the background)",
+				   path, j->size_b / MIB, j->make_ms);
+		} else {
+			log_info("made warm spare %s (%" PRIu64 " MiB) in %"
+				 PRId64 " ms", path, j->size_b / MIB,
+				 j->make_ms);
+		}
+	} else if (*urgent) {
+		/* swapfile_make/turn_on logged the failing step. */
+		if (rc == -EPERM && j->swapon_failed &&
+		    pool_active_count(p) > 0)
+			rc = -ENOSPC; /* the kernel's swap table is full */
+		if (rc == -ENOSPC)
+			p->c.fail_no_room++;
+		else if (j->swapon_failed)
+			p->c.fail_swapon++;
+		else
+			p->c.fail_create++;
+		if (rc == -ENOSPC)
+			log_warnx("no room for a new swap file %s: %s", path,
+				  strerror(-rc));
+		else
+			log_warnx("cannot add swap file %s: %s", path,
+				  strerror(-rc));
+	}
+	j->slot = 0;
+	return rc;
+}
+
+bool pool_collect(struct pool *p, const struct config *cfg,
+		  const struct meminfo *mi, int64_t now_ms,
+		  enum fsm_outcome *out)
+{
+	bool urgent;
+	int rc;
+
+	if (!p->job.slot || !__atomic_load_n(&p->job.done, __ATOMIC_ACQUIRE))
+		return false;
+	rc = job_finish(p, now_ms, &urgent);
+	if (!urgent) {
+		if (rc < 0)
+			p->spare_retry_ms = now_ms + cfg->cooldown_s * 1000;
+		return false;
+	}
+	if (rc == 0 && p->f[p->n - 1].active)
+		*out = FSM_OK;
+	else if (rc == 0)
+		/* Made just before the GROW asked: it is a spare now. */
+		*out = pool_grow(p, cfg, mi, now_ms);
+	else
+		*out = rc == -ENOSPC ? FSM_NO_ROOM : FSM_FAILED;
 	return true;
 }
 
 void pool_spare_tick(struct pool *p, const struct config *cfg,
 		     const struct meminfo *mi, bool calm, int64_t now_ms)
 {
-	static struct spare_job job;
-	struct grow_ctx g;
-	pthread_attr_t attr;
-	pthread_t tid;
-	int i;
-
-	if (p->making_slot) {
-		spare_collect(p, cfg->cooldown_s * 1000, now_ms);
-		return;
-	}
-	if (!cfg->spare || !calm || now_ms < p->spare_retry_ms)
-		return;
-	for (i = 0; i < p->n; i++)
-		if (!p->f[i].active)
-			return; /* one spare is enough */
-	if (grow_context(p, cfg, mi, &g) < 0 ||
-	    policy_grow_size(cfg, &g, &job.size_b) < 0) {
+	if (p->job.slot || !cfg->spare || !calm || now_ms < p->spare_retry_ms ||
+	    first_spare(p))
+		return; /* busy, off, not now, or one spare is enough */
+	if (job_start(p, cfg, mi, false) < 0)
 		p->spare_retry_ms = now_ms + cfg->cooldown_s * 1000;
-		return;
-	}
-	job.p = p;
-	job.slot = free_slot(p);
-	if (job.slot < 0) {
-		p->spare_retry_ms = now_ms + cfg->cooldown_s * 1000;
-		return;
-	}
-	p->making_slot = job.slot;
-	p->making_size_b = job.size_b;
-	p->making_done = 0;
-	/* A small stack: with mlockall every page we touch stays. */
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&tid, &attr, spare_worker, &job) != 0) {
-		log_warnx("cannot start the spare maker; trying later");
-		p->making_slot = 0;
-		p->spare_retry_ms = now_ms + cfg->cooldown_s * 1000;
-	}
-	pthread_attr_destroy(&attr);
 }
 
 void pool_spare_wait(struct pool *p)
 {
 	struct timespec ts = {0, 10 * 1000000L};
+	bool urgent;
 	int i;
 
 	/* fallocate takes milliseconds; a zero-filled file may take a
 	 * while, but leaving it half-made would waste the work. */
-	for (i = 0; p->making_slot && i < 6000; i++) {
-		if (spare_collect(p, 0, 0))
+	__atomic_store_n(&p->job.urgent, 0, __ATOMIC_RELEASE);
+	for (i = 0; p->job.slot && i < 6000; i++) {
+		if (__atomic_load_n(&p->job.done, __ATOMIC_ACQUIRE)) {
+			job_finish(p, 0, &urgent);
 			return;
+		}
 		nanosleep(&ts, NULL);
 	}
 }

@@ -148,6 +148,13 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 		    f->slot, f->size_b / 1024, f->used_kb,
 		    f->priority, f->active ? 1 : 0, age_s(s, f));
 	}
+	if (s->making_slot) {
+		put(&o, "making file=");
+		put_path(&o, s->swapdir);
+		put(&o, "/%d size_kb=%" PRIu64 " for_grow=%d\n",
+		    s->making_slot, s->making_size_b / 1024,
+		    s->making_for_grow ? 1 : 0);
+	}
 	put(&o,
 	    "counters grows=%lu shrinks=%lu failures_no_room=%lu "
 	    "failures_create=%lu failures_swapon=%lu failures_swapoff=%lu "
@@ -155,9 +162,9 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 	    s->c.grows, s->c.shrinks, s->c.fail_no_room, s->c.fail_create,
 	    s->c.fail_swapon, s->c.fail_swapoff, s->c.adopted,
 	    s->c.spares_kept, s->c.leftovers_deleted);
-	put(&o, "wakeups timer=%lu psi=%lu signal=%lu\n",
+	put(&o, "wakeups timer=%lu psi=%lu signal=%lu worker=%lu\n",
 	    s->wakeups[WAKE_TIMER], s->wakeups[WAKE_PSI],
-	    s->wakeups[WAKE_SIGNAL]);
+	    s->wakeups[WAKE_SIGNAL], s->wakeups[WAKE_WORKER]);
 	return finish(&o);
 }
 
@@ -173,7 +180,7 @@ size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
 					      "swapoff"};
 	static const char *const sources[WAKE_NSOURCES] = {
 		[WAKE_TIMER] = "timer", [WAKE_PSI] = "psi",
-		[WAKE_SIGNAL] = "signal"};
+		[WAKE_SIGNAL] = "signal", [WAKE_WORKER] = "worker"};
 	const unsigned long failures[] = {s->c.fail_no_room, s->c.fail_create,
 					  s->c.fail_swapon,
 					  s->c.fail_swapoff};
@@ -218,6 +225,10 @@ size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
 		    "Swap in use in the daemon's files (/proc/swaps Used).");
 	put(&o, "ghostmemory_swap_used_bytes %" PRIu64 "\n",
 	    used_kb(s) * 1024);
+	metric_head(&o, "ghostmemory_swap_making_bytes", "gauge",
+		    "Size of the swap file being made, 0 if none.");
+	put(&o, "ghostmemory_swap_making_bytes %" PRIu64 "\n",
+	    s->making_slot ? s->making_size_b : 0);
 	metric_head(&o, "ghostmemory_files", "gauge",
 		    "Swap files the daemon owns, active or spare.");
 	put(&o, "ghostmemory_files %d\n", nfiles(s));

@@ -12,7 +12,13 @@
 #include <stdio.h>
 
 /* Wake-up sources, counted by the loop. */
-enum wake_source { WAKE_TIMER = 0, WAKE_PSI, WAKE_SIGNAL, WAKE_NSOURCES };
+enum wake_source {
+	WAKE_TIMER = 0, /* the poll interval ran out */
+	WAKE_PSI,       /* a PSI memory-pressure event */
+	WAKE_SIGNAL,    /* a signal */
+	WAKE_WORKER,    /* the file maker finished a file */
+	WAKE_NSOURCES
+};
 
 struct snapshot {
 	enum fsm_state state;
@@ -24,6 +30,9 @@ struct snapshot {
 	uint64_t swap_total_kb, swap_free_kb;
 	int nfiles;
 	struct pool_file files[POOL_MAX];
+	int making_slot;             /* a file being made (0: none) */
+	uint64_t making_size_b;
+	bool making_for_grow;        /* a GROW waits for it (else a spare) */
 	int64_t now_ms;              /* to compute file ages */
 	char swapdir[512];
 	struct pool_counters c;

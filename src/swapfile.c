@@ -280,24 +280,21 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int swapfile_create(const struct swapdir *d, int slot, uint64_t size_b,
-		    const struct config *cfg)
+/* swapon a file make_file just made; when swapon says EINVAL and the
+ * blocks were only allocated (some kernels take fallocate'd extents for
+ * holes), make it again with zeros written and try once more.  The file
+ * is unlinked on failure. */
+static int turn_on(const struct swapdir *d, int slot, uint64_t size_b,
+		   const struct config *cfg, bool filled)
 {
-	bool filled;
-	int rc;
-	long long t0 = mono_ms(), t1;
+	long long t0 = mono_ms();
+	int rc = swapfile_activate(d, slot, cfg);
 
-	rc = make_file(d, slot, size_b, false, &filled);
-	if (rc < 0)
-		return rc;
-	t1 = mono_ms();
-	rc = swapfile_activate(d, slot, cfg);
-	log_debug("swap file %s/%d: made in %lld ms, swapon in %lld ms",
-		  d->path, slot, t1 - t0, mono_ms() - t1);
+	log_debug("swap file %s/%d: swapon in %lld ms", d->path, slot,
+		  mono_ms() - t0);
 	if (rc == 0)
 		return 0;
 	unlink_slot(d, slot);
-	/* Some kernels take fallocate'd extents for holes. */
 	if (rc == -EINVAL && !filled) {
 		log_info("swap file %s/%d: retrying with zeros written",
 			 d->path, slot);
@@ -310,6 +307,26 @@ int swapfile_create(const struct swapdir *d, int slot, uint64_t size_b,
 		unlink_slot(d, slot);
 	}
 	return rc;
+}
+
+int swapfile_turn_on(const struct swapdir *d, int slot, uint64_t size_b,
+		     const struct config *cfg)
+{
+	return turn_on(d, slot, size_b, cfg, false);
+}
+
+int swapfile_create(const struct swapdir *d, int slot, uint64_t size_b,
+		    const struct config *cfg)
+{
+	bool filled;
+	long long t0 = mono_ms();
+	int rc = make_file(d, slot, size_b, false, &filled);
+
+	if (rc < 0)
+		return rc;
+	log_debug("swap file %s/%d: made in %lld ms", d->path, slot,
+		  mono_ms() - t0);
+	return turn_on(d, slot, size_b, cfg, filled);
 }
 
 int swapfile_deactivate(const struct swapdir *d, int slot)

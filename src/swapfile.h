@@ -48,8 +48,13 @@ int swapfile_make(const struct swapdir *d, int slot, uint64_t size_b,
 int swapfile_activate(const struct swapdir *d, int slot,
 		      const struct config *cfg);
 
-/* make + activate, retrying once with zero fill when swapon says EINVAL
- * after fallocate; unlinks on failure.  Same returns as swapfile_make. */
+/* swapon a file swapfile_make(..., false) just made, making it again
+ * with zeros written if swapon says EINVAL (fallocate'd extents taken
+ * for holes); unlinks it on failure.  0 or -errno. */
+int swapfile_turn_on(const struct swapdir *d, int slot, uint64_t size_b,
+		     const struct config *cfg);
+
+/* make + turn on.  Same returns as swapfile_make. */
 int swapfile_create(const struct swapdir *d, int slot, uint64_t size_b,
 		    const struct config *cfg);
 

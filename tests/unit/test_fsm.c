@@ -104,6 +104,26 @@ static void test_outcomes(const struct config *cfg)
 		fsm_report(cfg, &f, FSM_ACT_GROW, FSM_FAILED, 1000);
 		CHECK(f.state == froms[i], "%s + grow failed stays, got %s",
 		      fsm_state_name(froms[i]), fsm_state_name(f.state));
+
+		/* A file still being made: no state change, no timer. */
+		put(cfg, &f, froms[i], 0);
+		fsm_step(cfg, &f, &r, 1000);
+		{
+			int64_t timer = f.timer_ms, entered = f.entered_ms;
+
+			fsm_report(cfg, &f, FSM_ACT_GROW, FSM_PENDING, 1000);
+			CHECK(f.state == froms[i] && f.timer_ms == timer &&
+				      f.entered_ms == entered,
+			      "%s + grow pending stays, got %s",
+			      fsm_state_name(froms[i]),
+			      fsm_state_name(f.state));
+		}
+		/* ...and its outcome, reported later, counts as a grow. */
+		fsm_report(cfg, &f, FSM_ACT_GROW, FSM_OK, 1500);
+		CHECK(f.state == FSM_HUNGRY &&
+			      f.timer_ms == 1500 + cfg->cooldown_s * 1000,
+		      "%s + pending then ok -> hungry from the ok, got %s",
+		      fsm_state_name(froms[i]), fsm_state_name(f.state));
 	}
 }
 

@@ -48,6 +48,7 @@ static struct snapshot two_files(void)
 	s.wakeups[WAKE_TIMER] = 100;
 	s.wakeups[WAKE_PSI] = 7;
 	s.wakeups[WAKE_SIGNAL] = 2;
+	s.wakeups[WAKE_WORKER] = 3;
 	s.pid = 4242;
 	return s;
 }
@@ -66,7 +67,7 @@ static const char want_status[] =
 	"counters grows=3 shrinks=1 failures_no_room=2 failures_create=4 "
 	"failures_swapon=5 failures_swapoff=6 adopted=1 spares_kept=0 "
 	"leftovers_deleted=0\n"
-	"wakeups timer=100 psi=7 signal=2\n";
+	"wakeups timer=100 psi=7 signal=2 worker=3\n";
 
 static void test_status_exact(void)
 {
@@ -76,6 +77,20 @@ static void test_status_exact(void)
 
 	CHECK_STR(buf, want_status, "status text");
 	CHECK_EQ_U(n, strlen(want_status), "status length");
+
+	/* A file being made gets a line of its own, after the files. */
+	s.making_slot = 4;
+	s.making_size_b = 67108864;
+	s.making_for_grow = true;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "active=0 age_s=60\n"
+			  "making file=/var/lib/ghostmemory/4 size_kb=65536 "
+			  "for_grow=1\n"
+			  "counters ") != NULL,
+	      "making line: %s", buf);
+	metrics_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "\nghostmemory_swap_making_bytes 67108864\n") != NULL,
+	      "making metric");
 }
 
 /* Like snprintf: the full length comes back, the text is cut and ends in
@@ -179,6 +194,7 @@ static void test_metrics(void)
 		{"ghostmemory_upper_freelimit_ratio 0.60\n"},
 		{"ghostmemory_swap_provisioned_bytes 268435456\n"},
 		{"ghostmemory_swap_used_bytes 24870912\n"},
+		{"ghostmemory_swap_making_bytes 0\n"},
 		{"ghostmemory_files 2\n"},
 		{"# TYPE ghostmemory_grows_total counter\n"},
 		{"ghostmemory_grows_total 3\n"},
@@ -192,6 +208,7 @@ static void test_metrics(void)
 		{"ghostmemory_wakeups_total{source=\"timer\"} 100\n"},
 		{"ghostmemory_wakeups_total{source=\"psi\"} 7\n"},
 		{"ghostmemory_wakeups_total{source=\"signal\"} 2\n"},
+		{"ghostmemory_wakeups_total{source=\"worker\"} 3\n"},
 	};
 	struct snapshot s = two_files();
 	char buf[16384], name[128];
