@@ -3,6 +3,7 @@
 #include "fsm.h"
 #include "log.h"
 #include "meminfo.h"
+#include "memlock.h"
 #include "policy.h"
 #include "pool.h"
 #include "predict.h"
@@ -195,30 +196,21 @@ static void daemon_ready(int fd)
 }
 
 /* Keep our own pages in RAM and out of the OOM killer's reach. */
-static void protect_self(void)
+static enum memlock_mode protect_self(void)
 {
+	enum memlock_mode mode;
 	int fd;
 
-	/* One malloc arena: the file maker's thread would otherwise map
-	 * an arena of its own (64 MiB of address space, locked on touch). */
+	/* One malloc arena: the file maker's thread would otherwise map an
+	 * arena of its own (64 MiB of address space, locked on touch). */
 	mallopt(M_ARENA_MAX, 1);
-
-	/* MCL_ONFAULT (Linux 4.4): lock pages as they are touched, so the
-	 * untouched parts of libc do not count in our locked RSS. */
-#ifdef MCL_ONFAULT
-	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0)
-		goto locked;
-#endif
-	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
-		log_warn("mlockall");
-#ifdef MCL_ONFAULT
-locked:
-#endif
+	mode = memlock_start();
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "-1000", 5) != 5)
 		log_warn("cannot set oom_score_adj to -1000");
 	if (fd >= 0)
 		close(fd);
+	return mode;
 }
 
 static void setup_signals(sigset_t *waitmask)
@@ -585,6 +577,8 @@ int main(int argc, char *argv[])
 	char err[512];
 	sigset_t waitmask;
 	int rc, pidfd, readyfd = -1;
+	enum memlock_mode lockmode;
+	long released;
 
 	d.argc = argc;
 	d.argv = argv;
@@ -651,7 +645,7 @@ int main(int argc, char *argv[])
 	setup_signals(&waitmask);
 	pool_init(&d.pool);
 	pool_adopt(&d.pool, &d.cfg, now_ms());
-	protect_self();
+	lockmode = protect_self();
 	d.next_poll_ms = 1000;
 	d.provision_ms = 50;
 	d.grow_wait_ms = -1;
@@ -665,6 +659,11 @@ int main(int argc, char *argv[])
 		   "swap directory %s)", GM_VERSION, (long)getpid(),
 		   d.pool.canon);
 	daemon_ready(readyfd);
+	/* Start-up is over: give back what only it needed (the loop's own
+	 * pages come back, and are locked, as it runs). */
+	released = memlock_trim(lockmode);
+	if (released > 0)
+		log_debug("released %ld KiB of start-up pages", released);
 
 	if (d.cfg.psi)
 		psi_start(&d);
