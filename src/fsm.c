@@ -78,8 +78,12 @@ enum fsm_action_kind fsm_step(const struct config *cfg, struct fsm *f,
 
 	case FSM_HUNGRY:
 		/* Just grew: under a spike, one more file a tick; never free
-		 * while the memory we just added may still be needed. */
-		return r->shortage ? FSM_ACT_GROW : FSM_ACT_NONE;
+		 * while the memory we just added may still be needed.  Only
+		 * once the limit is crossed: the file just added is fresh
+		 * headroom, and the rate that made us grow early would, if
+		 * believed again, add a file the spike may never need. */
+		return r->shortage && !r->forecast ? FSM_ACT_GROW
+						   : FSM_ACT_NONE;
 
 	case FSM_OVERFED:
 		/* Too much swap: a shortage is handled as in steady; the

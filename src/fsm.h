@@ -42,6 +42,8 @@ struct fsm_reading {
 	bool valid;    /* false: a read error, the tick does nothing */
 	bool shortage; /* free% < lower_freelimit (or forecast says so) */
 	bool surplus;  /* free% > upper_freelimit */
+	bool forecast; /* the shortage is only forecast: free% is still at
+			* or above lower_freelimit */
 };
 
 void fsm_init(struct fsm *f, int64_t now_ms);

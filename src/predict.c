@@ -116,8 +116,10 @@ void predict_classify(const struct config *cfg, struct trend *tr,
 	r->valid = true;
 	/* Grow once the limit is crossed, or when it will be crossed
 	 * before a file could be provisioned. */
-	r->shortage = o->free_pct < cfg->lower_freelimit_pct ||
-		      predict_shortage(o->free_kb, o->limit_kb, o->slope_kb_s,
-				       lead_ms);
+	r->shortage = o->free_pct < cfg->lower_freelimit_pct;
+	r->forecast = false;
+	if (!r->shortage)
+		r->shortage = r->forecast = predict_shortage(
+			o->free_kb, o->limit_kb, o->slope_kb_s, lead_ms);
 	r->surplus = o->free_pct > cfg->upper_freelimit_pct;
 }

@@ -3,13 +3,14 @@
 #include "fsm.h"
 #include "t.h"
 
-enum input { SHORT, SURPLUS, NEITHER, INVALID };
+enum input { SHORT, SURPLUS, NEITHER, INVALID, FORECAST };
 static const char *const input_names[] = {"shortage", "surplus", "neither",
-					  "read error"};
+					  "read error", "forecast shortage"};
 
 static struct fsm_reading reading(enum input in)
 {
-	struct fsm_reading r = {in != INVALID, in == SHORT, in == SURPLUS};
+	struct fsm_reading r = {in != INVALID, in == SHORT || in == FORECAST,
+				in == SURPLUS, in == FORECAST};
 	return r;
 }
 
@@ -41,18 +42,23 @@ static void test_table(const struct config *cfg)
 		{FSM_STEADY, SURPLUS, FSM_ACT_NONE, FSM_OVERFED},
 		{FSM_STEADY, NEITHER, FSM_ACT_NONE, FSM_STEADY},
 		{FSM_STEADY, INVALID, FSM_ACT_NONE, FSM_STEADY},
+		{FSM_STEADY, FORECAST, FSM_ACT_GROW, FSM_STEADY},
 		{FSM_HUNGRY, SHORT, FSM_ACT_GROW, FSM_HUNGRY},
 		{FSM_HUNGRY, SURPLUS, FSM_ACT_NONE, FSM_HUNGRY},
 		{FSM_HUNGRY, NEITHER, FSM_ACT_NONE, FSM_HUNGRY},
 		{FSM_HUNGRY, INVALID, FSM_ACT_NONE, FSM_HUNGRY},
+		/* Just grew: the next file waits for the limit itself. */
+		{FSM_HUNGRY, FORECAST, FSM_ACT_NONE, FSM_HUNGRY},
 		{FSM_OVERFED, SHORT, FSM_ACT_GROW, FSM_OVERFED},
 		{FSM_OVERFED, SURPLUS, FSM_ACT_NONE, FSM_OVERFED},
 		{FSM_OVERFED, NEITHER, FSM_ACT_NONE, FSM_STEADY},
 		{FSM_OVERFED, INVALID, FSM_ACT_NONE, FSM_OVERFED},
+		{FSM_OVERFED, FORECAST, FSM_ACT_GROW, FSM_OVERFED},
 		{FSM_DIET, SHORT, FSM_ACT_NONE, FSM_DIET},
 		{FSM_DIET, SURPLUS, FSM_ACT_SHRINK, FSM_DIET},
 		{FSM_DIET, NEITHER, FSM_ACT_NONE, FSM_DIET},
 		{FSM_DIET, INVALID, FSM_ACT_NONE, FSM_DIET},
+		{FSM_DIET, FORECAST, FSM_ACT_NONE, FSM_DIET},
 	};
 	size_t i;
 

@@ -1,4 +1,7 @@
 /* Forecast, polling interval and the PSI fallbacks (errors injected). */
+#include "config.h"
+#include "fsm.h"
+#include "meminfo.h"
 #include "predict.h"
 #include "psi.h"
 #include "t.h"
@@ -185,9 +188,55 @@ static void test_psi(void)
 	      "aligned window refused is not retried");
 }
 
+/* One reading of a 1 GiB machine with avail_kb available, no swap. */
+static void classify_at(const struct config *cfg, struct trend *tr,
+			int64_t t, uint64_t avail_kb, struct fsm_reading *r)
+{
+	struct meminfo mi = {0};
+	struct outlook o;
+
+	mi.mem_total_kb = 1048576;
+	mi.mem_free_kb = avail_kb;
+	mi.mem_available_kb = avail_kb;
+	mi.has_mem_available = true;
+	predict_classify(cfg, tr, &mi, t, 100, r, &o);
+}
+
+/* The reading says whether a shortage is only forecast: the state machine
+ * lets a forecast start the first file, never a second one in a row. */
+static void test_classify(void)
+{
+	struct config cfg;
+	struct trend tr;
+	struct fsm_reading r;
+	int i;
+
+	config_defaults(&cfg);
+	/* Flat at 50%: neither. */
+	trend_reset(&tr);
+	for (i = 0; i < 10; i++)
+		classify_at(&cfg, &tr, i * 100, 524288, &r);
+	CHECK(r.valid && !r.shortage && !r.forecast && !r.surplus,
+	      "flat 50%%: nothing");
+	/* Below the limit: a shortage, not a forecast. */
+	classify_at(&cfg, &tr, 1000, 104858, &r);
+	CHECK(r.shortage && !r.forecast, "10%%: shortage, not forecast");
+	/* 25% and falling 1 GiB/s: crosses 20% within the 100 ms lead. */
+	trend_reset(&tr);
+	for (i = 0; i < 10; i++)
+		classify_at(&cfg, &tr, i * 20, 262144 + (10 - i) * 20972, &r);
+	CHECK(r.shortage && r.forecast, "25%% falling fast: forecast");
+	/* 25% falling 10 MiB/s: 5 s away, no shortage. */
+	trend_reset(&tr);
+	for (i = 0; i < 10; i++)
+		classify_at(&cfg, &tr, i * 100, 262144 + (10 - i) * 1024, &r);
+	CHECK(!r.shortage && !r.forecast, "25%% falling slowly: nothing");
+}
+
 int main(void)
 {
 	test_slope();
+	test_classify();
 	test_forecast();
 	test_poll();
 	test_psi();
