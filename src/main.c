@@ -415,8 +415,13 @@ static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
 		d->wakeups[WAKE_TIMER]++;
 		return;
 	}
-	/* The pipe is drained when the file is collected (tick). */
-	d->wakeups[(pfd[1].revents & POLLIN) ? WAKE_WORKER : WAKE_PSI]++;
+	if (pfd[1].revents & POLLIN) {
+		/* The file itself is taken in by the tick that follows. */
+		pool_wake_drain(&d->pool);
+		d->wakeups[WAKE_WORKER]++;
+	} else {
+		d->wakeups[WAKE_PSI]++;
+	}
 	if (pfd[0].revents & (POLLERR | POLLNVAL)) {
 		log_warnx("PSI trigger went away; polling only");
 		close(d->psi_fd);
@@ -483,7 +488,8 @@ static void arm(struct daemon *d)
 			t0);
 	while (pool_busy(&d->pool) && pfd.fd >= 0 &&
 	       (left = t0 + ARM_WAIT_MS - now_ms()) > 0) {
-		(void)poll(&pfd, 1, (int)left);
+		if (poll(&pfd, 1, (int)left) > 0)
+			pool_wake_drain(&d->pool);
 		pool_collect(&d->pool, cfg, &d->mi, now_ms(), &out);
 	}
 	if (pool_busy(&d->pool))

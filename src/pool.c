@@ -506,16 +506,22 @@ int pool_wake_fd(const struct pool *p)
 	return p->wake[0];
 }
 
+void pool_wake_drain(struct pool *p)
+{
+	char buf[16];
+
+	while (p->wake[0] >= 0 && read(p->wake[0], buf, sizeof(buf)) > 0)
+		;
+}
+
 /* The finished job joins the pool (or is forgotten after a failure);
  * returns its result and whether a GROW waited for it. */
 static int job_finish(struct pool *p, int64_t now_ms, bool *urgent)
 {
 	struct pool_job *j = &p->job;
-	char path[800], buf[16];
+	char path[800];
 	int rc = j->rc;
 
-	while (p->wake[0] >= 0 && read(p->wake[0], buf, sizeof(buf)) > 0)
-		;
 	*urgent = __atomic_load_n(&j->urgent, __ATOMIC_ACQUIRE);
 	swapfile_path(&p->dir, j->slot, path, sizeof(path));
 	p->make_ms = j->make_ms;

@@ -58,9 +58,12 @@ struct pool {
 	int64_t make_ms;       /* how long the last file took to make */
 };
 
-/* Before anything else: the worker's wake pipe (poll pool_wake_fd). */
+/* Before anything else: the worker's wake pipe.  Poll pool_wake_fd for
+ * POLLIN and drain it with pool_wake_drain whenever it is readable (the
+ * byte may come after the file was already taken in by a tick). */
 void pool_init(struct pool *p);
 int pool_wake_fd(const struct pool *p);
+void pool_wake_drain(struct pool *p);
 
 /* Look at what is already in the directory: adopt active files, keep
  * valid inactive ones as spares, delete the rest (never an active one). */
