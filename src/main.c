@@ -680,6 +680,8 @@ int main(int argc, char *argv[])
 		if (got_hup) {
 			got_hup = 0;
 			reload(&d);
+			/* Parsing is start-up code too: give it back again. */
+			memlock_trim(lockmode);
 		}
 		if (got_usr2) {
 			enum fsm_state before = d.fsm.state;
