@@ -100,6 +100,11 @@ cell() {
 		v=$(vm_val "$VM_LOG" "${k%%:*}" "${k#*:}")
 		rec="$rec ${v:--1}"
 	done
+	# ghostmemory's own first grow: from the tick that decided it to the
+	# swapon, as its log says ("added swap file ... in N ms").
+	v=$(grep -a 'ghostmemory: added swap file' "$VM_LOG" | head -n 1 |
+		sed -n 's/.* in \([0-9][0-9]*\) ms.*/\1/p')
+	rec="$rec ${v:--1}"
 	echo "$rec" >"$VM_WORK/cells/$name"
 	echo "# $rec"
 	cp "$VM_LOG" "$VM_WORK/logs/$name.log"
@@ -240,11 +245,15 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	echo "areas is the most swap areas active at once. Reaction: first sample"
 	echo "under 20% free (MemAvailable + SwapFree over MemTotal + SwapTotal) to"
 	echo "the first sample with more swap, median / max over the run. The last"
-	echo "column places the first swap seen and the OOM killer's first kill"
-	echo "(kernel log) in ms after the first sample under 20% free."
+	echo "columns place the first swap seen and the OOM killer's first kill"
+	echo "(kernel log) in ms after the first sample under 20% free, and give"
+	echo "ghostmemory's own time for its first grow, from the tick that decided"
+	echo "it to the swapon (its log). \"swap first\": swap came before any"
+	echo "sample under 20% free (the forecast grew early), so there is no"
+	echo "reaction to measure."
 	echo
-	echo "| provider | rate | outcome | wall s | peak swap MiB | peak used MiB | areas | reaction ms (med/max) | swap / OOM kill, ms after shortage |"
-	echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+	echo "| provider | rate | outcome | wall s | peak swap MiB | peak used MiB | areas | reaction ms (med/max) | swap / OOM kill, ms after shortage | first grow in the daemon, ms |"
+	echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	for p in $PROVIDERS; do
 		for r in $RATES; do
 			f=$VM_WORK/cells/$p.$r
@@ -253,34 +262,40 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 				rate = ($2 == 0) ? "max" : $2
 				out = ($3 == "ok") ? "survived" : $3
 				if ($11 == "0") out = out " (daemon died)"
-				react = ($8 > 0) ? sprintf("%d / %d", $9, $10) : "-"
+				react = ($8 > 0) ? sprintf("%d / %d", $9, $10) : \
+					(NF >= 14 && $12 < 0 && $13 >= 0) ? "swap first" : "-"
+				gm = (NF >= 15 && $15 >= 0) ? $15 : "-"
 				# swap and OOM kill, ms after the first shortage
 				sw = "-"; oo = "-"
 				if (NF >= 14 && $12 >= 0) {
 					if ($13 >= 0) sw = sprintf("%+d", $13 - $12)
 					if ($14 >= 0) oo = sprintf("%+d", $14 - $12)
 				}
-				printf "| %s | %s | %s | %.1f | %d | %d | %d | %s | %s / %s |\n",
-					$1, rate, out, $4 / 1000, $5 / 1024, $6 / 1024, $7, react, sw, oo
+				printf "| %s | %s | %s | %.1f | %d | %d | %d | %s | %s / %s | %s |\n",
+					$1, rate, out, $4 / 1000, $5 / 1024, $6 / 1024, $7, react, sw, oo, gm
 			}' "$f"
 		done
 	done
 	echo
 	echo "Survived, per provider:"
 	echo
-	echo "| provider | survived | rates survived | reaction ms over the matrix: median of cell medians / max |"
-	echo "| --- | ---: | --- | ---: |"
+	echo "| provider | survived | rates survived | reaction ms over the matrix: median of cell medians / max | cells with swap first | first grow in the daemon, ms: median / max |"
+	echo "| --- | ---: | --- | ---: | ---: | ---: |"
 	for p in $PROVIDERS; do
 		for r in $RATES; do cat "$VM_WORK/cells/$p.$r" 2>/dev/null; done |
 			awk -v p="$p" 'NF >= 3 && $1 == p {
 				n++
 				if ($3 == "ok") { s++; l = l sep (($2 == 0) ? "max" : $2); sep = ", " }
 				if ($8 > 0) { m[++k] = $9; if ($10 > mx) mx = $10 }
+				if ($8 == 0 && NF >= 14 && $12 < 0 && $13 >= 0) first++
+				if (NF >= 15 && $15 >= 0) { g[++kg] = $15; if ($15 > gx) gx = $15 }
 			}
 			END {
 				for (i = 2; i <= k; i++) for (j = i; j > 1 && m[j - 1] > m[j]; j--) { t = m[j]; m[j] = m[j - 1]; m[j - 1] = t }
+				for (i = 2; i <= kg; i++) for (j = i; j > 1 && g[j - 1] > g[j]; j--) { t = g[j]; g[j] = g[j - 1]; g[j - 1] = t }
 				react = (k > 0) ? sprintf("%d / %d", m[int((k + 1) / 2)], mx) : "-"
-				printf "| %s | %d of %d | %s | %s |\n", p, s, n, (l == "") ? "none" : l, react
+				gm = (kg > 0) ? sprintf("%d / %d", g[int((kg + 1) / 2)], gx) : "-"
+				printf "| %s | %d of %d | %s | %s | %d | %s |\n", p, s, n, (l == "") ? "none" : l, react, first, gm
 			}'
 	done
 	echo
