@@ -461,9 +461,8 @@ static void grow_done(struct daemon *d, enum fsm_outcome out, int64_t t)
 
 /* Start armed: if memory is calm, make the first warm spare before
  * saying we are ready, so that a spike right after start is met by a
- * swapon.  Waits at most
- * ARM_WAIT_MS (a zero-filled file on a slow disk takes longer); the loop
- * takes the file in when it is done. */
+ * swapon.  Waits at most ARM_WAIT_MS (a zero-filled file on a slow disk
+ * takes longer); the loop takes the file in when it is done. */
 #define ARM_WAIT_MS 3000
 
 static void arm(struct daemon *d)
@@ -665,14 +664,13 @@ int main(int argc, char *argv[])
 		   "swap directory %s)", GM_VERSION, (long)getpid(),
 		   d.pool.canon);
 	daemon_ready(readyfd);
+	if (d.cfg.psi)
+		psi_start(&d);
 	/* Start-up is over: give back what only it needed (the loop's own
 	 * pages come back, and are locked, as it runs). */
 	released = memlock_trim(lockmode);
 	if (released > 0)
 		log_debug("released %ld KiB of start-up pages", released);
-
-	if (d.cfg.psi)
-		psi_start(&d);
 
 	while (!got_term) {
 		int64_t t = now_ms();
