@@ -475,15 +475,12 @@ static void arm(struct daemon *d)
 	if (!cfg->spare || pool_has_spare(&d->pool) ||
 	    meminfo_read(cfg->meminfo_path[0] ? cfg->meminfo_path
 					      : "/proc/meminfo",
-			 &d->mi) < 0 ||
-	    meminfo_total_kb(&d->mi) == 0)
+			 &d->mi) < 0)
 		return;
 	/* Calm as the loop judges it, without a slope yet: at or above
-	 * freetarget. */
+	 * freetarget (an empty reading is 0%: not calm). */
 	pool_spare_tick(&d->pool, cfg, &d->mi,
-			100.0 * (double)meminfo_free_kb(&d->mi, cfg) /
-					(double)meminfo_total_kb(&d->mi) >=
-				cfg->freetarget_pct,
+			meminfo_free_pct(&d->mi, cfg) >= cfg->freetarget_pct,
 			t0);
 	while (pool_busy(&d->pool) && pfd.fd >= 0 &&
 	       (left = t0 + ARM_WAIT_MS - now_ms()) > 0) {

@@ -552,12 +552,10 @@ static int job_finish(struct pool *p, int64_t now_ms, bool *urgent)
 			p->c.fail_swapon++;
 		else
 			p->c.fail_create++;
-		if (rc == -ENOSPC)
-			log_warnx("no room for a new swap file %s: %s", path,
-				  strerror(-rc));
-		else
-			log_warnx("cannot add swap file %s: %s", path,
-				  strerror(-rc));
+		log_warnx("%s %s: %s", rc == -ENOSPC
+					       ? "no room for a new swap file"
+					       : "cannot add swap file",
+			  path, strerror(-rc));
 	}
 	j->slot = 0;
 	return rc;

@@ -20,12 +20,18 @@ SW="$W/fs/swap"
 mkdir -m 0700 "$SW"
 
 log="$W/busy.log"
-neither
-gm "$log" -s "$SW" --swapsize=1g --max_swapsize=1g --max_files=1
-wait_log "$log" "started" 5 || fail busy-dump-while-making "daemon did not start" "$log"
-shortage
-if ! wait_log "$log" "making swap file $SW/1 (1024 MiB) in the background" 5; then
-	fail busy-dump-while-making "no 'making swap file $SW/1' in the log" "$log"
+# start_making: a daemon on an empty directory, then a shortage; true
+# once it says it is making $SW/1 in the background.
+start_making() {
+	neither
+	gm "$log" -s "$SW" --swapsize=1g --max_swapsize=1g --max_files=1
+	wait_log "$log" "started" 5 &&
+		shortage &&
+		wait_log "$log" "making swap file $SW/1 (1024 MiB) in the background" 5
+}
+
+if ! start_making; then
+	fail busy-dump-while-making "no 'started', then 'making swap file $SW/1', in the log" "$log"
 	stop "$GM_PID"
 	exit 0
 fi
@@ -60,11 +66,7 @@ stop "$GM_PID"
 rm -f "$log"
 for s in $(our_swaps); do swapoff "$s"; done
 rm -f "$SW"/*
-neither
-gm "$log" -s "$SW" --swapsize=1g --max_swapsize=1g --max_files=1
-wait_log "$log" "started" 5
-shortage
-wait_log "$log" "making swap file $SW/1" 5
+start_making
 seen=
 t=0
 while [ $t -lt 100 ] && ! grep -qF "added swap file $SW/1" "$log"; do
