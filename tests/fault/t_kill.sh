@@ -53,16 +53,6 @@ gm "$log" -s "$SW"
 pid=$GM_PID
 wait_log "$log" "started" || fail state-empty "daemon did not start" "$log"
 sleep 0.5
-# gone NAME SLOT REASON
-gone() {
-	if [ -e "$SW/$2" ]; then
-		fail "$1" "$SW/$2 is still there ($(stat -c %s "$SW/$2") bytes)" "$log"
-	elif ! grep -qF "deleted invalid leftover $SW/$2: $3" "$log"; then
-		fail "$1" "no 'deleted invalid leftover $SW/$2: $3'" "$log"
-	else
-		pass "$1"
-	fi
-}
 gone state-empty 1 "is smaller than min_swapsize"
 gone state-partial 2 "has no valid swap header"
 gone state-partial-unaligned 3 "is not a whole number of pages"

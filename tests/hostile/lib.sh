@@ -180,6 +180,18 @@ count_log() {
 	grep -cF -- "$2" "$1" 2>/dev/null || true
 }
 
+# gone NAME SLOT REASON: pass NAME if $SW/SLOT was deleted (no entry
+# left, not even a dangling link) and $log says why, with REASON.
+gone() {
+	if [ -e "$SW/$2" ] || [ -L "$SW/$2" ]; then
+		fail "$1" "$SW/$2 still there: $(ls -la "$SW/$2")" "$log"
+	elif ! grep -qF "deleted invalid leftover $SW/$2: $3" "$log"; then
+		fail "$1" "no 'deleted invalid leftover $SW/$2: $3'" "$log"
+	else
+		pass "$1"
+	fi
+}
+
 # is_active PATH: does /proc/swaps list PATH?
 is_active() {
 	awk -v p="$1" 'NR > 1 && $1 == p { f = 1 } END { exit !f }' /proc/swaps

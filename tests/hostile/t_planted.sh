@@ -60,16 +60,6 @@ gm "$log" -s "$SW" -c "$W/gm.conf"
 wait_log "$log" "started" || fail planted-start "daemon did not start" "$log"
 sleep 1
 
-# gone NAME SLOT REASON: the entry was deleted, for the reason given.
-gone() {
-	if [ -e "$SW/$2" ] || [ -L "$SW/$2" ]; then
-		fail "$1" "$SW/$2 still there: $(ls -la "$SW/$2")" "$log"
-	elif ! grep -qF "deleted invalid leftover $SW/$2: $3" "$log"; then
-		fail "$1" "no 'deleted invalid leftover $SW/$2: $3'" "$log"
-	else
-		pass "$1"
-	fi
-}
 gone planted-symlink 1 "is a symbolic link"
 gone planted-fifo 2 "is not a regular file"
 if [ -d "$SW/3" ] && [ -f "$SW/3/keep" ]; then
