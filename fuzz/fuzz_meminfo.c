@@ -4,6 +4,7 @@
  * non-zero MemTotal, SwapFree <= SwapTotal and no figure above 2^50 KiB
  * (so the sums in meminfo_free_kb cannot wrap); free% is a finite number
  * >= 0 for any elasticity setting. */
+#include "params.h"
 #include "config.h"
 #include "fuzz.h"
 #include "meminfo.h"
@@ -53,9 +54,9 @@ static int fuzz_meminfo_one(const uint8_t *data, size_t size)
 
 			cfg.buffer_elasticity_pct = elasticity[i];
 			cfg.cache_elasticity_pct = elasticity[j];
-			pct = meminfo_free_pct(&mi, &cfg);
+			pct = meminfo_free_pct(&mi, FREE_PARAMS(&cfg));
 			FUZZ_ASSERT(isfinite(pct) && pct >= 0.0);
-			FUZZ_ASSERT(meminfo_free_kb(&mi, &cfg) >=
+			FUZZ_ASSERT(meminfo_free_kb(&mi, FREE_PARAMS(&cfg)) >=
 				    mi.swap_free_kb);
 			FUZZ_ASSERT(meminfo_total_kb(&mi) > 0);
 		}

@@ -73,6 +73,7 @@ struct config {
 	bool show_help;               /* -h */
 	bool show_version;            /* -V */
 	bool show_status;             /* --status: print the daemon's state */
+	bool erase_now;               /* --erase-now: safe erase, then exit */
 	bool configfile_given;        /* -c named a file: it must exist */
 	char simulate_path[256];      /* --simulate TRACE ("" = off) */
 	char meminfo_path[256];       /* test hook: read memory from here */
@@ -104,6 +105,9 @@ int config_load(struct config *cfg, const char *path, bool must_exist,
 
 /* Cross-field checks (lower <= target <= upper, min <= max). */
 int config_validate(const struct config *cfg, char *err, size_t errlen);
+
+/* --help: every option with its default. */
+void config_usage(FILE *out);
 
 /* Print the effective values in config-file syntax. */
 void config_print(const struct config *cfg, FILE *out);

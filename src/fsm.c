@@ -3,7 +3,6 @@
  * is configured in seconds.  Growing never waits for a timer. */
 #include "fsm.h"
 
-#include "config.h"
 
 static const char *const state_names[FSM_NSTATES] = {
 	[FSM_STEADY] = "steady",
@@ -29,11 +28,6 @@ const char *fsm_action_name(enum fsm_action_kind a)
 	}
 }
 
-static int64_t cooldown_ms(const struct config *cfg)
-{
-	return cfg->cooldown_s * 1000;
-}
-
 static void state_to(struct fsm *f, enum fsm_state s, int64_t now_ms)
 {
 	if (f->state != s)
@@ -53,7 +47,7 @@ void fsm_init(struct fsm *f, int64_t now_ms)
 	f->say_cannot_grow = false;
 }
 
-enum fsm_action_kind fsm_step(const struct config *cfg, struct fsm *f,
+enum fsm_action_kind fsm_step(int64_t cooldown_ms, struct fsm *f,
 			      const struct fsm_reading *r, int64_t now_ms)
 {
 	f->say_cannot_grow = false;
@@ -94,7 +88,7 @@ enum fsm_action_kind fsm_step(const struct config *cfg, struct fsm *f,
 			state_to(f, FSM_STEADY, now_ms);
 			return FSM_ACT_NONE;
 		}
-		if (now_ms - f->surplus_since_ms >= cooldown_ms(cfg))
+		if (now_ms - f->surplus_since_ms >= cooldown_ms)
 			return FSM_ACT_SHRINK;
 		return FSM_ACT_NONE;
 
@@ -112,16 +106,16 @@ enum fsm_action_kind fsm_step(const struct config *cfg, struct fsm *f,
 	}
 }
 
-void fsm_report(const struct config *cfg, struct fsm *f,
+void fsm_report(int64_t cooldown_ms, struct fsm *f,
 		enum fsm_action_kind act, enum fsm_outcome out,
 		int64_t now_ms)
 {
 	if (act == FSM_ACT_GROW) {
 		if (out == FSM_OK) {
 			state_to(f, FSM_HUNGRY, now_ms);
-			f->timer_ms = now_ms + cooldown_ms(cfg);
+			f->timer_ms = now_ms + cooldown_ms;
 		} else if (out == FSM_NO_ROOM) {
-			fsm_force_diet(cfg, f, now_ms);
+			fsm_force_diet(cooldown_ms, f, now_ms);
 		}
 		/* Pending, or another failure: stay (a pending grow is
 		 * reported again when the file is on). */
@@ -131,8 +125,8 @@ void fsm_report(const struct config *cfg, struct fsm *f,
 	}
 }
 
-void fsm_force_diet(const struct config *cfg, struct fsm *f, int64_t now_ms)
+void fsm_force_diet(int64_t cooldown_ms, struct fsm *f, int64_t now_ms)
 {
 	state_to(f, FSM_DIET, now_ms);
-	f->timer_ms = now_ms + cooldown_ms(cfg);
+	f->timer_ms = now_ms + cooldown_ms;
 }

@@ -6,8 +6,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct config;
-
 enum fsm_state {
 	FSM_STEADY = 0, /* normal: grow on shortage, watch for surplus */
 	FSM_HUNGRY,     /* just grew: grow again on shortage, never free */
@@ -49,16 +47,16 @@ struct fsm_reading {
 void fsm_init(struct fsm *f, int64_t now_ms);
 
 /* Decide what to do now; may change state (timers, surplus). */
-enum fsm_action_kind fsm_step(const struct config *cfg, struct fsm *f,
+enum fsm_action_kind fsm_step(int64_t cooldown_ms, struct fsm *f,
 			      const struct fsm_reading *r, int64_t now_ms);
 
 /* Report how the action went; changes state accordingly. */
-void fsm_report(const struct config *cfg, struct fsm *f,
+void fsm_report(int64_t cooldown_ms, struct fsm *f,
 		enum fsm_action_kind act, enum fsm_outcome out,
 		int64_t now_ms);
 
 /* SIGUSR2: force diet. */
-void fsm_force_diet(const struct config *cfg, struct fsm *f, int64_t now_ms);
+void fsm_force_diet(int64_t cooldown_ms, struct fsm *f, int64_t now_ms);
 
 const char *fsm_state_name(enum fsm_state s);
 const char *fsm_action_name(enum fsm_action_kind a);

@@ -1,7 +1,6 @@
 /* /proc/meminfo: parse from a buffer, then the free figure of SPEC. */
 #include "meminfo.h"
 
-#include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -132,7 +131,7 @@ int meminfo_read(const char *path, struct meminfo *mi)
 }
 
 uint64_t meminfo_ram_available_kb(const struct meminfo *mi,
-				  const struct config *cfg)
+				  const struct free_params *fp)
 {
 	uint64_t clean, avail;
 
@@ -144,14 +143,14 @@ uint64_t meminfo_ram_available_kb(const struct meminfo *mi,
 	clean = clean > mi->writeback_kb ? clean - mi->writeback_kb : 0;
 	clean = clean > mi->shmem_kb ? clean - mi->shmem_kb : 0;
 	avail = mi->mem_free_kb + mi->swap_cached_kb;
-	avail += mi->buffers_kb * (uint64_t)cfg->buffer_elasticity_pct / 100;
-	avail += clean * (uint64_t)cfg->cache_elasticity_pct / 100;
+	avail += mi->buffers_kb * (uint64_t)fp->buffer_elasticity_pct / 100;
+	avail += clean * (uint64_t)fp->cache_elasticity_pct / 100;
 	return avail;
 }
 
-uint64_t meminfo_free_kb(const struct meminfo *mi, const struct config *cfg)
+uint64_t meminfo_free_kb(const struct meminfo *mi, const struct free_params *fp)
 {
-	return meminfo_ram_available_kb(mi, cfg) + mi->swap_free_kb;
+	return meminfo_ram_available_kb(mi, fp) + mi->swap_free_kb;
 }
 
 uint64_t meminfo_total_kb(const struct meminfo *mi)
@@ -159,11 +158,11 @@ uint64_t meminfo_total_kb(const struct meminfo *mi)
 	return mi->mem_total_kb + mi->swap_total_kb;
 }
 
-double meminfo_free_pct(const struct meminfo *mi, const struct config *cfg)
+double meminfo_free_pct(const struct meminfo *mi, const struct free_params *fp)
 {
 	uint64_t total = meminfo_total_kb(mi);
 
 	if (total == 0)
 		return 0.0;
-	return 100.0 * (double)meminfo_free_kb(mi, cfg) / (double)total;
+	return 100.0 * (double)meminfo_free_kb(mi, fp) / (double)total;
 }

@@ -6,7 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct config;
+/* How much of the caches the free figure counts (swapspace's
+ * elasticities), used only when the kernel has no MemAvailable. */
+struct free_params {
+	int buffer_elasticity_pct; /* share of Buffers counted free */
+	int cache_elasticity_pct;  /* share of clean page cache counted free */
+};
 
 struct meminfo {
 	uint64_t mem_total_kb;
@@ -31,16 +36,16 @@ int meminfo_parse_buf(struct meminfo *mi, const char *buf, size_t len);
 int meminfo_read(const char *path, struct meminfo *mi);
 
 /* Memory that could be had without the OOM killer, in KiB (SPEC). */
-uint64_t meminfo_free_kb(const struct meminfo *mi, const struct config *cfg);
+uint64_t meminfo_free_kb(const struct meminfo *mi, const struct free_params *fp);
 
 /* MemTotal + SwapTotal, KiB. */
 uint64_t meminfo_total_kb(const struct meminfo *mi);
 
 /* RAM that could be had now, KiB (MemAvailable or its estimate). */
 uint64_t meminfo_ram_available_kb(const struct meminfo *mi,
-				  const struct config *cfg);
+				  const struct free_params *fp);
 
 /* 100 * free / total as a double; 0 when total is 0. */
-double meminfo_free_pct(const struct meminfo *mi, const struct config *cfg);
+double meminfo_free_pct(const struct meminfo *mi, const struct free_params *fp);
 
 #endif

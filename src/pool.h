@@ -1,5 +1,11 @@
-/* The set of swap files this daemon owns, and the effects that grow and
- * shrink it (through swapfile.c).  Decisions come from policy.c. */
+/* The set of swap files this daemon owns: its directory (handle, lock,
+ * path), the bookkeeping of its files, and the decisions of growing and
+ * shrinking it.  Every file operation runs off the loop, in one of two
+ * worker lanes (pool_jobs.c): one makes and turns on files, one turns
+ * them off and deletes them, so a swapoff that takes minutes never
+ * delays a grow.  Every system call goes through struct pool_sys, so the
+ * bookkeeping is unit-tested with fakes.  Sizing and the choice of the
+ * file to remove come from policy.c. */
 #ifndef GM_POOL_H
 #define GM_POOL_H
 
@@ -29,90 +35,175 @@ struct pool_counters {
 	unsigned long adopted, spares_kept, leftovers_deleted;
 };
 
-/* The one file the worker thread is making (slot 0: none).  The loop
- * fills it in and starts the thread; the thread writes rc, active,
- * swapon_failed and make_ms, then sets done and writes a byte to the wake
- * pipe.  Nothing else is shared. */
-struct pool_job {
-	int slot;
-	uint64_t size_b;
-	int urgent;          /* (atomic) a GROW waits: turn it on once made */
-	int done;            /* (atomic) the worker has finished */
-	int rc;              /* 0, or -errno of making or of swapon */
-	bool active;         /* the worker turned it on */
-	bool swapon_failed;  /* rc came from swapon, not from making */
-	int64_t make_ms;     /* how long making it took */
-	struct config cfg;   /* swapon's priority and discard */
+/* The system calls of the pool.  pool_sys_real is the daemon's. */
+struct pool_sys {
+	int (*swaps_read)(const char *path, struct swaps_table *t);
+	/* Does name exist in the directory (any type, never followed)? */
+	bool (*exists)(const struct swapdir *d, const char *name);
+	int (*space)(const struct swapdir *d, uint64_t *avail_b,
+		     uint64_t *size_b);
+	int (*sweep)(const struct swapdir *d,
+		     void (*each)(void *ctx, const char *name), void *ctx);
+	int (*validate)(const struct swapdir *d, int slot, uint64_t min_b,
+			uint64_t *size_b);
+	int (*make)(const struct swapdir *d, int slot, uint64_t size_b,
+		    bool zero_fill, const int *cancel);
+	int (*turn_on)(const struct swapdir *d, int slot, uint64_t size_b,
+		       const struct swap_prop *sp, const int *cancel);
+	int (*activate)(const struct swapdir *d, int slot,
+			const struct swap_prop *sp);
+	int (*deactivate)(const struct swapdir *d, int slot, int *child);
+	int (*remove)(const struct swapdir *d, int slot, bool paranoid);
+	/* A fresh memory reading, for a swapoff judged at exit. */
+	int (*meminfo)(struct meminfo *mi);
+	long (*page_size)(void);
+};
+extern const struct pool_sys pool_sys_real;
+
+enum job_kind {
+	JOB_MAKE = 1, /* make a spare; turn it on if a GROW asks meanwhile */
+	JOB_ON,       /* turn a spare on */
+	JOB_OFF,      /* swapoff (in a child process), then delete */
+	JOB_DELETE,   /* delete an inactive file */
 };
 
+/* One lane's job (slot 0: idle).  The loop fills it in and starts the
+ * thread; the thread writes the results, then sets done and writes a
+ * byte to the wake pipe.  urgent, done, cancel and child are atomics. */
+struct pool_job {
+	struct pool *p;
+	enum job_kind kind;
+	int slot;
+	uint64_t size_b;
+	int urgent;          /* a GROW waits: turn the file on once made */
+	int done;            /* the worker has finished */
+	int cancel;          /* stop making the file (exit) */
+	int child;           /* pid of the swapoff child while it runs */
+	int rc;              /* 0, or -errno of the failing step */
+	int unlink_rc;       /* JOB_OFF: the delete after the swapoff */
+	bool active;         /* the file is on when the job ends */
+	bool swapon_failed;  /* rc came from swapon, not from making */
+	bool kept;           /* a made file whose swapon failed, not for
+			      * its own fault: it stays as a spare */
+	bool paranoid;       /* overwrite before deleting */
+	struct swap_prop prop;
+	int64_t took_ms;     /* how long the job took */
+};
+
+enum pool_lane { LANE_GROW = 0, LANE_SHRINK, LANE_N };
+
 struct pool {
-	struct swapdir dir;
-	char canon[512];       /* realpath of the swap directory */
+	const struct pool_sys *sys;
+	struct swapdir dir;     /* handle, configured and real path */
 	const char *swaps_path; /* normally /proc/swaps */
 	int n;
 	struct pool_file f[POOL_MAX];
 	struct pool_counters c;
-	struct pool_job job;   /* the file being made, if any */
-	int wake[2];           /* the worker says "done" here; -1: none */
-	int64_t spare_retry_ms; /* after a failure, not before this */
-	int64_t make_ms;       /* how long the last file took to make */
+	struct pool_job lane[LANE_N];
+	int wake[2];            /* the workers say "done" here; -1: none */
+	int64_t make_ms;        /* how long the last file took to make */
+	bool stopping;          /* pool_stop: start nothing new */
 };
 
-/* Before anything else: the worker's wake pipe.  Poll pool_wake_fd for
- * POLLIN and drain it with pool_wake_drain whenever it is readable (the
- * byte may come after the file was already taken in by a tick). */
-void pool_init(struct pool *p);
+/* What pool_collect found finished. */
+struct pool_done {
+	bool grow;                 /* a GROW that waited has an outcome */
+	enum fsm_outcome grow_out; /* may be FSM_PENDING again */
+	bool spare_failed;         /* a spare could not be made */
+	bool shrink;               /* a SHRINK ended */
+	enum fsm_outcome shrink_out;
+};
+
+/* A copy of what status and the dump show. */
+struct pool_view {
+	int n;
+	struct pool_file f[POOL_MAX];
+	int making_slot;       /* a file being made (0: none) */
+	uint64_t making_size_b;
+	bool making_for_grow;  /* a GROW waits for it (else a spare) */
+	int retiring_slot;     /* a file being turned off (0: none) */
+	struct pool_counters c;
+	const char *dir;       /* real path of the directory */
+};
+
+/* Open and check the swap directory, resolve its real path, and make
+ * the workers' wake pipe.  0, or a GM_EXIT_* code with a message in err. */
+int pool_open(struct pool *p, const char *swappath,
+	      const struct pool_sys *sys, char *err, size_t errlen);
+/* Take the directory's lock: one daemon per directory, whatever its pid
+ * file.  0, or GM_EXIT_RUNNING with a message. */
+int pool_lock(struct pool *p, char *err, size_t errlen);
+void pool_close(struct pool *p);
+
+/* The directory's real path, as /proc/swaps names its files. */
+const char *pool_dir(const struct pool *p);
+
+/* Poll for POLLIN, and drain whenever readable (a byte may come after
+ * its job was already collected). */
 int pool_wake_fd(const struct pool *p);
 void pool_wake_drain(struct pool *p);
 
 /* Look at what is already in the directory: adopt active files, keep
- * valid inactive ones as spares, delete the rest (never an active one). */
-void pool_adopt(struct pool *p, const struct config *cfg, int64_t now_ms);
+ * valid inactive ones as spares, delete the rest (never an active one:
+ * an unreadable /proc/swaps deletes nothing). */
+void pool_adopt(struct pool *p, uint64_t min_swapsize_b, int64_t now_ms);
 
 /* Re-read /proc/swaps: usage figures, and files swapped off (or deleted)
- * behind our back. 0 or -errno. */
+ * behind our back.  0 or -errno. */
 int pool_refresh(struct pool *p, int64_t now_ms);
 
-/* GROW: swapon a spare (FSM_OK at once), else have the worker make a
- * file and turn it on (FSM_PENDING: pool_collect says how it went).  A
- * grow while a file is being made waits for that file.  Never blocks on
- * making a file. */
+/* GROW: turn a spare on, or make a file and turn it on, in the
+ * background: FSM_PENDING (pool_collect tells the outcome), or at once
+ * FSM_NO_ROOM / FSM_FAILED.  *size_b: the file's size. */
 enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
-			   const struct meminfo *mi, int64_t now_ms);
+			   const struct meminfo *mi, int64_t now_ms,
+			   uint64_t *size_b);
 
-/* Take in a file the worker has finished (a spare, or one a GROW waited
- * for).  True when a GROW was waiting, with its outcome in *out (which
- * may be FSM_PENDING again: its spare failed and another file is being
- * made).  Never blocks. */
-bool pool_collect(struct pool *p, const struct config *cfg,
-		  const struct meminfo *mi, int64_t now_ms,
-		  enum fsm_outcome *out);
-
-/* A file is being made. */
-bool pool_busy(const struct pool *p);
-
-/* SHRINK: remove one file chosen by policy_pick_shrink (spares first). */
+/* SHRINK: start turning off and deleting one file (extra spares first,
+ * then policy_pick_shrink's): FSM_PENDING, or FSM_NOTHING when none may
+ * go (or one is already going). */
 enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
-			     const struct meminfo *mi);
+			     const struct meminfo *mi, int64_t now_ms,
+			     uint64_t *size_b);
 
-/* -e at exit: swapoff and delete everything that is safe. */
-void pool_erase(struct pool *p, const struct config *cfg,
-		const struct meminfo *mi);
+/* Take in what the lanes finished.  Never blocks. */
+void pool_collect(struct pool *p, const struct config *cfg,
+		  const struct meminfo *mi, int64_t now_ms,
+		  struct pool_done *done);
 
-/* Calm machine: start making a warm spare (an inactive, formatted file
- * of the next size) in the background if there is none and the disk
- * allows, so the next GROW is one swapon(2).  Never blocks. */
-void pool_spare_tick(struct pool *p, const struct config *cfg,
-		     const struct meminfo *mi, bool calm, int64_t now_ms);
+/* Calm: make a warm spare in the background if there is none and the
+ * grow lane is idle.  0 (started, or nothing to do) or -errno (could
+ * not: the caller retries later). */
+int pool_spare_start(struct pool *p, const struct config *cfg,
+		     const struct meminfo *mi, int64_t now_ms);
 
-/* At exit: let a file being made finish (it is then a valid leftover
- * for the next start, or erased with -e); nothing more is turned on. */
-void pool_spare_wait(struct pool *p);
+/* At exit: stop making a file (a zero-fill is cancelled and its file
+ * deleted; a fallocate'd one finishes as a valid spare), end a running
+ * swapoff (its file stays active), and wait up to wait_ms for both. */
+void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms);
 
-/* A spare is ready: the next GROW is a single swapon. */
-bool pool_has_spare(const struct pool *p);
+/* -e at exit and --erase-now: swapoff and delete, one by one, every file
+ * whose used pages fit in RAM with the margin on a fresh reading; delete
+ * inactive ones.  Each file that stays is logged with the reason.
+ * Returns how many stay. */
+int pool_erase(struct pool *p, const struct config *cfg);
 
+bool pool_busy(const struct pool *p);      /* the grow lane works */
+bool pool_has_spare(const struct pool *p); /* next GROW: one swapon */
+int64_t pool_make_ms(const struct pool *p);
 uint64_t pool_owned_b(const struct pool *p);
 int pool_active_count(const struct pool *p);
+void pool_view(const struct pool *p, struct pool_view *v);
+
+/* The bookkeeping's pure parts, for the tests. */
+int pool_slot_of_name(const char *name);
+int pool_slot_of_path(const char *dir, const char *path);
+
+/* Worker lanes (pool_jobs.c). */
+int pool_job_start(struct pool *p, enum pool_lane lane, enum job_kind kind,
+		   int slot, uint64_t size_b, const struct config *cfg,
+		   bool urgent);
+bool pool_job_done(const struct pool *p, enum pool_lane lane);
+bool pool_job_idle(const struct pool *p, enum pool_lane lane);
 
 #endif

@@ -1,4 +1,5 @@
 /* Forecast and polling interval: arithmetic on a few samples. */
+#include "params.h"
 #include "predict.h"
 
 #include "config.h"
@@ -106,8 +107,8 @@ void predict_classify(const struct config *cfg, struct trend *tr,
 {
 	double total_kb = (double)meminfo_total_kb(mi);
 
-	o->free_kb = (double)meminfo_free_kb(mi, cfg);
-	o->free_pct = meminfo_free_pct(mi, cfg);
+	o->free_kb = (double)meminfo_free_kb(mi, FREE_PARAMS(cfg));
+	o->free_pct = meminfo_free_pct(mi, FREE_PARAMS(cfg));
 	o->limit_kb = total_kb * cfg->lower_freelimit_pct / 100.0;
 	/* What is in use does not jump when swap is added, unlike the
 	 * free figure: its trend is the consumption rate. */

@@ -10,6 +10,7 @@
  * virtual files are therefore counted as empty (used 0), which is what
  * policy_pick_shrink sees.  Ticks come every SIM_TICK_MS on the trace's
  * clock; each uses the latest snapshot taken at or before it. */
+#include "params.h"
 #include "simulate.h"
 
 #include "errbuf.h"
@@ -19,7 +20,9 @@
 #include "policy.h"
 #include "pool.h"
 #include "predict.h"
+#include "tick.h"
 #include "trace.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +36,7 @@
 /* A month of 1 s ticks: more is a typo in a T line, not a recording. */
 #define SIM_MAX_TICKS (31L * 86400)
 /* Provisioning time assumed by the forecast: the daemon's first guess. */
-#define SIM_PROVISION_MS 50
+#define SIM_PROVISION_MS TICK_FIRST_PROVISION_MS
 #define TRACE_MAX_BYTES ((size_t)256 << 20)
 
 /* The virtual pool: only sizes matter (no slots, no files). */
@@ -48,52 +51,66 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-/* As pool_grow, without the files. */
-static enum fsm_outcome sim_grow(const struct config *cfg,
-				 const struct trace *tr, struct vpool *vp,
-				 const struct meminfo *mi, uint64_t *size_b)
+/* The virtual pool and what the ops need to size a file. */
+struct sim_ctx {
+	const struct config *cfg;
+	const struct trace *tr;
+	struct vpool vp;
+};
+
+/* As pool_grow, without the files: made and on at once. */
+static enum fsm_outcome sim_grow(void *arg, const struct meminfo *mi,
+				 int64_t now_ms, uint64_t *size_b,
+				 int64_t *took_ms)
 {
+	struct sim_ctx *c = arg;
+	struct vpool *vp = &c->vp;
 	struct grow_ctx g;
 
+	(void)now_ms;
 	memset(&g, 0, sizeof(g));
 	g.mem_total_b = mi->mem_total_kb * 1024;
-	g.free_b = meminfo_free_kb(mi, cfg) * 1024;
+	g.free_b = meminfo_free_kb(mi, FREE_PARAMS(c->cfg)) * 1024;
 	g.total_b = meminfo_total_kb(mi) * 1024;
 	g.files = vp->n;
 	g.owned_b = vp->total_b;
-	g.page_size = tr->page_size;
-	if (tr->have_disk) {
-		g.fs_size_b = tr->disk_size_b;
-		g.fs_avail_b = tr->disk_avail_b > vp->total_b
-				       ? tr->disk_avail_b - vp->total_b
+	g.page_size = c->tr->page_size;
+	if (c->tr->have_disk) {
+		g.fs_size_b = c->tr->disk_size_b;
+		g.fs_avail_b = c->tr->disk_avail_b > vp->total_b
+				       ? c->tr->disk_avail_b - vp->total_b
 				       : 0;
 	} else {
 		/* Unlimited: a size of 0 makes a percent reserve 0 too. */
 		g.fs_size_b = 0;
 		g.fs_avail_b = (uint64_t)1 << 62;
 	}
-	if (vp->n >= POOL_MAX || policy_grow_size(cfg, &g, size_b) < 0)
+	if (vp->n >= POOL_MAX || policy_grow_size(c->cfg, &g, size_b) < 0)
 		return FSM_NO_ROOM;
 	vp->size_b[vp->n++] = *size_b;
 	vp->total_b = sat_add(vp->total_b, *size_b);
+	*took_ms = SIM_PROVISION_MS;
 	return FSM_OK;
 }
 
 /* As pool_shrink: the file policy_pick_shrink chooses, if any. */
-static enum fsm_outcome sim_shrink(const struct config *cfg,
-				   struct vpool *vp, const struct meminfo *mi,
-				   uint64_t *size_b)
+static enum fsm_outcome sim_shrink(void *arg, const struct meminfo *mi,
+				   int64_t now_ms, uint64_t *size_b)
 {
+	struct sim_ctx *ctx = arg;
+	struct vpool *vp = &ctx->vp;
+	const struct free_params *fp = FREE_PARAMS(ctx->cfg);
 	struct shrink_candidate c[POOL_MAX];
 	int i, pick;
 
+	(void)now_ms;
 	for (i = 0; i < vp->n; i++) {
 		c[i].size_kb = vp->size_b[i] / 1024;
 		c[i].used_kb = 0;
 	}
-	pick = policy_pick_shrink(cfg, meminfo_free_kb(mi, cfg),
+	pick = policy_pick_shrink(ctx->cfg, meminfo_free_kb(mi, fp),
 				  meminfo_total_kb(mi),
-				  meminfo_ram_available_kb(mi, cfg),
+				  meminfo_ram_available_kb(mi, fp),
 				  mi->mem_total_kb, c, vp->n);
 	if (pick < 0)
 		return FSM_NOTHING;
@@ -101,6 +118,13 @@ static enum fsm_outcome sim_shrink(const struct config *cfg,
 	vp->total_b -= vp->size_b[pick];
 	vp->size_b[pick] = vp->size_b[--vp->n];
 	return FSM_OK;
+}
+
+/* A virtual file is on at once: the lead is the provisioning time. */
+static int64_t sim_lead_ms(void *arg, int64_t provision_ms)
+{
+	(void)arg;
+	return provision_ms;
 }
 
 static const char *action_label(bool valid, bool cannot_grow,
@@ -151,10 +175,9 @@ int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 		 FILE *out, struct sim_result *res, char *err, size_t errlen)
 {
 	struct trace tr;
-	struct vpool vp;
-	struct fsm f;
-	struct trend trend;
-	struct outlook o;
+	struct sim_ctx ctx;
+	struct tick_state ts;
+	struct tick_ops ops = {&ctx, sim_grow, sim_shrink, sim_lead_ms, NULL};
 	struct sim_result r;
 	size_t idx = 0;
 	int64_t t0, span, tick;
@@ -171,72 +194,64 @@ int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 		trace_free(&tr);
 		return -1;
 	}
-	memset(&vp, 0, sizeof(vp));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cfg = cfg;
+	ctx.tr = &tr;
 	memset(&r, 0, sizeof(r));
 	r.min_free_pct = 100.0;
 	t0 = tr.s[0].t_ms;
 	span = tr.s[tr.n - 1].t_ms - t0;
-	fsm_init(&f, 0);
-	trend_reset(&trend);
+	tick_init(&ts, 0);
 	print_config(cfg, &tr, out);
 
 	for (tick = 0; tick <= span; tick += SIM_TICK_MS) {
+		struct vpool *vp = &ctx.vp;
 		struct meminfo mi;
-		struct fsm_reading rd = {0};
-		enum fsm_action_kind act;
-		enum fsm_outcome oc = FSM_OK;
-		uint64_t size_b = 0;
+		struct tick_result tk;
+		bool have_mi;
 		char pct[16] = "-", size[24] = "-";
 
 		while (idx + 1 < tr.n && tr.s[idx + 1].t_ms - t0 <= tick)
 			idx++;
-		if (meminfo_parse_buf(&mi, tr.s[idx].body, tr.s[idx].len) ==
-		    0) {
-			double free_pct;
+		have_mi = meminfo_parse_buf(&mi, tr.s[idx].body,
+					    tr.s[idx].len) == 0;
+		if (have_mi) {
 			/* Our virtual files, unused: free swap. */
 			mi.swap_total_kb = sat_add(mi.swap_total_kb,
-						   vp.total_b / 1024);
+						   vp->total_b / 1024);
 			mi.swap_free_kb = sat_add(mi.swap_free_kb,
-						  vp.total_b / 1024);
-			/* As the daemon decides, forecast included; a
-			 * file is taken to provision in SIM_PROVISION_MS. */
-			predict_classify(cfg, &trend, &mi, tick,
-					 SIM_PROVISION_MS + cfg->poll_min_ms,
-					 &rd, &o);
-			free_pct = o.free_pct;
-			snprintf(pct, sizeof(pct), "%.1f", free_pct);
-			if (free_pct < r.min_free_pct)
-				r.min_free_pct = free_pct;
+						  vp->total_b / 1024);
 		} else {
 			r.read_errors++;
 		}
-		act = fsm_step(cfg, &f, &rd, tick);
-		if (act == FSM_ACT_GROW)
-			oc = sim_grow(cfg, &tr, &vp, &mi, &size_b);
-		else if (act == FSM_ACT_SHRINK)
-			oc = sim_shrink(cfg, &vp, &mi, &size_b);
-		if (act != FSM_ACT_NONE)
-			fsm_report(cfg, &f, act, oc, tick);
-		if (act == FSM_ACT_GROW && oc == FSM_OK)
+		/* As the daemon decides, forecast included. */
+		tick_run(cfg, &ts, &ops, have_mi ? &mi : NULL, tick, &tk);
+		if (tk.valid) {
+			snprintf(pct, sizeof(pct), "%.1f", tk.o.free_pct);
+			if (tk.o.free_pct < r.min_free_pct)
+				r.min_free_pct = tk.o.free_pct;
+		}
+		if (tk.act == FSM_ACT_GROW && tk.out == FSM_OK)
 			r.grows++;
-		else if (act == FSM_ACT_GROW)
+		else if (tk.act == FSM_ACT_GROW)
 			r.no_room++;
-		else if (act == FSM_ACT_SHRINK && oc == FSM_OK)
+		else if (tk.act == FSM_ACT_SHRINK && tk.out == FSM_OK)
 			r.shrinks++;
-		if (vp.n > r.max_files)
-			r.max_files = vp.n;
-		if (vp.total_b > r.max_swap_b)
-			r.max_swap_b = vp.total_b;
-		if (size_b)
-			snprintf(size, sizeof(size), "%" PRIu64, size_b / 1024);
+		if (vp->n > r.max_files)
+			r.max_files = vp->n;
+		if (vp->total_b > r.max_swap_b)
+			r.max_swap_b = vp->total_b;
+		if (tk.size_b)
+			snprintf(size, sizeof(size), "%" PRIu64,
+				 tk.size_b / 1024);
 		fprintf(out, "%8" PRId64 " %8s %-8s %-14s %9s %5d %9" PRIu64
-			"\n", tick / 1000, pct, fsm_state_name(f.state),
-			action_label(rd.valid, f.say_cannot_grow, act, oc),
-			size, vp.n, vp.total_b / 1024);
+			"\n", tick / 1000, pct, fsm_state_name(ts.fsm.state),
+			action_label(tk.valid, tk.cannot_grow, tk.act, tk.out),
+			size, vp->n, vp->total_b / 1024);
 		r.ticks++;
 	}
-	r.final_state = f.state;
-	r.final_files = vp.n;
+	r.final_state = ts.fsm.state;
+	r.final_files = ctx.vp.n;
 	/* No valid reading at all: no lowest free figure either. */
 	if (r.read_errors == r.ticks)
 		snprintf(minpct, sizeof(minpct), "-");
@@ -255,61 +270,11 @@ int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 }
 
 /* The whole trace in memory (a day at 1 s is about 130 MB: the cap). */
-static int read_all(const char *path, char **bufp, size_t *lenp)
-{
-	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *nb;
-			if (cap >= TRACE_MAX_BYTES) {
-				free(buf);
-				if (fd)
-					close(fd);
-				return -EFBIG;
-			}
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				if (fd)
-					close(fd);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			if (fd)
-				close(fd);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (fd)
-		close(fd);
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
-
 int simulate_file(const struct config *cfg, const char *path, FILE *out)
 {
 	char *buf = NULL, err[256];
 	size_t len = 0;
-	int rc = read_all(path, &buf, &len);
+	int rc = gm_read_alloc(path, TRACE_MAX_BYTES, &buf, &len);
 
 	if (rc < 0) {
 		fprintf(stderr, "ghostmemory: cannot read trace %s: %s\n", path,

@@ -155,6 +155,11 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 		    s->making_slot, s->making_size_b / 1024,
 		    s->making_for_grow ? 1 : 0);
 	}
+	if (s->retiring_slot) {
+		put(&o, "retiring file=");
+		put_path(&o, s->swapdir);
+		put(&o, "/%d\n", s->retiring_slot);
+	}
 	put(&o,
 	    "counters grows=%lu shrinks=%lu failures_no_room=%lu "
 	    "failures_create=%lu failures_swapon=%lu failures_swapoff=%lu "

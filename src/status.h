@@ -33,6 +33,7 @@ struct snapshot {
 	int making_slot;             /* a file being made (0: none) */
 	uint64_t making_size_b;
 	bool making_for_grow;        /* a GROW waits for it (else a spare) */
+	int retiring_slot;           /* a file being turned off (0: none) */
 	int64_t now_ms;              /* to compute file ages */
 	char swapdir[512];
 	struct pool_counters c;

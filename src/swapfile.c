@@ -7,6 +7,8 @@
 #include "log.h"
 #include "swaphdr.h"
 #include "swapio.h"
+#include "swaps.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +19,9 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <signal.h>
 #include <sys/swap.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +47,14 @@
 #define FS_COMPR_FL 0x00000004
 #endif
 #define BTRFS_MAGIC 0x9123683eu
+#define NFS_MAGIC 0x6969u
+
+bool swapfile_zero_fill_helps(unsigned long f_type)
+{
+	uint32_t magic = (uint32_t)f_type;
+
+	return magic != BTRFS_MAGIC && magic != NFS_MAGIC;
+}
 
 int swapfile_swapon_flags(int priority, int discard)
 {
@@ -129,7 +141,7 @@ static int fix_owner_mode(int fd)
  * were written (so a swapon EINVAL is worth a zero-fill retry). */
 static int fill_file(int fd, const char *path, uint64_t size_b,
 		     bool zero_fill, const uint8_t *hdr, size_t ps,
-		     const char **step, bool *filled)
+		     const int *cancel, const char **step, bool *filled)
 {
 	struct statfs sfs;
 	const char *fs;
@@ -168,7 +180,7 @@ static int fill_file(int fd, const char *path, uint64_t size_b,
 	}
 	if (zero_fill) {
 		*step = "write zeros";
-		if (swapio_write_zeros(fd, size_b) < 0)
+		if (swapio_write_zeros(fd, size_b, cancel) < 0)
 			return -1;
 		*filled = true;
 	}
@@ -181,7 +193,7 @@ static int fill_file(int fd, const char *path, uint64_t size_b,
 }
 
 static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
-		     bool zero_fill, bool *filled)
+		     bool zero_fill, const int *cancel, bool *filled)
 {
 	size_t ps = page_size();
 	char name[16], path[300];
@@ -222,7 +234,8 @@ static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
 		free(hdr);
 		return no_room_or(err);
 	}
-	rc = fill_file(fd, path, size_b, zero_fill, hdr, ps, &step, filled);
+	rc = fill_file(fd, path, size_b, zero_fill, hdr, ps, cancel, &step,
+		       filled);
 	err = errno;
 	free(hdr);
 	if (close(fd) < 0 && rc == 0) {
@@ -233,32 +246,95 @@ static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
 	if (rc == 0)
 		return 0;
 	errno = err;
-	log_warn("swap file %s: %s", path, step);
+	if (err == ECANCELED)
+		log_info("swap file %s: stopped while being made", path);
+	else
+		log_warn("swap file %s: %s", path, step);
 	if (unlinkat(d->fd, name, 0) < 0)
 		log_warn("swap file %s: unlink after failure", path);
 	return no_room_or(err);
 }
 
 int swapfile_make(const struct swapdir *d, int slot, uint64_t size_b,
-		  bool zero_fill)
+		  bool zero_fill, const int *cancel)
 {
 	bool filled;
 
-	return make_file(d, slot, size_b, zero_fill, &filled);
+	return make_file(d, slot, size_b, zero_fill, cancel, &filled);
+}
+
+/* An O_PATH handle on exactly slot's entry in the directory fd: never a
+ * link, only a regular file.  fd or -errno. */
+static int open_slot(const struct swapdir *d, int slot, struct stat *st)
+{
+	char name[16];
+	int fd, err;
+
+	snprintf(name, sizeof(name), "%d", slot);
+	fd = openat(d->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		err = S_ISREG(st->st_mode) ? errno : EINVAL;
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+static void fd_path(int fd, char *out, size_t len)
+{
+	snprintf(out, len, "/proc/self/fd/%d", fd);
+}
+
+/* Does /proc/swaps list "<canon>/<slot>", and is that name our inode? */
+static bool swaps_names(const struct swapdir *d, int slot,
+			const struct stat *want)
+{
+	static struct swaps_table t; /* the loop never runs this */
+	char path[600];
+	struct stat st;
+	int k;
+
+	if (!d->canon[0])
+		return true; /* nothing to compare with (unit tests) */
+	if (swaps_read("/proc/swaps", &t) < 0)
+		return false;
+	snprintf(path, sizeof(path), "%s/%d", d->canon, slot);
+	k = swaps_find(&t, path);
+	return k >= 0 && stat(path, &st) == 0 && st.st_dev == want->st_dev &&
+	       st.st_ino == want->st_ino;
 }
 
 int swapfile_activate(const struct swapdir *d, int slot,
-		      const struct config *cfg)
+		      const struct swap_prop *sp)
 {
-	char path[300];
-	int err;
+	char path[300], via[40];
+	struct stat st;
+	int fd, err = 0;
 
 	swapfile_path(d, slot, path, sizeof(path));
-	if (swapon(path, swapfile_swapon_flags(cfg->priority,
-					       (int)cfg->discard)) == 0)
-		return 0;
-	err = errno;
-	log_warn("swapon %s", path);
+	fd = open_slot(d, slot, &st);
+	if (fd < 0) {
+		errno = -fd;
+		log_warn("swapon %s: open", path);
+		return fd;
+	}
+	/* The path string could be re-resolved through a parent someone
+	 * swapped since start; the fd is the inode we made and checked. */
+	fd_path(fd, via, sizeof(via));
+	if (swapon(via, swapfile_swapon_flags(sp->priority, sp->discard)) < 0) {
+		err = errno;
+		log_warn("swapon %s", path);
+	} else if (!swaps_names(d, slot, &st)) {
+		log_errx("swapon %s: /proc/swaps does not name this file "
+			 "(was the swap directory moved?); turning it off",
+			 path);
+		if (swapoff(via) < 0)
+			log_warn("swapoff %s", path);
+		err = ESTALE;
+	}
+	close(fd);
 	return -err;
 }
 
@@ -272,69 +348,114 @@ static void unlink_slot(const struct swapdir *d, int slot)
 			 name);
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* swapon a file make_file just made; when swapon says EINVAL and the
+/* swapon a file make_file just made; when swapon says EINVAL, the
  * blocks were only allocated (some kernels take fallocate'd extents for
- * holes), make it again with zeros written and try once more.  The file
- * is unlinked on failure. */
+ * holes) and zeros can help on this filesystem, make it again with zeros
+ * written and try once more.  The file is unlinked on failure. */
 static int turn_on(const struct swapdir *d, int slot, uint64_t size_b,
-		   const struct config *cfg, bool filled)
+		   const struct swap_prop *sp, const int *cancel,
+		   bool filled)
 {
-	long long t0 = mono_ms();
-	int rc = swapfile_activate(d, slot, cfg);
+	int64_t t0 = gm_now_ms();
+	int rc = swapfile_activate(d, slot, sp);
 
 	log_debug("swap file %s/%d: swapon in %lld ms", d->path, slot,
-		  mono_ms() - t0);
+		  (long long)(gm_now_ms() - t0));
 	if (rc == 0)
 		return 0;
+	/* Only EINVAL says the file is bad; EPERM (the kernel's table is
+	 * full), EBUSY or ESTALE leave a valid file, which stays. */
+	if (rc != -EINVAL)
+		return rc;
 	unlink_slot(d, slot);
-	if (rc == -EINVAL && !filled) {
+	if (!filled && swapfile_zero_fill_helps(d->fs_type)) {
 		log_info("swap file %s/%d: retrying with zeros written",
 			 d->path, slot);
-		rc = make_file(d, slot, size_b, true, &filled);
+		rc = make_file(d, slot, size_b, true, cancel, &filled);
 		if (rc < 0)
 			return rc;
-		rc = swapfile_activate(d, slot, cfg);
-		if (rc == 0)
-			return 0;
+		rc = swapfile_activate(d, slot, sp);
+		if (rc == 0 || rc != -EINVAL)
+			return rc;
 		unlink_slot(d, slot);
 	}
 	return rc;
 }
 
 int swapfile_turn_on(const struct swapdir *d, int slot, uint64_t size_b,
-		     const struct config *cfg)
+		     const struct swap_prop *sp, const int *cancel)
 {
-	return turn_on(d, slot, size_b, cfg, false);
+	return turn_on(d, slot, size_b, sp, cancel, false);
 }
 
 int swapfile_create(const struct swapdir *d, int slot, uint64_t size_b,
-		    const struct config *cfg)
+		    const struct swap_prop *sp)
 {
 	bool filled;
-	long long t0 = mono_ms();
-	int rc = make_file(d, slot, size_b, false, &filled);
+	int64_t t0 = gm_now_ms();
+	int rc = make_file(d, slot, size_b, false, NULL, &filled);
 
 	if (rc < 0)
 		return rc;
 	log_debug("swap file %s/%d: made in %lld ms", d->path, slot,
-		  mono_ms() - t0);
-	return turn_on(d, slot, size_b, cfg, filled);
+		  (long long)(gm_now_ms() - t0));
+	return turn_on(d, slot, size_b, sp, NULL, filled);
 }
 
-int swapfile_deactivate(const struct swapdir *d, int slot)
+/* The child: nothing but async-signal-safe calls after fork(). */
+static void swapoff_child(const char *via)
 {
-	char path[300];
+	static const char adj[] = "0";
+	sigset_t none;
+	int fd;
+
+	/* Our -1000 is inherited: give it back, so the OOM killer may
+	 * take this child (the kernel prefers it anyway) before anyone. */
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)!write(fd, adj, sizeof(adj) - 1);
+		close(fd);
+	}
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	_exit(swapoff(via) == 0 ? 0 : errno & 0xff);
+}
+
+int swapfile_deactivate(const struct swapdir *d, int slot, int *child)
+{
+	char path[300], via[40];
+	struct stat st;
+	int fd, status, rc;
+	pid_t pid;
 
 	swapfile_path(d, slot, path, sizeof(path));
-	return swapoff(path) == 0 ? 0 : -errno;
+	fd = open_slot(d, slot, &st);
+	if (fd < 0)
+		return fd;
+	fd_path(fd, via, sizeof(via));
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	if (pid == 0)
+		swapoff_child(via);
+	if (child)
+		__atomic_store_n(child, (int)pid, __ATOMIC_RELEASE);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (child)
+		__atomic_store_n(child, 0, __ATOMIC_RELEASE);
+	close(fd);
+	if (WIFSIGNALED(status))
+		return -EINTR; /* killed: the kernel put the area back */
+	if (!WIFEXITED(status))
+		return -EIO;
+	rc = WEXITSTATUS(status);
+	return rc == 0 ? 0 : -rc;
 }
 
 /* Overwrite a file's blocks with zeros before it is unlinked.  Only a
@@ -357,7 +478,7 @@ static void overwrite(const struct swapdir *d, const char *name)
 		log_warnx("swap file %s/%s: not a plain file, not "
 			  "overwriting it",
 			  d->path, name);
-	else if (swapio_write_zeros(fd, (uint64_t)st.st_size) < 0 ||
+	else if (swapio_write_zeros(fd, (uint64_t)st.st_size, NULL) < 0 ||
 		 fsync(fd) < 0)
 		log_warn("swap file %s/%s: overwrite", d->path, name);
 	close(fd);

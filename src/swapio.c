@@ -32,7 +32,7 @@ int swapio_write_all(int fd, const uint8_t *buf, size_t len, off_t off)
 /* Zeros over [0, size_b) in 1 MiB writes.  Every 32 MiB the written
  * range is synced and dropped from the page cache: this runs when memory
  * is short, and must not fill RAM with dirty pages of zeros. */
-int swapio_write_zeros(int fd, uint64_t size_b)
+int swapio_write_zeros(int fd, uint64_t size_b, const int *cancel)
 {
 	const size_t block = 1u << 20;
 	const uint64_t flush_every = 32u << 20;
@@ -46,6 +46,10 @@ int swapio_write_zeros(int fd, uint64_t size_b)
 		size_t n = size_b - off < block ? (size_t)(size_b - off)
 						 : block;
 
+		if (cancel && __atomic_load_n(cancel, __ATOMIC_ACQUIRE)) {
+			errno = ECANCELED;
+			goto fail;
+		}
 		if (swapio_write_all(fd, zeros, n, (off_t)off) < 0)
 			goto fail;
 		off += n;

@@ -168,6 +168,7 @@ int swaps_parse_buf(struct swaps_table *t, const char *buf, size_t len)
 	int seen_header = 0, rc;
 
 	t->count = 0;
+	t->skipped = 0;
 	if (buf == NULL)
 		return -EINVAL;
 	while (pos < len) {

@@ -19,6 +19,7 @@ struct swaps_entry {
 
 struct swaps_table {
 	int count;
+	int skipped;        /* lines that could not be read (not kept) */
 	struct swaps_entry e[SWAPS_MAX];
 };
 

@@ -6,6 +6,7 @@
 
 #include "swaphdr.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -137,4 +138,28 @@ const char *swapfile_reject_reason(int err)
 	default:
 		return strerror(err < 0 ? -err : err);
 	}
+}
+
+int swapfile_sweep(const struct swapdir *d,
+		   void (*each)(void *ctx, const char *name), void *ctx)
+{
+	struct dirent *de;
+	DIR *dir;
+	int fd = dup(d->fd), err;
+
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		err = errno;
+		close(fd);
+		return -err;
+	}
+	/* fdopendir shares the offset with d->fd: start from the top. */
+	rewinddir(dir);
+	while ((de = readdir(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			each(ctx, de->d_name);
+	closedir(dir);
+	return 0;
 }

@@ -1,4 +1,5 @@
 /* meminfo: real fixtures, hostile buffers, and the free-figure arithmetic. */
+#include "params.h"
 #include "config.h"
 #include "meminfo.h"
 #include "t.h"
@@ -33,11 +34,11 @@ static void test_fixtures(const struct config *cfg)
 		CHECK_EQ_U(mi.mem_total_kb, 24684092, "6.18 MemTotal");
 		CHECK(mi.has_mem_available, "6.18 has MemAvailable");
 		/* free = MemAvailable + SwapFree */
-		CHECK_EQ_U(meminfo_free_kb(&mi, cfg), 24315404, "6.18 free");
+		CHECK_EQ_U(meminfo_free_kb(&mi, FREE_PARAMS(cfg)), 24315404, "6.18 free");
 		CHECK_EQ_U(meminfo_total_kb(&mi), 24684092, "6.18 total");
-		CHECK(meminfo_free_pct(&mi, cfg) > 98.5 &&
-		      meminfo_free_pct(&mi, cfg) < 98.6, "6.18 free%% %.3f",
-		      meminfo_free_pct(&mi, cfg));
+		CHECK(meminfo_free_pct(&mi, FREE_PARAMS(cfg)) > 98.5 &&
+		      meminfo_free_pct(&mi, FREE_PARAMS(cfg)) < 98.6, "6.18 free%% %.3f",
+		      meminfo_free_pct(&mi, FREE_PARAMS(cfg)));
 	}
 	buf = slurp(FIX "linux-2.6.32-nomemavailable.txt", &len);
 	CHECK(buf != NULL, "fixture linux-2.6.32 missing");
@@ -47,7 +48,7 @@ static void test_fixtures(const struct config *cfg)
 		/* 20964 free + 250000 swap free + 1100 swap cached
 		 * + 30% of 30396 buffers (9118)
 		 * + 80% of (213540 - 1540 dirty - 0 wb - 2000 shmem) */
-		CHECK_EQ_U(meminfo_free_kb(&mi, cfg), 449182, "2.6.32 free");
+		CHECK_EQ_U(meminfo_free_kb(&mi, FREE_PARAMS(cfg)), 449182, "2.6.32 free");
 		CHECK_EQ_U(meminfo_total_kb(&mi), 776740, "2.6.32 total");
 	}
 }
@@ -133,20 +134,20 @@ static void test_arithmetic(struct config *cfg)
 	mi.dirty_kb = 80;
 	mi.shmem_kb = 10;
 	mi.buffers_kb = 100;
-	CHECK_EQ_U(meminfo_free_kb(&mi, cfg), 100 + 30, "cache under dirty");
+	CHECK_EQ_U(meminfo_free_kb(&mi, FREE_PARAMS(cfg)), 100 + 30, "cache under dirty");
 	cfg->buffer_elasticity_pct = 0;
 	cfg->cache_elasticity_pct = 100;
 	mi.cached_kb = 500;
-	CHECK_EQ_U(meminfo_free_kb(&mi, cfg), 100 + 410, "elasticity 0/100");
+	CHECK_EQ_U(meminfo_free_kb(&mi, FREE_PARAMS(cfg)), 100 + 410, "elasticity 0/100");
 	mi.swap_total_kb = 1000;
 	mi.swap_free_kb = 400;
 	CHECK_EQ_U(meminfo_total_kb(&mi), 2000, "total with swap");
-	CHECK(meminfo_free_pct(&mi, cfg) > 45.49 &&
-	      meminfo_free_pct(&mi, cfg) < 45.51, "free%% = 910/2000");
+	CHECK(meminfo_free_pct(&mi, FREE_PARAMS(cfg)) > 45.49 &&
+	      meminfo_free_pct(&mi, FREE_PARAMS(cfg)) < 45.51, "free%% = 910/2000");
 	mi.has_mem_available = true;
 	mi.mem_available_kb = 300;
-	CHECK_EQ_U(meminfo_free_kb(&mi, cfg), 700, "MemAvailable + SwapFree");
-	CHECK_EQ_U(meminfo_ram_available_kb(&mi, cfg), 300, "ram available");
+	CHECK_EQ_U(meminfo_free_kb(&mi, FREE_PARAMS(cfg)), 700, "MemAvailable + SwapFree");
+	CHECK_EQ_U(meminfo_ram_available_kb(&mi, FREE_PARAMS(cfg)), 300, "ram available");
 }
 
 int main(void)

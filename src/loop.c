@@ -1,0 +1,264 @@
+/* The daemon's loop (loop.h). */
+#include "loop.h"
+
+#include "log.h"
+#include "memlock.h"
+#include "params.h"
+#include "proc.h"
+#include "psi.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* PSI trigger: 100 ms of stall in a 1 s window (2 s unprivileged). */
+#define PSI_STALL_US 100000u
+#define PSI_WINDOW_US 1000000u
+/* Start armed, but never wait longer than this for the first spare (a
+ * zero-filled file on a slow disk takes longer). */
+#define ARM_WAIT_MS 3000
+
+static const char *meminfo_src(const struct config *cfg)
+{
+	return cfg->meminfo_path[0] ? cfg->meminfo_path : "/proc/meminfo";
+}
+
+/* The tick's effects are the pool's. */
+static enum fsm_outcome op_grow(void *ctx, const struct meminfo *mi,
+				int64_t now_ms, uint64_t *size_b,
+				int64_t *took_ms)
+{
+	struct daemon *d = ctx;
+
+	(void)took_ms; /* measured when the file is on */
+	return pool_grow(&d->pool, &d->cfg, mi, now_ms, size_b);
+}
+
+static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
+				  int64_t now_ms, uint64_t *size_b)
+{
+	struct daemon *d = ctx;
+
+	return pool_shrink(&d->pool, &d->cfg, mi, now_ms, size_b);
+}
+
+/* A swapon if a spare is ready, else as long as making a file took. */
+static int64_t op_lead_ms(void *ctx, int64_t provision_ms)
+{
+	struct daemon *d = ctx;
+	int64_t make_ms = pool_make_ms(&d->pool);
+
+	return !pool_has_spare(&d->pool) && make_ms > provision_ms
+		       ? make_ms
+		       : provision_ms;
+}
+
+static int op_standby(void *ctx, const struct meminfo *mi, int64_t now_ms)
+{
+	struct daemon *d = ctx;
+
+	if (!d->cfg.spare)
+		return 0;
+	return pool_spare_start(&d->pool, &d->cfg, mi, now_ms);
+}
+
+static struct tick_ops ops_of(struct daemon *d)
+{
+	struct tick_ops ops = {d, op_grow, op_shrink, op_lead_ms, op_standby};
+	return ops;
+}
+
+/* What the workers finished: the tick's grow outcome, back-off and
+ * standby retry follow from it. */
+static void collect(struct daemon *d, int64_t t)
+{
+	struct pool_done done;
+
+	pool_collect(&d->pool, &d->cfg, &d->mi, t, &done);
+	if (done.grow)
+		tick_grow_done(&d->cfg, &d->ts, done.grow_out, -1, t);
+	if (done.spare_failed)
+		tick_standby_failed(&d->cfg, &d->ts, t);
+}
+
+void loop_arm(struct daemon *d)
+{
+	const struct config *cfg = &d->cfg;
+	struct pollfd pfd = {pool_wake_fd(&d->pool), POLLIN, 0};
+	struct tick_state probe;
+	struct fsm_reading r;
+	struct outlook o;
+	int64_t t0 = gm_now_ms(), left;
+
+	if (!cfg->spare || pool_has_spare(&d->pool) ||
+	    meminfo_read(meminfo_src(cfg), &d->mi) < 0)
+		return;
+	/* Calm as the loop judges it, from a first reading (no slope). */
+	tick_init(&probe, t0);
+	predict_classify(cfg, &probe.trend, &d->mi, t0, 0, &r, &o);
+	if (!tick_calm(cfg, probe.fsm.state, &r, &o) ||
+	    pool_spare_start(&d->pool, cfg, &d->mi, t0) < 0)
+		return;
+	while (pool_busy(&d->pool) && pfd.fd >= 0 &&
+	       (left = t0 + ARM_WAIT_MS - gm_now_ms()) > 0) {
+		if (poll(&pfd, 1, (int)left) > 0)
+			pool_wake_drain(&d->pool);
+		collect(d, gm_now_ms());
+	}
+	if (pool_busy(&d->pool))
+		log_info("the first warm spare is still being made after "
+			 "%d ms; not waiting for it", ARM_WAIT_MS);
+}
+
+static void reload(struct daemon *d)
+{
+	struct config next;
+	char err[512];
+
+	if (config_build(&next, d->argc, d->argv, err, sizeof(err))) {
+		log_errx("reload refused, keeping the old configuration: %s",
+			 err);
+		return;
+	}
+	if (strcmp(next.swappath, d->cfg.swappath) ||
+	    strcmp(next.pidfile, d->cfg.pidfile)) {
+		log_warnx("swappath and pidfile changes take effect at the "
+			  "next start");
+		strcpy(next.swappath, d->cfg.swappath);
+		strcpy(next.pidfile, d->cfg.pidfile);
+	}
+	next.daemon = d->cfg.daemon;
+	d->cfg = next;
+	log_set_verbosity(d->cfg.quiet ? -1 : d->cfg.verbose ? 1 : 0);
+	log_notice("configuration reloaded from %s", d->cfg.configfile);
+}
+
+static void psi_start(struct daemon *d)
+{
+	unsigned window_us = 0;
+	int fd = psi_trigger_open(&psi_sys_ops, "/proc/pressure/memory",
+				  PSI_STALL_US, PSI_WINDOW_US, &window_us);
+
+	if (fd < 0) {
+		errno = -fd;
+		log_info("no PSI memory trigger, polling only: "
+			 "/proc/pressure/memory: %s", strerror(errno));
+		return;
+	}
+	d->psi_fd = fd;
+	log_info("waking on PSI memory pressure (window %u ms)",
+		 window_us / 1000);
+}
+
+/* Sleep until the next poll, a PSI event, a worker or a signal. */
+static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
+{
+	/* poll(2) skips a negative fd: no PSI, or no wake pipe. */
+	struct pollfd pfd[2] = {{d->psi_fd, POLLPRI, 0},
+				{pool_wake_fd(&d->pool), POLLIN, 0}};
+	struct timespec ts = {d->next_poll_ms / 1000,
+			      (d->next_poll_ms % 1000) * 1000000L};
+	int rc = ppoll(pfd, 2, &ts, waitmask);
+
+	if (rc < 0) {
+		d->wakeups[WAKE_SIGNAL]++;
+		return;
+	}
+	if (rc == 0) {
+		d->wakeups[WAKE_TIMER]++;
+		return;
+	}
+	if (pfd[1].revents & POLLIN) {
+		/* The job itself is taken in by the tick that follows. */
+		pool_wake_drain(&d->pool);
+		d->wakeups[WAKE_WORKER]++;
+	} else {
+		d->wakeups[WAKE_PSI]++;
+	}
+	if (pfd[0].revents & (POLLERR | POLLNVAL)) {
+		log_warnx("PSI trigger went away; polling only");
+		close(d->psi_fd);
+		d->psi_fd = -1;
+	}
+}
+
+static void log_tick(const struct daemon *d, const struct tick_result *tk)
+{
+	if (tk->cannot_grow)
+		log_warnx("short of memory (free %.0f%%) but on a diet: "
+			  "cannot grow until the cooldown ends",
+			  d->free_pct);
+	if (d->ts.fsm.state != tk->before)
+		log_info("%s -> %s (free %.0f%%)", fsm_state_name(tk->before),
+			 fsm_state_name(d->ts.fsm.state), d->free_pct);
+}
+
+static void tick(struct daemon *d, int64_t t)
+{
+	static int64_t last_warn_ms = -1;
+	struct tick_ops ops = ops_of(d);
+	struct tick_result tk;
+	enum fsm_state before = d->ts.fsm.state;
+	int rc;
+
+	/* What the workers finished first, so this reading counts a file
+	 * that is now on. */
+	collect(d, t);
+	rc = meminfo_read(meminfo_src(&d->cfg), &d->mi);
+	if (rc < 0 && (last_warn_ms < 0 || t - last_warn_ms > 60000)) {
+		/* A read error does nothing this tick (never a surplus). */
+		errno = -rc;
+		log_warn("cannot read %s", meminfo_src(&d->cfg));
+		last_warn_ms = t;
+	}
+	pool_refresh(&d->pool, t);
+	tick_run(&d->cfg, &d->ts, &ops, rc < 0 ? NULL : &d->mi, t, &tk);
+	if (tk.valid) {
+		d->have_mi = true;
+		d->free_pct = tk.o.free_pct;
+		d->next_poll_ms = tk.next_poll_ms;
+	}
+	/* A state changed by what the workers finished counts too. */
+	tk.before = before;
+	log_tick(d, &tk);
+}
+
+void loop_run(struct daemon *d, const sigset_t *waitmask, int lockmode)
+{
+	d->psi_fd = -1;
+	d->published_ms = -1;
+	if (d->cfg.psi)
+		psi_start(d);
+	while (!proc_got_term) {
+		int64_t t = gm_now_ms();
+
+		if (proc_got_hup) {
+			proc_got_hup = 0;
+			reload(d);
+			/* Parsing is start-up code too: give it back again. */
+			memlock_trim((enum memlock_mode)lockmode);
+		}
+		if (proc_got_usr2) {
+			enum fsm_state before = d->ts.fsm.state;
+			proc_got_usr2 = 0;
+			tick_force_diet(&d->cfg, &d->ts, t);
+			log_info("%s -> diet (SIGUSR2)", fsm_state_name(before));
+		}
+		tick(d, t);
+		if (proc_got_usr1) {
+			proc_got_usr1 = 0;
+			publish_dump(d, t);
+		}
+		publish_status(d, t);
+		if (proc_got_term || proc_got_hup || proc_got_usr1 ||
+		    proc_got_usr2)
+			continue;
+		wait_for_event(d, waitmask);
+	}
+	if (d->psi_fd >= 0)
+		close(d->psi_fd);
+}

@@ -1,0 +1,32 @@
+/* The few fields of the configuration each module needs, taken from a
+ * struct config at the call: modules below the loop never include
+ * config.h for one field (STYLE: small property structs). */
+#ifndef GM_PARAMS_H
+#define GM_PARAMS_H
+
+#include "config.h"
+#include "meminfo.h"
+#include "swapfile.h"
+
+static inline struct free_params params_free(const struct config *c)
+{
+	struct free_params p = {c->buffer_elasticity_pct,
+				c->cache_elasticity_pct};
+	return p;
+}
+
+static inline struct swap_prop params_swap(const struct config *c)
+{
+	struct swap_prop p = {c->priority, (int)c->discard};
+	return p;
+}
+
+/* The FSM's one setting: the cooldown, in milliseconds. */
+static inline int64_t params_cooldown_ms(const struct config *c)
+{
+	return c->cooldown_s * 1000;
+}
+
+#define FREE_PARAMS(cfg) (&(struct free_params[]){params_free(cfg)}[0])
+
+#endif

@@ -1,0 +1,309 @@
+/* What the worker lanes finished, taken into the pool's books; the stop
+ * at exit; and the safe erase (-e, --erase-now).  Bookkeeping only:
+ * the system calls are p->sys's. */
+#include "pool.h"
+
+#include "log.h"
+#include "params.h"
+#include "policy.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct pool_file *find_slot(struct pool *p, int slot)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->f[i].slot == slot)
+			return &p->f[i];
+	return NULL;
+}
+
+static void path_of(const struct pool *p, int slot, char *out, size_t len)
+{
+	snprintf(out, len, "%s/%d", p->dir.canon, slot);
+}
+
+static void add_file(struct pool *p, const struct pool_job *j, bool active,
+		     int64_t now_ms)
+{
+	/* make_start kept a table entry free for each lane. */
+	p->f[p->n++] = (struct pool_file){.slot = j->slot, .active = active,
+					  .size_b = j->size_b,
+					  .since_ms = now_ms};
+}
+
+/* A swapon failed: what it means for the state machine.  EPERM with
+ * files already on is the kernel's swap table being full: no room. */
+static enum fsm_outcome swapon_outcome(struct pool *p, int rc)
+{
+	if (rc == -EPERM && pool_active_count(p) > 0)
+		rc = -ENOSPC;
+	if (rc == -ENOSPC) {
+		p->c.fail_no_room++;
+		return FSM_NO_ROOM;
+	}
+	p->c.fail_swapon++;
+	return FSM_FAILED;
+}
+
+/* The grow lane's job: a file made (a spare, or for a GROW), or a spare
+ * turned on. */
+static void collect_grow(struct pool *p, const struct config *cfg,
+			 const struct meminfo *mi, int64_t now_ms,
+			 struct pool_done *d)
+{
+	struct pool_job j = p->lane[LANE_GROW];
+	bool urgent = __atomic_load_n(&j.urgent, __ATOMIC_ACQUIRE);
+	struct pool_file *f;
+	uint64_t size_b;
+	char path[800];
+
+	p->lane[LANE_GROW].slot = 0;
+	path_of(p, j.slot, path, sizeof(path));
+	if (j.kind == JOB_MAKE) {
+		p->make_ms = j.took_ms;
+		if (j.rc == 0 && j.active) {
+			add_file(p, &j, true, now_ms);
+			p->c.grows++;
+			log_notice("added swap file %s (%" PRIu64 " MiB) in %"
+				   PRId64 " ms (made in the background)",
+				   path, j.size_b / MIB, j.took_ms);
+			d->grow = true;
+			d->grow_out = FSM_OK;
+			return;
+		}
+		if (j.rc == 0 || j.kept)
+			add_file(p, &j, false, now_ms);
+		if (j.rc == 0) {
+			log_info("made warm spare %s (%" PRIu64 " MiB) in %"
+				 PRId64 " ms", path, j.size_b / MIB, j.took_ms);
+			if (urgent && !p->stopping) {
+				/* Made just before the GROW asked. */
+				d->grow = true;
+				d->grow_out = pool_grow(p, cfg, mi, now_ms,
+							&size_b);
+			}
+			return;
+		}
+		if (!urgent) {
+			d->spare_failed = true;
+			return;
+		}
+		d->grow = true;
+		if (j.swapon_failed) {
+			d->grow_out = swapon_outcome(p, j.rc);
+		} else if (j.rc == -ENOSPC) {
+			p->c.fail_no_room++;
+			d->grow_out = FSM_NO_ROOM;
+		} else {
+			p->c.fail_create++;
+			d->grow_out = FSM_FAILED;
+		}
+		log_warnx("%s %s: %s%s", d->grow_out == FSM_NO_ROOM
+						 ? "no room for a new swap file"
+						 : "cannot add swap file",
+			  path, strerror(-j.rc),
+			  j.kept ? " (the file is kept as a spare)" : "");
+		return;
+	}
+	/* JOB_ON: a spare. */
+	f = find_slot(p, j.slot);
+	d->grow = true;
+	if (j.rc == 0) {
+		if (f) {
+			f->active = true;
+			f->since_ms = now_ms;
+		}
+		p->c.grows++;
+		log_notice("added swap file %s (%" PRIu64 " MiB, spare) in %"
+			   PRId64 " ms", path, j.size_b / MIB, j.took_ms);
+		d->grow_out = FSM_OK;
+		return;
+	}
+	if (j.rc == -EBUSY && f) {
+		/* The kernel has it on already (our own file, which an
+		 * unreadable /proc/swaps hid at start): adopt it, and grow
+		 * with another. */
+		log_notice("swap file %s is already active; adopted", path);
+		f->active = true;
+		p->c.adopted++;
+		d->grow_out = p->stopping ? FSM_FAILED
+					  : pool_grow(p, cfg, mi, now_ms, &size_b);
+		return;
+	}
+	if (j.rc == -EINVAL && f) {
+		/* The kernel says the file is bad: only now may it go. */
+		log_warnx("swapon %s (spare): the kernel refuses the file; "
+			  "deleting it", path);
+		p->c.fail_swapon++;
+		if (p->sys->remove(&p->dir, j.slot, false) == 0) {
+			*f = p->f[--p->n];
+			d->grow_out = p->stopping
+					      ? FSM_FAILED
+					      : pool_grow(p, cfg, mi, now_ms,
+							  &size_b);
+		} else {
+			d->grow_out = FSM_FAILED;
+		}
+		return;
+	}
+	/* Not the file's fault (table full, ...): the spare stays. */
+	d->grow_out = swapon_outcome(p, j.rc);
+	log_warnx("swapon %s (spare): %s; keeping it", path, strerror(-j.rc));
+}
+
+/* The shrink lane's job: a swapoff + delete, or a delete. */
+static void collect_shrink(struct pool *p, struct pool_done *d)
+{
+	struct pool_job j = p->lane[LANE_SHRINK];
+	struct pool_file *f = find_slot(p, j.slot);
+	char path[800];
+	int rc = j.kind == JOB_OFF && j.rc == 0 ? j.unlink_rc : j.rc;
+
+	p->lane[LANE_SHRINK].slot = 0;
+	path_of(p, j.slot, path, sizeof(path));
+	d->shrink = true;
+	if (j.kind == JOB_OFF && j.rc < 0) {
+		p->c.fail_swapoff++;
+		log_warnx("swapoff %s %s after %" PRId64 " ms; it stays active "
+			  "and counted, and is retried later", path,
+			  j.rc == -EINTR ? "was interrupted" : strerror(-j.rc),
+			  j.took_ms);
+		d->shrink_out = FSM_FAILED;
+		return;
+	}
+	if (f && j.kind == JOB_OFF)
+		f->active = false;
+	if (rc < 0) {
+		/* Still on disk: keep it in the books (a spare now). */
+		errno = -rc;
+		log_warn("cannot delete %s; keeping it", path);
+		d->shrink_out = FSM_FAILED;
+		return;
+	}
+	p->c.shrinks++;
+	log_notice("removed swap file %s (%" PRIu64 " MiB) in %" PRId64 " ms",
+		   path, j.size_b / MIB, j.took_ms);
+	if (f)
+		*f = p->f[--p->n];
+	d->shrink_out = FSM_OK;
+}
+
+void pool_collect(struct pool *p, const struct config *cfg,
+		  const struct meminfo *mi, int64_t now_ms,
+		  struct pool_done *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (pool_job_done(p, LANE_SHRINK))
+		collect_shrink(p, d);
+	if (pool_job_done(p, LANE_GROW))
+		collect_grow(p, cfg, mi, now_ms, d);
+}
+
+void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms)
+{
+	struct pool_job *g = &p->lane[LANE_GROW], *s = &p->lane[LANE_SHRINK];
+	int64_t end = gm_now_ms() + wait_ms, left;
+	struct meminfo mi;
+	struct pool_done d;
+	int pid;
+
+	memset(&mi, 0, sizeof(mi));
+	p->stopping = true;
+	__atomic_store_n(&g->urgent, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&g->cancel, 1, __ATOMIC_RELEASE);
+	while (!pool_job_idle(p, LANE_GROW) || !pool_job_idle(p, LANE_SHRINK)) {
+		struct pollfd pfd = {p->wake[0], POLLIN, 0};
+
+		/* A swapoff ends at once on a signal; the kernel puts the
+		 * area back and the file stays active. */
+		pid = __atomic_load_n(&s->child, __ATOMIC_ACQUIRE);
+		if (s->slot && pid > 0)
+			kill(pid, SIGKILL);
+		left = end - gm_now_ms();
+		if (left <= 0)
+			break;
+		if (pfd.fd >= 0 && poll(&pfd, 1, left > 100 ? 100 : (int)left) > 0)
+			pool_wake_drain(p);
+		else if (pfd.fd < 0)
+			poll(NULL, 0, 10);
+		pool_collect(p, cfg, &mi, gm_now_ms(), &d);
+	}
+	if (!pool_job_idle(p, LANE_GROW) || !pool_job_idle(p, LANE_SHRINK))
+		log_warnx("stopping with a file operation still running after "
+			  "%" PRId64 " ms", wait_ms);
+}
+
+/* One file at exit: judged on a fresh reading.  0 removed, 1 stays. */
+static int erase_one(struct pool *p, const struct config *cfg, int slot)
+{
+	const struct free_params *fp = FREE_PARAMS(cfg);
+	struct pool_file *f;
+	struct meminfo mi;
+	char path[800];
+	uint64_t avail_kb, margin_kb;
+	int rc;
+
+	path_of(p, slot, path, sizeof(path));
+	if (pool_refresh(p, gm_now_ms()) < 0) {
+		log_warnx("%s stays: /proc/swaps cannot be read", path);
+		return 1;
+	}
+	f = find_slot(p, slot);
+	if (!f)
+		return 0; /* gone behind our back */
+	if (f->active) {
+		rc = p->sys->meminfo(&mi);
+		if (rc < 0) {
+			log_warnx("%s stays active: memory cannot be read (%s)",
+				  path, strerror(-rc));
+			return 1;
+		}
+		avail_kb = meminfo_ram_available_kb(&mi, fp);
+		margin_kb = policy_swapoff_margin_kb(mi.mem_total_kb);
+		if (f->used_kb + margin_kb > avail_kb) {
+			log_warnx("%s stays active: %" PRIu64 " MiB in use would "
+				  "not fit in RAM (%" PRIu64 " MiB available, %"
+				  PRIu64 " MiB kept free)", path,
+				  f->used_kb / 1024, avail_kb / 1024,
+				  margin_kb / 1024);
+			return 1;
+		}
+		rc = p->sys->deactivate(&p->dir, slot, NULL);
+		if (rc < 0) {
+			p->c.fail_swapoff++;
+			log_warnx("%s stays active: swapoff failed (%s)", path,
+				  strerror(-rc));
+			return 1;
+		}
+		f->active = false;
+	}
+	rc = p->sys->remove(&p->dir, slot, cfg->paranoid);
+	if (rc < 0) {
+		log_warnx("%s stays: cannot delete it (%s)", path,
+			  strerror(-rc));
+		return 1;
+	}
+	log_notice("removed swap file %s", path);
+	*f = p->f[--p->n];
+	return 0;
+}
+
+int pool_erase(struct pool *p, const struct config *cfg)
+{
+	int slots[POOL_MAX], n = p->n, i, left = 0;
+
+	/* By slot, not by index: each removal moves the table. */
+	for (i = 0; i < n; i++)
+		slots[i] = p->f[i].slot;
+	for (i = 0; i < n; i++)
+		left += erase_one(p, cfg, slots[i]);
+	return left;
+}

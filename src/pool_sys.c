@@ -1,0 +1,120 @@
+/* The pool's handle on the world: opening and locking the swap
+ * directory, the wake pipe, and the real system calls behind struct
+ * pool_sys (the tests use fakes). */
+#include "pool.h"
+
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool real_exists(const struct swapdir *d, const char *name)
+{
+	struct stat st;
+
+	/* Anything but "no such entry" counts as taken. */
+	return fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+	       errno != ENOENT;
+}
+
+static int real_meminfo(struct meminfo *mi)
+{
+	return meminfo_read("/proc/meminfo", mi);
+}
+
+static long real_page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? ps : 4096;
+}
+
+const struct pool_sys pool_sys_real = {
+	.swaps_read = swaps_read,
+	.exists = real_exists,
+	.space = swapdir_space,
+	.sweep = swapfile_sweep,
+	.validate = swapfile_validate,
+	.make = swapfile_make,
+	.turn_on = swapfile_turn_on,
+	.activate = swapfile_activate,
+	.deactivate = swapfile_deactivate,
+	.remove = swapfile_remove,
+	.meminfo = real_meminfo,
+	.page_size = real_page_size,
+};
+
+int pool_open(struct pool *p, const char *swappath,
+	      const struct pool_sys *sys, char *err, size_t errlen)
+{
+	char *canon;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->sys = sys;
+	p->swaps_path = "/proc/swaps";
+	p->wake[0] = p->wake[1] = -1;
+	rc = swapdir_open(swappath, &p->dir, err, errlen);
+	if (rc)
+		return rc;
+	/* How /proc/swaps will name our files (realpath allocates: a
+	 * PATH_MAX buffer would trip _FORTIFY_SOURCE's size check). */
+	canon = realpath(p->dir.path, NULL);
+	if (!canon || strlen(canon) >= sizeof(p->dir.canon)) {
+		snprintf(err, errlen, "swap directory %s: %s", p->dir.path,
+			 canon ? "path too long" : strerror(errno));
+		free(canon);
+		swapdir_close(&p->dir);
+		return GM_EXIT_DIR_UNUSABLE;
+	}
+	strcpy(p->dir.canon, canon);
+	free(canon);
+	if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		/* Finished jobs are then noticed at the next poll. */
+		log_warn("pipe for the file workers");
+		p->wake[0] = p->wake[1] = -1;
+	}
+	return 0;
+}
+
+int pool_lock(struct pool *p, char *err, size_t errlen)
+{
+	/* One daemon per swap directory, whatever its pid file: two would
+	 * adopt, shrink and clean up each other's files. */
+	if (flock(p->dir.fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	snprintf(err, errlen, "swap directory %s is in use by another "
+		 "ghostmemory", p->dir.canon);
+	return GM_EXIT_RUNNING;
+}
+
+void pool_close(struct pool *p)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (p->wake[i] >= 0)
+			close(p->wake[i]);
+	p->wake[0] = p->wake[1] = -1;
+	swapdir_close(&p->dir);
+}
+
+int pool_wake_fd(const struct pool *p)
+{
+	return p->wake[0];
+}
+
+void pool_wake_drain(struct pool *p)
+{
+	char buf[16];
+
+	while (p->wake[0] >= 0 && read(p->wake[0], buf, sizeof(buf)) > 0)
+		;
+}

@@ -1,0 +1,110 @@
+/* What the daemon shows of itself while it runs: a snapshot of the loop
+ * and the pool, formatted by status.c into the USR1 dump, the status
+ * file and the metrics file. */
+#include "loop.h"
+
+#include "log.h"
+#include "params.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void snapshot_build(const struct daemon *d, int64_t t,
+			   struct snapshot *s)
+{
+	static struct pool_view v;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	pool_view(&d->pool, &v);
+	s->state = d->ts.fsm.state;
+	s->seconds_in_state = (t - d->ts.fsm.entered_ms) / 1000;
+	s->free_pct = d->free_pct;
+	s->lower_freelimit_pct = d->cfg.lower_freelimit_pct;
+	s->freetarget_pct = d->cfg.freetarget_pct;
+	s->upper_freelimit_pct = d->cfg.upper_freelimit_pct;
+	s->have_mem = d->have_mi;
+	s->mem_total_kb = d->mi.mem_total_kb;
+	s->mem_available_kb =
+		meminfo_ram_available_kb(&d->mi, FREE_PARAMS(&d->cfg));
+	s->swap_total_kb = d->mi.swap_total_kb;
+	s->swap_free_kb = d->mi.swap_free_kb;
+	s->nfiles = v.n;
+	memcpy(s->files, v.f, sizeof(s->files));
+	s->making_slot = v.making_slot;
+	s->making_size_b = v.making_size_b;
+	s->making_for_grow = v.making_for_grow;
+	s->retiring_slot = v.retiring_slot;
+	s->now_ms = t;
+	snprintf(s->swapdir, sizeof(s->swapdir), "%s", v.dir);
+	s->c = v.c;
+	for (i = 0; i < WAKE_NSOURCES; i++)
+		s->wakeups[i] = d->wakeups[i];
+	s->pid = (long)getpid();
+}
+
+void publish_dump(const struct daemon *d, int64_t t)
+{
+	static struct snapshot s;
+	static char buf[16384];
+	char *line, *nl;
+
+	snapshot_build(d, t, &s);
+	status_format(&s, buf, sizeof(buf));
+	for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		log_notice("dump %s", line);
+	}
+}
+
+/* At each transition and when a file starts or stops being made or
+ * retired, else at most every 5 s.  A failure is logged once per minute
+ * at most. */
+void publish_status(struct daemon *d, int64_t t)
+{
+	static struct snapshot s;
+	static char buf[16384];
+	static int64_t warned_ms = -60000;
+	size_t n;
+	int rc;
+
+	snapshot_build(d, t, &s);
+	if (d->published_ms >= 0 && d->ts.fsm.state == d->published_state &&
+	    s.making_slot == d->published_making &&
+	    s.retiring_slot == d->published_retiring &&
+	    t - d->published_ms < 5000)
+		return;
+	d->published_ms = t;
+	d->published_state = d->ts.fsm.state;
+	d->published_making = s.making_slot;
+	d->published_retiring = s.retiring_slot;
+	n = status_format(&s, buf, sizeof(buf));
+	rc = status_write_atomic(d->cfg.rundir, "status", buf,
+				 n < sizeof(buf) ? n : sizeof(buf) - 1);
+	if (rc == 0 && d->cfg.metrics_dir[0]) {
+		n = metrics_format(&s, buf, sizeof(buf));
+		rc = status_write_atomic(d->cfg.metrics_dir, "ghostmemory.prom",
+					 buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
+	}
+	if (rc < 0 && t - warned_ms >= 60000) {
+		warned_ms = t;
+		errno = -rc;
+		log_warn("cannot write the status or metrics file");
+	}
+}
+
+/* At exit: no status to show, and no metrics claiming a live state. */
+void publish_remove(const struct config *cfg)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/status", cfg->rundir);
+	unlink(path);
+	if (cfg->metrics_dir[0]) {
+		snprintf(path, sizeof(path), "%s/ghostmemory.prom",
+			 cfg->metrics_dir);
+		unlink(path);
+	}
+}

@@ -1,0 +1,92 @@
+/* One tick's decision, for the daemon and --simulate alike: classify a
+ * reading (forecast included), step the state machine, hold a grow back
+ * while a failed one backs off, grow or shrink through an ops table,
+ * report the outcome, and judge whether memory is calm enough for a
+ * standby file.  The timers of all of it live here.  Pure: no system
+ * calls; the ops do the effects, and time is passed in. */
+#ifndef GM_TICK_H
+#define GM_TICK_H
+
+#include "fsm.h"
+#include "predict.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct config;
+struct meminfo;
+
+/* The effects a tick may ask for.  ctx is the caller's (the pool, or
+ * the simulator's virtual pool). */
+struct tick_ops {
+	void *ctx;
+	/* GROW: FSM_OK at once (with *took_ms, the time it took),
+	 * FSM_PENDING (tick_grow_done is called later), FSM_NO_ROOM or
+	 * FSM_FAILED.  *size_b: the size of the file. */
+	enum fsm_outcome (*grow)(void *ctx, const struct meminfo *mi,
+				 int64_t now_ms, uint64_t *size_b,
+				 int64_t *took_ms);
+	/* SHRINK: FSM_OK, FSM_PENDING, FSM_NOTHING or FSM_FAILED. */
+	enum fsm_outcome (*shrink)(void *ctx, const struct meminfo *mi,
+				   int64_t now_ms, uint64_t *size_b);
+	/* How long a grow would take now (a swapon, or making a file),
+	 * given the last measured provisioning time. */
+	int64_t (*lead_ms)(void *ctx, int64_t provision_ms);
+	/* Memory is calm: make a standby file if wanted.  0, or < 0 when
+	 * it could not start (retried after a cooldown).  May be NULL. */
+	int (*standby)(void *ctx, const struct meminfo *mi, int64_t now_ms);
+};
+
+struct tick_state {
+	struct fsm fsm;
+	struct trend trend;      /* recent "used" figures for the forecast */
+	int64_t provision_ms;    /* how long the last grow took */
+	int64_t grow_wait_ms;    /* a GROW waits for a file since, or -1 */
+	int64_t grow_retry_ms;   /* after a failed grow, not before this */
+	int grow_failures;       /* failed grows in a row */
+	int64_t standby_retry_ms; /* after a failed standby, not before */
+};
+
+/* What one tick saw and did. */
+struct tick_result {
+	bool valid;                /* the reading was usable */
+	enum fsm_state before;     /* state at the start of the tick */
+	enum fsm_action_kind act;  /* what was done */
+	enum fsm_outcome out;      /* how it went (FSM_OK when nothing) */
+	uint64_t size_b;           /* size of the file grown or shrunk */
+	struct outlook o;          /* the free figure and its forecast */
+	bool cannot_grow;          /* short of memory on a diet: say once */
+	bool calm;                 /* standby files may be made */
+	int64_t next_poll_ms;      /* how long to sleep */
+};
+
+/* The first provisioning guess: a swapon of a ready file. */
+#define TICK_FIRST_PROVISION_MS 50
+
+void tick_init(struct tick_state *ts, int64_t now_ms);
+
+/* One tick on mi (NULL: the reading failed, and nothing is done). */
+void tick_run(const struct config *cfg, struct tick_state *ts,
+	      const struct tick_ops *ops, const struct meminfo *mi,
+	      int64_t now_ms, struct tick_result *res);
+
+/* A grow the ops answered FSM_PENDING ended with out (which may be
+ * FSM_PENDING again); took_ms < 0: measure from when it was asked. */
+void tick_grow_done(const struct config *cfg, struct tick_state *ts,
+		    enum fsm_outcome out, int64_t took_ms, int64_t now_ms);
+
+/* A standby file the ops started could not be made. */
+void tick_standby_failed(const struct config *cfg, struct tick_state *ts,
+			 int64_t now_ms);
+
+/* Calm: steady or overfed, no shortage (not even forecast), free at or
+ * above freetarget, and not heading for the limit within a minute.  The
+ * one definition, used at start and at every tick. */
+bool tick_calm(const struct config *cfg, enum fsm_state state,
+	       const struct fsm_reading *r, const struct outlook *o);
+
+/* SIGUSR2. */
+void tick_force_diet(const struct config *cfg, struct tick_state *ts,
+		     int64_t now_ms);
+
+#endif
