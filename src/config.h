@@ -108,6 +108,9 @@ int config_validate(const struct config *cfg, char *err, size_t errlen);
 /* Print the effective values in config-file syntax. */
 void config_print(const struct config *cfg, FILE *out);
 
+/* Print the --help text: every option, with its default. */
+void config_usage(FILE *out);
+
 /* Apply the command line onto cfg (options override the file).  Returns 0
  * or GM_EXIT_USAGE with a message in err. */
 int config_parse_args(struct config *cfg, int argc, char *const argv[],

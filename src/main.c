@@ -58,49 +58,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: ghostmemory [options]\n"
-		"Grows swap on demand with swap files, and removes them when"
-		" no longer needed.\n\n"
-		"  -a, --cooldown=S           seconds between shrinks (600)\n"
-		"  -B, --buffer_elasticity=P  %% of buffers counted free (30)\n"
-		"  -C, --cache_elasticity=P   %% of cache counted free (80)\n"
-		"  -c, --configfile=FILE      config file (" GM_DEFAULT_CONFIG ")\n"
-		"  -d, --daemon               detach and log to syslog\n"
-		"  -e, --erase                at exit, remove the files we can\n"
-		"  -f, --freetarget=P         free %% a new file aims for (30)\n"
-		"  -h, --help                 this text\n"
-		"  -i, --inspect              check the configuration, print it\n"
-		"  -l, --lower_freelimit=P    grow below this free %% (20)\n"
-		"  -m, --min_swapsize=SIZE    smallest file (4m)\n"
-		"  -M, --max_swapsize=SIZE    largest file (2g)\n"
-		"  -p, --pidfile=FILE         pid file (" GM_DEFAULT_PIDFILE ")\n"
-		"  -P, --paranoid             zero files before deleting them\n"
-		"  -q, --quiet                errors only\n"
-		"  -s, --swappath=DIR         swap directory (" GM_DEFAULT_SWAPPATH ")\n"
-		"  -u, --upper_freelimit=P    shrink above this free %% (60)\n"
-		"  -v, --verbose              log every decision\n"
-		"  -V, --version              print the version\n"
-		"      --swapsize=auto|SIZE   size of each file (auto: 2 x RAM, max 2g)\n"
-		"      --disk_reserve=P%%|SIZE free space the disk keeps (10%%)\n"
-		"      --max_files=N          at most N files (16)\n"
-		"      --max_total=SIZE       at most this much swap (0: no cap)\n"
-		"      --priority=N           swap priority (-1: kernel's)\n"
-		"      --discard=none|once|pages|both  swapon discard (none)\n"
-		"      --metrics_dir=DIR      write DIR/ghostmemory.prom\n"
-		"      --poll_min_ms=MS       fastest poll near the limit (20)\n"
-		"      --poll_max_ms=MS       slowest poll when calm (20000)\n"
-		"      --spike_rate=SIZE      worst allocation rate per second (1g)\n"
-		"      --psi=yes|no           wake on PSI memory pressure (yes)\n"
-		"      --spare=yes|no         keep a warm spare file (yes)\n"
-		"      --status               print the running daemon's state\n"
-		"      --rundir=DIR           status file directory (" GM_DEFAULT_RUNDIR ")\n"
-		"      --simulate=TRACE       replay a memory trace, create nothing\n"
-		"See ghostmemory(8) and ghostmemory.conf(5).\n");
-}
-
 /* Lock the pid file before detaching, so failures reach the caller. */
 static int pidfile_lock(const char *path)
 {
@@ -592,7 +549,7 @@ int main(int argc, char *argv[])
 		return rc;
 	}
 	if (d.cfg.show_help) {
-		usage(stdout);
+		config_usage(stdout);
 		return GM_EXIT_OK;
 	}
 	if (d.cfg.show_version) {
