@@ -1,4 +1,7 @@
-/* Configuration: one struct shared by the config file and the command line. */
+/* Configuration: one struct shared by the config file and the command
+ * line.  The keys, their defaults and help lines are one table
+ * (config_keys.c); config_file.c reads the file, config_args.c the
+ * command line, config.c checks, merges and prints. */
 #ifndef GM_CONFIG_H
 #define GM_CONFIG_H
 
