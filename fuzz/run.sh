@@ -28,13 +28,14 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
 # The parser sources each target needs (never main.c).
+CONFIG_SRCS="src/config.c src/config_keys.c src/config_file.c src/config_args.c src/util.c src/errbuf.c"
 sources() {
 	case "$1" in
-	meminfo) echo "src/meminfo.c src/config.c src/errbuf.c" ;;
+	meminfo) echo "src/meminfo.c $CONFIG_SRCS" ;;
 	swaps) echo "src/swaps.c" ;;
-	config) echo "src/config.c src/errbuf.c" ;;
+	config) echo "$CONFIG_SRCS" ;;
 	swaphdr) echo "src/swaphdr.c" ;;
-	trace) echo "src/trace.c src/errbuf.c src/simulate.c src/config.c src/meminfo.c src/policy.c src/fsm.c src/predict.c" ;;
+	trace) echo "src/trace.c src/simulate.c $CONFIG_SRCS src/meminfo.c src/policy.c src/fsm.c src/predict.c" ;;
 	*) return 1 ;;
 	esac
 }

@@ -1,4 +1,7 @@
-/* Configuration: one struct shared by the config file and the command line. */
+/* Configuration: one struct shared by the config file and the command
+ * line.  The keys, their defaults and help lines are one table
+ * (config_keys.c); config_file.c reads the file, config_args.c the
+ * command line, config.c checks, merges and prints. */
 #ifndef GM_CONFIG_H
 #define GM_CONFIG_H
 
@@ -106,11 +109,11 @@ int config_load(struct config *cfg, const char *path, bool must_exist,
 /* Cross-field checks (lower <= target <= upper, min <= max). */
 int config_validate(const struct config *cfg, char *err, size_t errlen);
 
-/* --help: every option with its default. */
-void config_usage(FILE *out);
-
 /* Print the effective values in config-file syntax. */
 void config_print(const struct config *cfg, FILE *out);
+
+/* Print the --help text: every option, with its default. */
+void config_usage(FILE *out);
 
 /* Apply the command line onto cfg (options override the file).  Returns 0
  * or GM_EXIT_USAGE with a message in err. */

@@ -28,7 +28,7 @@ CONF="$W/gm.conf"
 # badconf KIND FILE: two good lines (one moves lower_freelimit to 17),
 # then on line 3 the bad one.  Prints what the message must name after
 # FILE:3: — the key, and for a line the parser cannot split (too long, a
-# NUL byte) what is wrong with it (test_config.c pins those messages).
+# NUL byte) what is wrong with it (test_config_file.c pins those messages).
 badconf() {
 	printf '# line 1\nlower_freelimit=17\n' >"$2"
 	case $1 in

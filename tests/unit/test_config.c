@@ -1,8 +1,12 @@
-/* Config file and command line: good lines, bad lines with the exact
- * message, and the exit code of each command line. */
+/* config.c: the defaults, -i and --help all come from the key table
+ * (every key appears in each with its table default), the cross-field
+ * checks name file:line: key, and the merge of file and command line. */
 #include "config.h"
+#include "config_keys.h"
 #include "policy.h"
 #include "t.h"
+
+#include <stdlib.h>
 
 static int parse(struct config *cfg, const char *text, char *err)
 {
@@ -12,129 +16,251 @@ static int parse(struct config *cfg, const char *text, char *err)
 				512);
 }
 
-static void test_good(void)
+/* What a printer wrote into a 16 KiB buffer, NUL-terminated. */
+static char printed[16384];
+
+static const char *capture(void (*print)(const struct config *, FILE *),
+			   const struct config *cfg)
 {
-	struct config cfg;
-	char err[512];
-	const char *text =
-		"# swapspace.conf style\n"
-		"swappath=\"/var/lib/swapspace\"\n"
-		"  lower_freelimit = 15  # trailing comment\n"
-		"upper_freelimit=70\n"
-		"freetarget=35\n"
-		"min_swapsize=8m\n"
-		"max_swapsize=2t\n"
-		"cooldown=30\n"
-		"buffer_elasticity=10\n"
-		"cache_elasticity=90\n"
-		"verbose\n"
-		"paranoid=no\n"
-		"swapsize=512M\n"
-		"disk_reserve=1g\n"
-		"max_files=4\n"
-		"max_total=3g\n"
-		"priority=10\n"
-		"discard=once\r\n"
-		"metrics_dir='/var/lib/prometheus/node-exporter'\n"
-		"\n";
+	FILE *f = fmemopen(printed, sizeof(printed) - 1, "w");
 
-	CHECK(parse(&cfg, text, err) == 0, "good file: %s", err);
-	CHECK_STR(cfg.swappath, "/var/lib/swapspace", "quoted swappath");
-	CHECK(cfg.lower_freelimit_pct == 15 && cfg.upper_freelimit_pct == 70 &&
-		      cfg.freetarget_pct == 35, "thresholds");
-	CHECK_EQ_U(cfg.min_swapsize_b, 8 * MIB, "min_swapsize 8m");
-	CHECK_EQ_U(cfg.max_swapsize_b, 2048 * GIB, "max_swapsize 2t");
-	CHECK(cfg.cooldown_s == 30, "cooldown");
-	CHECK(cfg.buffer_elasticity_pct == 10 && cfg.cache_elasticity_pct == 90,
-	      "elasticities");
-	CHECK(cfg.verbose && !cfg.paranoid, "flags");
-	CHECK(!cfg.swapsize_auto && cfg.swapsize_b == 512 * MIB, "swapsize");
-	CHECK(!cfg.disk_reserve_is_pct && cfg.disk_reserve_b == GIB, "reserve");
-	CHECK(cfg.max_files == 4 && cfg.max_total_b == 3 * GIB, "limits");
-	CHECK(cfg.priority == 10 && cfg.discard == GM_DISCARD_ONCE, "swapon");
-	CHECK_STR(cfg.metrics_dir, "/var/lib/prometheus/node-exporter",
-		  "single-quoted");
-	CHECK(config_validate(&cfg, err, sizeof(err)) == 0, "validates: %s",
-	      err);
-
-	/* Debian's shipped swapspace.conf has every key commented out. */
-	CHECK(parse(&cfg, "#swappath=\"/var/lib/swapspace\"\n#cooldown=600\n",
-		    err) == 0 && cfg.cooldown_s == 600 &&
-		      strcmp(cfg.swappath, GM_DEFAULT_SWAPPATH) == 0,
-	      "commented-out file keeps defaults");
+	printed[0] = '\0';
+	if (f) {
+		print(cfg, f);
+		printed[ftell(f)] = '\0';
+		fclose(f);
+	}
+	return printed;
 }
 
-static void test_bad(void)
+static void usage_of(const struct config *cfg, FILE *out)
 {
-	static const struct {
-		const char *text, *msg;
-	} rows[] = {
-		{"frobnicate=1\n", "test.conf:1: frobnicate: unknown key"},
-		{"\n# c\nlower_freelimit=abc\n",
-		 "test.conf:3: lower_freelimit: not a percentage from 0 to 100: "
-		 "'abc'"},
-		{"lower_freelimit=101\n",
-		 "test.conf:1: lower_freelimit: not a percentage from 0 to 100: "
-		 "'101'"},
-		{"min_swapsize=-4m\n",
-		 "test.conf:1: min_swapsize: not a size (digits with k, m, g or "
-		 "t): '-4m'"},
-		{"max_swapsize=99999999999999999999\n",
-		 "test.conf:1: max_swapsize: not a size (digits with k, m, g or "
-		 "t): '99999999999999999999'"},
-		{"max_swapsize=16777216t\n",
-		 "test.conf:1: max_swapsize: not a size (digits with k, m, g or "
-		 "t): '16777216t'"},
-		{"cooldown=1.5\n",
-		 "test.conf:1: cooldown: not a whole number from 0 to 31536000: "
-		 "'1.5'"},
-		{"swappath=\n", "test.conf:1: swappath: empty path"},
-		{"swappath=\"\"\n", "test.conf:1: swappath: empty path"},
-		{"swappath=relative/dir\n",
-		 "test.conf:1: swappath: not an absolute path: 'relative/dir'"},
-		{"swappath=\"/x\n", "test.conf:1: swappath: unterminated quote"},
-		{"=5\n", "test.conf:1: missing key before '='"},
-		{"cooldown\n", "test.conf:1: cooldown: needs a value"},
-		{"verbose=maybe\n",
-		 "test.conf:1: verbose: not a yes/no value: 'maybe'"},
-		{"discard=sometimes\n",
-		 "test.conf:1: discard: not none, once, pages or both: "
-		 "'sometimes'"},
-		{"disk_reserve=150%\n",
-		 "test.conf:1: disk_reserve: not a percentage (0% to 99%) or a "
-		 "size: '150%'"},
-		{"priority=40000\n",
-		 "test.conf:1: priority: not a whole number from -1 to 32767: "
-		 "'40000'"},
-		{"inspect\n", "test.conf:1: inspect: unknown key"},
-	};
+	(void)cfg;
+	config_usage(out);
+}
+
+/* The line of text that starts with start (after leading blanks), or
+ * NULL; copied into line. */
+static const char *find_line(const char *text, const char *start,
+			     char *line, size_t linelen)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *e = strchr(p, '\n'), *q = p;
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		while (*q == ' ')
+			q++;
+		if (strncmp(q, start, strlen(start)) == 0 && n < linelen) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			return line;
+		}
+		p += n + (e ? 1 : 0);
+	}
+	return NULL;
+}
+
+/* The documented defaults (SPEC.md, ghostmemory.conf(5)), written here a
+ * second time on purpose: a changed table row must fail a test. */
+static void test_documented_defaults(void)
+{
 	struct config cfg;
+
+	config_defaults(&cfg);
+	CHECK_STR(cfg.swappath, GM_DEFAULT_SWAPPATH, "swappath");
+	CHECK_STR(cfg.pidfile, GM_DEFAULT_PIDFILE, "pidfile");
+	CHECK_STR(cfg.configfile, GM_DEFAULT_CONFIG, "configfile");
+	CHECK_STR(cfg.rundir, GM_DEFAULT_RUNDIR, "rundir");
+	CHECK(!cfg.configfile_given, "the default config file may be missing");
+	CHECK(cfg.lower_freelimit_pct == 20 && cfg.upper_freelimit_pct == 60 &&
+		      cfg.freetarget_pct == 30, "thresholds 20/30/60");
+	CHECK(cfg.buffer_elasticity_pct == 30 && cfg.cache_elasticity_pct == 80,
+	      "elasticities 30/80");
+	CHECK_EQ_U(cfg.min_swapsize_b, 4 * MIB, "min_swapsize");
+	CHECK_EQ_U(cfg.max_swapsize_b, 2 * GIB, "max_swapsize");
+	CHECK(cfg.cooldown_s == 600, "cooldown");
+	CHECK(cfg.swapsize_auto && cfg.swapsize_b == 0, "swapsize auto");
+	CHECK(cfg.disk_reserve_is_pct && cfg.disk_reserve_pct == 10 &&
+		      cfg.disk_reserve_b == 0, "disk_reserve 10%%");
+	CHECK(cfg.max_files == 16 && cfg.max_total_b == 0, "limits");
+	CHECK(cfg.priority == -1 && cfg.discard == GM_DISCARD_NONE, "swapon");
+	CHECK(cfg.metrics_dir[0] == '\0', "metrics off");
+	CHECK(cfg.poll_min_ms == 20 && cfg.poll_max_ms == 20000, "poll");
+	CHECK_EQ_U(cfg.spike_rate_b, GIB, "spike_rate");
+	CHECK(cfg.psi && cfg.spare, "psi, spare");
+	CHECK(!cfg.daemon && !cfg.erase && !cfg.paranoid && !cfg.quiet &&
+		      !cfg.verbose, "flags off");
+	CHECK(!cfg.inspect && !cfg.show_help && !cfg.show_version &&
+		      !cfg.show_status && !cfg.simulate_path[0] &&
+		      !cfg.meminfo_path[0], "no action");
+}
+
+/* config_defaults is the table's defaults and nothing else: setting any
+ * key to its table default changes nothing, and an empty file neither. */
+static void test_defaults_from_table(void)
+{
+	struct config def, cfg;
 	char err[512];
 	size_t i;
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		int rc = parse(&cfg, rows[i].text, err);
-		CHECK(rc == -1 && strcmp(err, rows[i].msg) == 0,
-		      "line %zu: rc %d, message \"%s\", want \"%s\"", i, rc, err,
-		      rows[i].msg);
-	}
-	/* an over-long line and a NUL byte */
-	{
-		char big[3000];
-		memset(big, 'x', sizeof(big));
-		memcpy(big, "swappath=/", 10);
+	config_defaults(&def);
+	for (i = 0; i < config_nkeys; i++) {
+		const struct config_key *k = &config_keys[i];
+
+		if (!k->dflt)
+			continue;
 		config_defaults(&cfg);
-		CHECK(config_parse_buf(&cfg, big, sizeof(big), "test.conf", err,
-				       sizeof(err)) == -1 &&
-			      strcmp(err, "test.conf:1: swappath: line too long "
-					  "(over 1023 bytes)") == 0,
-		      "long line: %s", err);
-		CHECK(config_parse_buf(&cfg, "cooldown=1\0\n", 12, "test.conf",
-				       err, sizeof(err)) == -1 &&
-			      strcmp(err, "test.conf:1: cooldown: NUL byte in line") == 0,
-		      "NUL byte: %s", err);
+		err[0] = '\0';
+		CHECK(config_set(&cfg, k->name, k->dflt, err, sizeof(err)) == 0,
+		      "%s: the table default '%s' is refused: %s", k->name,
+		      k->dflt, err);
+		if (k->type == CT_CONFIGFILE)
+			cfg.configfile_given = false;
+		CHECK(memcmp(&cfg, &def, sizeof(cfg)) == 0,
+		      "%s=%s is not what config_defaults set", k->name, k->dflt);
 	}
-	/* inconsistent values name file, line and key */
+	CHECK(parse(&cfg, "", err) == 0, "empty file: %s", err);
+	strcpy(cfg.configfile, def.configfile);
+	CHECK(memcmp(&cfg, &def, sizeof(cfg)) == 0,
+	      "an empty file changes the defaults");
+}
+
+/* -i prints every file key with its table default, in table order, and
+ * that text alone rebuilds the defaults from a zeroed struct. */
+static void test_inspect_from_table(void)
+{
+	struct config def, cfg;
+	char err[512], line[512], want[512], *text;
+	const char *prev = NULL;
+	size_t i, nfile = 0, nlines = 0;
+
+	config_defaults(&def);
+	text = strdup(capture(config_print, &def));
+	CHECK(text != NULL, "strdup");
+	if (!text)
+		return;
+	CHECK(strncmp(text, "# effective configuration (config file: "
+			    GM_DEFAULT_CONFIG ")\n", 60) == 0,
+	      "header: %.60s", text);
+	for (i = 0; i < config_nkeys; i++) {
+		const struct config_key *k = &config_keys[i];
+		const char *at;
+
+		snprintf(want, sizeof(want), "%s=", k->name);
+		at = find_line(text, want, line, sizeof(line));
+		if (!k->file_ok) {
+			CHECK(at == NULL, "-i prints command-line-only %s",
+			      k->name);
+			continue;
+		}
+		nfile++;
+		if (k->type == CT_PATH)
+			snprintf(want, sizeof(want), "%s=\"%s\"", k->name,
+				 k->dflt);
+		else
+			snprintf(want, sizeof(want), "%s=%s", k->name, k->dflt);
+		CHECK(at && strcmp(line, want) == 0,
+		      "-i: got \"%s\", want \"%s\"", at ? line : "(none)", want);
+		at = strstr(text, want);
+		CHECK(at && (!prev || at > prev), "-i: %s out of table order",
+		      k->name);
+		prev = at;
+	}
+	for (i = 0; text[i]; i++)
+		nlines += text[i] == '\n';
+	CHECK(nlines == nfile + 1, "-i: %zu lines for %zu keys", nlines, nfile);
+
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK(config_parse_buf(&cfg, text, strlen(text), "i.conf", err,
+			       sizeof(err)) == 0,
+	      "-i output refused: %s", err);
+	memset(cfg.src_line, 0, sizeof(cfg.src_line));
+	strcpy(cfg.configfile, def.configfile);
+	strcpy(cfg.rundir, def.rundir);
+	CHECK(memcmp(&cfg, &def, sizeof(cfg)) == 0,
+	      "-i of the defaults, parsed onto zeroes, is not the defaults");
+	free(text);
+}
+
+/* --help lists every option the table gives a help line, with its short
+ * form and table default, and nothing the table does not know. */
+static void test_usage_from_table(void)
+{
+	char line[512], want[128], *text = strdup(capture(usage_of, NULL));
+	const char *p;
+	size_t i, listed = 0, lines = 0;
+
+	CHECK(text != NULL, "strdup");
+	if (!text)
+		return;
+	CHECK(strncmp(text, "usage: ghostmemory [options]\n", 29) == 0,
+	      "usage line");
+	CHECK(strstr(text, "See ghostmemory(8) and ghostmemory.conf(5).\n"),
+	      "see also");
+	for (i = 0; i < config_nkeys; i++) {
+		const struct config_key *k = &config_keys[i];
+		const char *at;
+
+		if (k->shortopt)
+			snprintf(want, sizeof(want), "-%c, --%s%s", k->shortopt,
+				 k->name, k->arg ? "=" : " ");
+		else
+			snprintf(want, sizeof(want), "--%s%s", k->name,
+				 k->arg ? "=" : " ");
+		at = find_line(text, want, line, sizeof(line));
+		if (!k->help) {
+			CHECK(at == NULL, "--help lists unlisted %s", k->name);
+			continue;
+		}
+		listed++;
+		CHECK(at != NULL, "--help lacks \"%s\"", want);
+		if (!at)
+			continue;
+		CHECK(strstr(line, k->help) != NULL, "%s: help text: %s",
+		      k->name, line);
+		if (k->arg) {
+			snprintf(want, sizeof(want), "=%s ", k->arg);
+			CHECK(strstr(line, want) != NULL, "%s: value name: %s",
+			      k->name, line);
+		}
+		if (k->arg && k->dflt && *k->dflt) {
+			snprintf(want, sizeof(want), " (%s%s", k->dflt,
+				 k->note ? ": " : ")");
+			CHECK(strstr(line, want) != NULL,
+			      "%s: default '%s' not shown: %s", k->name,
+			      k->dflt, line);
+		}
+	}
+	/* Every option line names a key of the table. */
+	for (p = text; (p = strstr(p, "\n  ")) != NULL; p++) {
+		const char *dd = strstr(p, "--");
+		char name[64];
+		size_t n;
+
+		lines++;
+		if (!dd)
+			break;
+		n = strcspn(dd + 2, "= \n");
+		if (n >= sizeof(name))
+			n = sizeof(name) - 1;
+		memcpy(name, dd + 2, n);
+		name[n] = '\0';
+		CHECK(config_key_find(name) != NULL,
+		      "--help lists --%s, not in the table", name);
+	}
+	CHECK(lines == listed, "--help: %zu option lines, %zu listed keys",
+	      lines, listed);
+	free(text);
+}
+
+/* Inconsistent values name file, line and key. */
+static void test_validate(void)
+{
+	struct config cfg;
+	char err[512];
+
 	CHECK(parse(&cfg, "freetarget=30\nlower_freelimit=40\n", err) == 0,
 	      "parses");
 	CHECK(config_validate(&cfg, err, sizeof(err)) == -1 &&
@@ -152,88 +278,29 @@ static void test_bad(void)
 	      "min > max: %s", err);
 }
 
-static void test_args(void)
+/* The merge: a file named with -c must exist; /dev/null means none. */
+static void test_build(void)
 {
-	static const struct {
-		const char *argv[6];
-		int rc;
-	} rows[] = {
-		{{"gm", "-v", "-l", "10", NULL}, 0},
-		{{"gm", "-dv", NULL}, 0},
-		{{"gm", "-l10", "-u90", NULL}, 0},
-		{{"gm", "--lower_freelimit=10", NULL}, 0},
-		{{"gm", "--lower-freelimit", "10", NULL}, 0},
-		{{"gm", "--swapsize=auto", "--disk-reserve=5%", NULL}, 0},
-		{{"gm", "-p", "/tmp/x.pid", "-s", "/tmp/sw", NULL}, 0},
-		{{"gm", "--meminfo-file=/tmp/m", "--rundir=/tmp/r", NULL}, 0},
-		{{"gm", "-x", NULL}, GM_EXIT_USAGE},
-		{{"gm", "--bogus", NULL}, GM_EXIT_USAGE},
-		{{"gm", "-l", NULL}, GM_EXIT_USAGE},
-		{{"gm", "-l", "abc", NULL}, GM_EXIT_USAGE},
-		{{"gm", "--pidfile", NULL}, GM_EXIT_USAGE},
-		{{"gm", "stray", NULL}, GM_EXIT_USAGE},
-		{{"gm", "-s", "relative", NULL}, GM_EXIT_USAGE},
-		{{"gm", "--cooldown=-1", NULL}, GM_EXIT_USAGE},
-	};
-	size_t i;
+	struct config cfg;
+	char err[512];
+	const char *argv[] = {"gm", "-c", "/nonexistent/gm.conf", NULL};
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct config cfg;
-		char err[512] = "";
-		int argc = 0;
-
-		while (rows[i].argv[argc])
-			argc++;
-		config_defaults(&cfg);
-		CHECK(config_parse_args(&cfg, argc, (char *const *)rows[i].argv,
-					err, sizeof(err)) == rows[i].rc,
-		      "argv row %zu (%s ...): want %d, err \"%s\"", i,
-		      rows[i].argv[1], rows[i].rc, err);
-	}
-	{
-		struct config cfg;
-		char err[512];
-		const char *argv[] = {"gm", "-c", "/nonexistent/gm.conf", NULL};
-		CHECK(config_build(&cfg, 3, (char *const *)argv, err,
-				   sizeof(err)) == GM_EXIT_USAGE &&
-			      strstr(err, "/nonexistent/gm.conf: cannot open"),
-		      "-c missing file is an error: %s", err);
-		argv[2] = "/dev/null";
-		CHECK(config_build(&cfg, 3, (char *const *)argv, err,
-				   sizeof(err)) == 0,
-		      "-c /dev/null is no config file");
-	}
-}
-
-static void test_sizes(void)
-{
-	static const struct {
-		const char *s;
-		int rc;
-		uint64_t v;
-	} rows[] = {
-		{"0", 0, 0},       {"4096", 0, 4096},   {"4k", 0, 4096},
-		{"4K", 0, 4096},   {"2m", 0, 2 * MIB},  {"3g", 0, 3 * GIB},
-		{"1t", 0, 1024 * GIB}, {"", -1, 0},     {"k", -1, 0},
-		{"1.5g", -1, 0},   {"0x10", -1, 0},     {"10 m", -1, 0},
-		{"1e3", -1, 0},    {"+5", -1, 0},       {"5mb", -1, 0},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		uint64_t v = 0;
-		int rc = config_parse_size(rows[i].s, &v);
-		CHECK(rc == rows[i].rc && (rc || v == rows[i].v),
-		      "size '%s': rc %d v %llu", rows[i].s, rc,
-		      (unsigned long long)v);
-	}
+	CHECK(config_build(&cfg, 3, (char *const *)argv, err, sizeof(err)) ==
+			      GM_EXIT_USAGE &&
+		      strstr(err, "/nonexistent/gm.conf: cannot open"),
+	      "-c missing file is an error: %s", err);
+	argv[2] = "/dev/null";
+	CHECK(config_build(&cfg, 3, (char *const *)argv, err, sizeof(err)) == 0,
+	      "-c /dev/null is no config file");
 }
 
 int main(void)
 {
-	test_good();
-	test_bad();
-	test_args();
-	test_sizes();
+	test_documented_defaults();
+	test_defaults_from_table();
+	test_inspect_from_table();
+	test_usage_from_table();
+	test_validate();
+	test_build();
 	T_END();
 }
