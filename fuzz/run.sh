@@ -35,7 +35,7 @@ sources() {
 	swaps) echo "src/swaps.c" ;;
 	config) echo "$CONFIG_SRCS" ;;
 	swaphdr) echo "src/swaphdr.c" ;;
-	trace) echo "src/trace.c src/simulate.c $CONFIG_SRCS src/meminfo.c src/policy.c src/fsm.c src/predict.c" ;;
+	trace) echo "src/trace.c src/simulate.c $CONFIG_SRCS src/meminfo.c src/policy.c src/fsm.c src/predict.c src/tick.c" ;;
 	*) return 1 ;;
 	esac
 }
