@@ -29,12 +29,7 @@ state-nothing-invalid-active kill-landed-mid-creation kill-restart-grows"
 i=0
 for d in $DELAYS; do i=$((i + 1)); CASES="$CASES kill-$i-after-${d}s"; done
 need_root $CASES
-workspace
-mkdir "$W/fs"
-mkimage 1g "$W/fs" -b 4096 -m 0 -O ^extent,^64bit ||
-	skip_all "cannot make an extent-less ext4 image" $CASES
-SW="$W/fs/swap"
-mkdir -m 0700 "$SW"
+swapdir_image 1g -b 4096 -m 0 -O ^extent,^64bit
 M=1048576
 
 # ---- 1. every step's leftover, made by hand --------------------------
