@@ -175,6 +175,23 @@ stop() {
 	RC=$?
 }
 
+# expect NAME WANT_RC PATTERN -- COMMAND...: PASS if COMMAND exits
+# WANT_RC and its output (kept in $work/out, or $W/out) has a line
+# matching the regular expression PATTERN (unless PATTERN is empty).
+expect() {
+	name=$1 want=$2 pat=$3
+	shift 4
+	"$@" >"${work:-$W}/out" 2>&1
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		echo "FAIL $name: exit $rc, want $want: $(head -c 400 "${work:-$W}/out")"
+	elif [ -n "$pat" ] && ! grep -q -e "$pat" "${work:-$W}/out"; then
+		echo "FAIL $name: output lacks '$pat': $(head -c 400 "${work:-$W}/out")"
+	else
+		echo "PASS $name"
+	fi
+}
+
 # is_active PATH: does /proc/swaps list PATH?
 is_active() {
 	awk -v p="$1" 'NR > 1 && $1 == p { f = 1 } END { exit !f }' /proc/swaps
