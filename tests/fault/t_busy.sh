@@ -59,7 +59,7 @@ stop "$GM_PID"
 
 # The same through the status file: a second run, read while it works.
 rm -f "$log"
-for s in $(our_swaps); do swapoff "$s"; done
+swapoff_ours
 rm -f "$SW"/*
 start_making
 seen=

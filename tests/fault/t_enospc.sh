@@ -65,7 +65,7 @@ else
 	fail enospc-alive "no answer to SIGUSR1 or no shrink on surplus" "$log"
 fi
 stop "$pid"
-for s in $(our_swaps); do swapoff "$s"; done
+swapoff_ours
 rm -f "$SW"/*
 
 # A file size limit of 8 MiB (dash counts 512-byte blocks) under 16 MiB

@@ -80,7 +80,7 @@ else
 	fail state-nothing-invalid-active "invalid but active:$bad" "$log"
 fi
 stop "$pid"
-for s in $(our_swaps); do swapoff "$s"; done
+swapoff_ours
 rm -f "$SW"/*
 
 # ---- 2. real kills during real creation -------------------------------
@@ -156,7 +156,7 @@ for d in $DELAYS; do
 	# The last round goes on; the others clear up for the next one.
 	[ "$d" = 0.4 ] && break
 	stop "$pid"
-	for s in $(our_swaps); do swapoff "$s"; done
+	swapoff_ours
 	rm -f "$SW"/*
 done
 if [ "$mid" -gt 0 ]; then

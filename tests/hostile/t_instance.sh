@@ -65,7 +65,7 @@ else
 	fail second-instance-other-pidfile "exit $RC, want 4: a second daemon ran on $SW" "$log3"
 fi
 stop "$first"
-for s in $(our_swaps); do swapoff "$s"; done
+swapoff_ours
 rm -f "$SW"/*
 
 # started NAME LOG: the daemon started and wrote its own pid.

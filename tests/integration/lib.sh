@@ -54,6 +54,16 @@ mkimage() {
 	loop_image "$_fs" "$_size" "$_dir.img" "$_dir" "$@"
 }
 
+# mnt_image SIZE: an ext4 image of SIZE on $W/mnt, and $SW, the swap
+# directory on it (not made).  Every case of $CASES is skipped without
+# mkfs.ext4, and fails when the image cannot be made.
+mnt_image() {
+	have_mkfs ext4 || skip_all "mkfs.ext4 not installed"
+	mkimage ext4 "$1" "$W/mnt" ||
+		{ for c in $CASES; do fail "$c" "cannot make an ext4 image"; done; exit 1; }
+	SW=$W/mnt/swap
+}
+
 # start_daemon SWAPDIR [options]: run ./ghostmemory in the foreground,
 # logging to $LOG.  Files are 64 MiB; no warm spare, so every file the
 # test sees was asked for.

@@ -86,12 +86,17 @@ our_swaps() {
 	awk -v w="$W/" 'NR > 1 && index($1, w) == 1 { print $1 }' /proc/swaps
 }
 
+# swapoff_ours: swapoff every swap area under the workspace.
+swapoff_ours() {
+	for _s in $(our_swaps); do
+		swapoff "$_s" || echo "swapoff $_s failed" >&2
+	done
+}
+
 cleanup() {
 	_rc=$?
 	stop_daemons
-	for _s in $(our_swaps); do
-		swapoff "$_s" || echo "cleanup: swapoff $_s failed" >&2
-	done
+	swapoff_ours
 	if [ -n "$W" ]; then
 		for _m in $(awk -v w="$W/" 'index($2, w) == 1 { print $2 }' \
 			/proc/mounts | sort -r); do

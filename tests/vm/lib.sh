@@ -297,6 +297,19 @@ vm_need_gm() {
 	[ -x "$VM_GM_BIN" ] || skip_all "$VM_GM_BIN not built (run make)" "$@"
 }
 
+# vm_begin_gm NAME...: how a guest test of the daemon begins: vm_begin,
+# vm_need_gm, and an initramfs with ghostmemory in $VM_INITRD (a FAIL for
+# every NAME and exit 1 when it cannot be built).
+vm_begin_gm() {
+	vm_begin "$@"
+	vm_need_gm "$@"
+	VM_INITRD=$VM_WORK/initrd.gz
+	VM_WITH_GM=1 vm_initramfs "$VM_INITRD" || {
+		for _vb_n in "$@"; do echo "FAIL $_vb_n: cannot build the initramfs"; done
+		exit 1
+	}
+}
+
 # vm_expect FILTER KEY OP VALUE: check one value of the current log
 # ($VM_LOG); a miss is added to $VM_WHY.  OP: = != -eq -ge -le -gt -lt.
 vm_expect() {
