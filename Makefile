@@ -45,7 +45,7 @@ ghostmemory: $(OBJS)
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(GM_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-tests/unit/test_%: tests/unit/test_%.c tests/unit/t.h $(LIBOBJS) $(HDRS)
+tests/unit/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIBOBJS) $(HDRS)
 	$(CC) $(GM_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJS)
 
 tests/helpers/%: tests/helpers/%.c

@@ -2,7 +2,7 @@
 # The command line as a user meets it: exit codes and messages of the real
 # binary.  Cases that need root print SKIP when not run as root.
 set -u
-GM=${GM:-./ghostmemory}
+. tests/lib/common.sh
 work=$(mktemp -d /tmp/gm-cli.XXXXXX)
 daemon_pid=
 cleanup() {
@@ -12,21 +12,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-# expect NAME WANT_RC PATTERN -- command...
-expect() {
-	name=$1 want=$2 pat=$3
-	shift 4
-	"$@" >"$work/out" 2>&1
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		echo "FAIL $name: exit $rc, want $want: $(head -c 400 "$work/out")"
-	elif [ -n "$pat" ] && ! grep -q -e "$pat" "$work/out"; then
-		echo "FAIL $name: output lacks '$pat': $(head -c 400 "$work/out")"
-	else
-		echo "PASS $name"
-	fi
-}
 
 calm="$work/calm.meminfo"
 cat >"$calm" <<'M'

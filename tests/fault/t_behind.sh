@@ -10,11 +10,7 @@ set -u
 CASES="behind-swapoff-noticed behind-swapoff-reused behind-delete-noticed
 behind-delete-regrows behind-others-untouched"
 need_root $CASES
-workspace
-mkdir "$W/fs"
-mkimage 128m "$W/fs" || skip_all "cannot make a loop ext4 image" $CASES
-SW="$W/fs/swap"
-mkdir -m 0700 "$SW"
+swapdir_image 128m
 
 log="$W/behind.log"
 shortage

@@ -12,12 +12,7 @@ set -u
 CASES="busy-dump-while-making busy-one-file-at-a-time busy-turned-on-when-made
 busy-status-file-names-it"
 need_root $CASES
-workspace
-mkdir "$W/fs"
-mkimage 2g "$W/fs" -b 4096 -m 0 -O ^extent,^64bit ||
-	skip_all "cannot make an extent-less ext4 image" $CASES
-SW="$W/fs/swap"
-mkdir -m 0700 "$SW"
+swapdir_image 2g -b 4096 -m 0 -O ^extent,^64bit
 
 log="$W/busy.log"
 # start_making: a daemon on an empty directory, then a shortage; true
@@ -64,7 +59,7 @@ stop "$GM_PID"
 
 # The same through the status file: a second run, read while it works.
 rm -f "$log"
-for s in $(our_swaps); do swapoff "$s"; done
+swapoff_ours
 rm -f "$SW"/*
 start_making
 seen=

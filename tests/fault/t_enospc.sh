@@ -20,12 +20,7 @@ CASES="enospc-control-grew enospc-mid-creation enospc-diet
 enospc-no-partial-file enospc-alive fsize-limit-survives
 fsize-limit-no-room fsize-limit-no-partial-file"
 need_root $CASES
-workspace
-mkdir "$W/fs"
-mkimage 72m "$W/fs" -b 4096 -m 0 -O ^extent,^64bit ||
-	skip_all "cannot make an extent-less ext4 image" $CASES
-SW="$W/fs/swap"
-mkdir -m 0700 "$SW"
+swapdir_image 72m -b 4096 -m 0 -O ^extent,^64bit
 
 log="$W/enospc.log"
 shortage
@@ -70,7 +65,7 @@ else
 	fail enospc-alive "no answer to SIGUSR1 or no shrink on surplus" "$log"
 fi
 stop "$pid"
-for s in $(our_swaps); do swapoff "$s"; done
+swapoff_ours
 rm -f "$SW"/*
 
 # A file size limit of 8 MiB (dash counts 512-byte blocks) under 16 MiB

@@ -29,12 +29,7 @@ state-nothing-invalid-active kill-landed-mid-creation kill-restart-grows"
 i=0
 for d in $DELAYS; do i=$((i + 1)); CASES="$CASES kill-$i-after-${d}s"; done
 need_root $CASES
-workspace
-mkdir "$W/fs"
-mkimage 1g "$W/fs" -b 4096 -m 0 -O ^extent,^64bit ||
-	skip_all "cannot make an extent-less ext4 image" $CASES
-SW="$W/fs/swap"
-mkdir -m 0700 "$SW"
+swapdir_image 1g -b 4096 -m 0 -O ^extent,^64bit
 M=1048576
 
 # ---- 1. every step's leftover, made by hand --------------------------
@@ -85,7 +80,7 @@ else
 	fail state-nothing-invalid-active "invalid but active:$bad" "$log"
 fi
 stop "$pid"
-for s in $(our_swaps); do swapoff "$s"; done
+swapoff_ours
 rm -f "$SW"/*
 
 # ---- 2. real kills during real creation -------------------------------
@@ -161,7 +156,7 @@ for d in $DELAYS; do
 	# The last round goes on; the others clear up for the next one.
 	[ "$d" = 0.4 ] && break
 	stop "$pid"
-	for s in $(our_swaps); do swapoff "$s"; done
+	swapoff_ours
 	rm -f "$SW"/*
 done
 if [ "$mid" -gt 0 ]; then

@@ -12,11 +12,7 @@ set -u
 CASES="readonly-remount readonly-create-fails readonly-nothing-made
 readonly-alive readonly-rw-grows-again"
 need_root $CASES
-workspace
-mkdir "$W/fs"
-mkimage 128m "$W/fs" || skip_all "cannot make a loop ext4 image" $CASES
-SW="$W/fs/swap"
-mkdir -m 0700 "$SW"
+swapdir_image 128m
 
 log="$W/ro.log"
 neither

@@ -1,88 +1,26 @@
-# Shared helpers for tests/hostile/t_*.sh and tests/fault/t_*.sh (POSIX
-# sh, sourced from the repository top).
+# shellcheck shell=sh disable=SC2034
+# Helpers for tests/hostile/t_*.sh and tests/fault/t_*.sh (POSIX sh,
+# sourced from the repository top); the shared ones are in
+# tests/lib/common.sh.
 #
-# Every test works in one mktemp -d directory under /tmp; whatever may
-# hold swap is a loop-mounted ext4 image inside it.  The daemon runs in
-# the foreground with --meminfo-file pointing at a fixture the test
-# rewrites, -c /dev/null (or a test's own config), its pid file and
-# rundir in the workspace.  cleanup (trapped on EXIT INT TERM) kills every
-# daemon the test started, swapoffs every swap area under the workspace,
-# unmounts everything mounted under it and deletes it, so nothing is left
-# in /proc/swaps or mounted whichever way the test ends (SIGKILL aside).
+# Whatever may hold swap is a loop-mounted ext4 image in the workspace.
+# The daemon runs in the foreground with --meminfo-file pointing at a
+# fixture the test rewrites, -c /dev/null (or a test's own config), its
+# pid file and rundir in the workspace, logging to a file of the test's
+# own that each FAIL names.  Every daemon started ($PIDS) is killed by
+# cleanup.
 
-GM=${GM:-./ghostmemory}
-W=
+WS_TAG=hostile
+NEED_TOOLS="swapon swapoff mkfs.ext4 losetup"
+. tests/lib/common.sh
 PIDS=
-FAILED=0
 
-pass() { echo "PASS $1"; }
-skip() { echo "SKIP $1: $2"; }
-
-# fail NAME WHY [LOG]: the last lines of LOG are the evidence.
-fail() {
-	echo "FAIL $1: $2"
-	if [ -n "${3:-}" ] && [ -s "$3" ]; then
-		echo "    --- last lines of $3"
-		tail -n 20 "$3" | sed 's/^/    /'
-	fi
-	FAILED=1
-}
-
-# skip_all REASON CASE...: the test cannot run at all.
-skip_all() {
-	_reason=$1
-	shift
-	for _c in "$@"; do skip "$_c" "$_reason"; done
-	exit 0
-}
-
-# need_root CASE...: SKIP every case unless root with the daemon built.
-need_root() {
-	[ "$(id -u)" = 0 ] || skip_all "needs root (swapon, mount, chown)" "$@"
-	[ -x "$GM" ] || skip_all "$GM not built (run make)" "$@"
-	for _t in swapon swapoff mkfs.ext4 losetup; do
-		command -v "$_t" >/dev/null 2>&1 ||
-			skip_all "$_t not installed" "$@"
-	done
-}
-
-workspace() {
-	W=$(mktemp -d /tmp/gm-hostile.XXXXXX) || exit 1
-	chmod 0700 "$W"
-	trap cleanup EXIT
-	# A signal ends the script through exit, so cleanup runs (a reader
-	# such as head going away must not leave swap on).
-	trap 'exit 129' HUP
-	trap 'exit 130' INT
-	trap 'exit 141' PIPE
-	trap 'exit 143' TERM
-}
-
-# Every swap area whose path is inside the workspace.
-our_swaps() {
-	[ -n "$W" ] || return 0
-	awk -v w="$W/" 'NR > 1 && index($1, w) == 1 { print $1 }' /proc/swaps
-}
-
-cleanup() {
-	_rc=$?
+stop_daemons() {
 	for _p in $PIDS; do
 		kill -KILL "$_p" 2>/dev/null
 		wait "$_p" 2>/dev/null
 	done
 	PIDS=
-	for _s in $(our_swaps); do
-		swapoff "$_s" || echo "cleanup: swapoff $_s failed" >&2
-	done
-	if [ -n "$W" ]; then
-		for _m in $(awk -v w="$W/" 'index($2, w) == 1 { print $2 }' \
-			/proc/mounts | sort -r); do
-			umount "$_m" 2>/dev/null || umount -l "$_m" ||
-				echo "cleanup: umount $_m failed" >&2
-		done
-		rm -rf "$W"
-	fi
-	exit $_rc
 }
 
 # mkimage SIZE DIR [mkfs.ext4 options]: a sparse ext4 image, loop-mounted
@@ -90,23 +28,26 @@ cleanup() {
 mkimage() {
 	_size=$1 _dir=$2
 	shift 2
-	_img="$W/$(basename "$_dir").img"
-	truncate -s "$_size" "$_img" || return 1
-	mkfs.ext4 -q -F "$@" "$_img" >>"$W/mkfs.log" 2>&1 || return 1
-	mkdir -p "$_dir" && mount -o loop "$_img" "$_dir" || return 1
+	loop_image ext4 "$_size" "$W/$(basename "$_dir").img" "$_dir" "$@" ||
+		return 1
 	rm -rf "$_dir/lost+found"
 	chmod 0700 "$_dir"
 }
 
-# meminfo TOTAL_KB AVAILABLE_KB: rewrite the fixture atomically.  Swap
-# figures stay 0, so free% = 100 * AVAILABLE / TOTAL.
-meminfo() {
-	printf 'MemTotal:       %s kB\nMemFree:        %s kB\nMemAvailable:   %s kB\nBuffers:        0 kB\nCached:         0 kB\nSwapCached:     0 kB\nSwapTotal:      0 kB\nSwapFree:       0 kB\n' \
-		"$1" "$2" "$2" >"$W/meminfo.new" && mv -f "$W/meminfo.new" "$W/meminfo"
+# swapdir_image SIZE [mkfs.ext4 options]: how most tests begin: a
+# workspace, an ext4 image of SIZE mounted on $W/fs and an empty 0700
+# swap directory $SW on it.  Every case of $CASES is skipped when the
+# image cannot be made.
+swapdir_image() {
+	_si_size=$1
+	shift
+	workspace
+	mkdir "$W/fs"
+	mkimage "$_si_size" "$W/fs" "$@" ||
+		skip_all "cannot make a loop ext4 image${1:+ (mkfs.ext4 $*)}"
+	SW="$W/fs/swap"
+	mkdir -m 0700 "$SW"
 }
-shortage() { meminfo 1000000 100000; } # free 10% < lower 20%
-neither() { meminfo 1000000 400000; }  # free 40%: no action
-surplus() { meminfo 1000000 900000; }  # free 90% > upper 60%
 
 # gm LOG [options]: start the daemon in the foreground (verbose, logging to
 # LOG) on the workspace's fixture, pid file and rundir; its pid in GM_PID.
@@ -127,58 +68,28 @@ gm() {
 # its exit status in RC.  Killed after 10 s if it does not exit.
 gm_run() {
 	gm "$@"
-	_t=100
-	while kill -0 "$GM_PID" 2>/dev/null && [ "$_t" -gt 0 ]; do
-		sleep 0.1
-		_t=$((_t - 1))
-	done
+	poll 100 exited "$GM_PID"
+	_gr_exited=$?
 	kill -KILL "$GM_PID" 2>/dev/null
 	wait "$GM_PID"
 	RC=$?
-	[ "$_t" -gt 0 ] || RC=running
-}
-
-# stop PID: SIGTERM, then SIGKILL after 10 s; exit status in RC.
-stop() {
-	kill -TERM "$1" 2>/dev/null
-	_t=100
-	while kill -0 "$1" 2>/dev/null && [ "$_t" -gt 0 ]; do
-		sleep 0.1
-		_t=$((_t - 1))
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1"
-	RC=$?
+	[ "$_gr_exited" = 0 ] || RC=running
 }
 
 # wait_log LOG PATTERN [SECONDS]: until LOG has a line containing the
 # fixed string PATTERN (default 15 s).
-wait_log() {
-	_t=$(( ${3:-15} * 10 ))
-	while [ "$_t" -gt 0 ]; do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		_t=$((_t - 1))
-	done
-	return 1
-}
+wait_log() { poll $(( ${3:-15} * 10 )) grep -qsF -- "$2" "$1"; }
 
 # wait_more LOG PATTERN N [SECONDS]: until LOG has more than N lines
 # containing the fixed string PATTERN (N from count_log before the act).
-wait_more() {
-	_t=$(( ${4:-15} * 10 ))
-	while [ "$_t" -gt 0 ]; do
-		[ "$(count_log "$1" "$2")" -gt "$3" ] && return 0
-		sleep 0.1
-		_t=$((_t - 1))
-	done
-	return 1
-}
+wait_more() { poll $(( ${4:-15} * 10 )) more_logged "$1" "$2" "$3"; }
 
 # count_log LOG PATTERN: lines of LOG containing the fixed string.
 count_log() {
 	grep -cF -- "$2" "$1" 2>/dev/null || true
 }
+# more_logged LOG PATTERN N: has LOG more than N such lines?
+more_logged() { [ "$(count_log "$1" "$2")" -gt "$3" ]; }
 
 # gone NAME SLOT REASON: pass NAME if $SW/SLOT was deleted (no entry
 # left, not even a dangling link) and $log says why, with REASON.
@@ -190,16 +101,6 @@ gone() {
 	else
 		pass "$1"
 	fi
-}
-
-# is_active PATH: does /proc/swaps list PATH?
-is_active() {
-	awk -v p="$1" 'NR > 1 && $1 == p { f = 1 } END { exit !f }' /proc/swaps
-}
-
-# files_in DIR: names in DIR, sorted, space separated.
-files_in() {
-	ls -A "$1" 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
 # fingerprint PATH...: type, owner, mode, links, size and checksum of
@@ -218,24 +119,12 @@ fingerprint() {
 	done
 }
 
-# valid_swapfile PATH: a regular root-owned 0600 file with one link and a
-# ghostmemory swap header.
-valid_swapfile() {
-	[ -f "$1" ] && [ ! -L "$1" ] || return 1
-	[ "$(stat -c '%u %a %h' "$1")" = "0 600 1" ] || return 1
-	swaplabel "$1" 2>/dev/null | grep -q '^LABEL: ghostmemory$'
-}
-
 # dump_value LOG KEY PID: send SIGUSR1, wait for a new dump, print KEY's
 # value from the newest dump line that has it.
 dump_value() {
 	_n=$(count_log "$1" "dump ")
 	kill -USR1 "$3" 2>/dev/null || return 1
-	_t=50
-	while [ "$(count_log "$1" "dump ")" -le "$_n" ] && [ "$_t" -gt 0 ]; do
-		sleep 0.1
-		_t=$((_t - 1))
-	done
+	poll 50 more_logged "$1" "dump " "$_n"
 	sleep 0.2
 	grep -F "dump " "$1" | grep -o " $2=[^ ]*" | tail -n 1 | cut -d= -f2
 }

@@ -18,11 +18,7 @@ CASES=
 for k in $KINDS; do CASES="$CASES start-$k hup-$k"; done
 CASES="$CASES start-huge-file hup-deleted hup-fifo hup-good-reload"
 need_root $CASES
-workspace
-mkdir "$W/fs"
-mkimage 64m "$W/fs" || skip_all "cannot make a loop ext4 image" $CASES
-SW="$W/fs/swap"
-mkdir -m 0700 "$SW"
+swapdir_image 64m
 CONF="$W/gm.conf"
 
 # badconf KIND FILE: two good lines (one moves lower_freelimit to 17),

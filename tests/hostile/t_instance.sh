@@ -13,11 +13,7 @@ second-instance-other-pidfile stale-pidfile stale-pidfile-garbage
 pidfile-symlink pidfile-symlink-dangling pidfile-directory pidfile-fifo
 pidfile-hardlink pidfile-missing-directory"
 need_root $CASES
-workspace
-mkdir "$W/fs"
-mkimage 128m "$W/fs" || skip_all "cannot make a loop ext4 image" $CASES
-SW="$W/fs/swap"
-mkdir -m 0700 "$SW"
+swapdir_image 128m
 
 # The first instance, on a fixture of its own, makes a swap file, then
 # holds still.
@@ -69,7 +65,7 @@ else
 	fail second-instance-other-pidfile "exit $RC, want 4: a second daemon ran on $SW" "$log3"
 fi
 stop "$first"
-for s in $(our_swaps); do swapoff "$s"; done
+swapoff_ours
 rm -f "$SW"/*
 
 # started NAME LOG: the daemon started and wrote its own pid.

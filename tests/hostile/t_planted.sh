@@ -18,11 +18,8 @@ planted-foreign-name planted-valid-leftover-reused planted-outside-untouched
 planted-nothing-invalid-active planted-later-symlink planted-later-fifo
 planted-later-directory planted-later-daemon-carries-on"
 need_root $CASES
-workspace
-mkdir "$W/fs" "$W/outside"
-mkimage 256m "$W/fs" || skip_all "cannot make a loop ext4 image" $CASES
-SW="$W/fs/swap"
-mkdir -m 0700 "$SW"
+swapdir_image 256m
+mkdir "$W/outside"
 # Victims live on the same filesystem (a hard link needs that), outside
 # the swap directory.  Both would pass every leftover check.
 mkdir -m 0700 "$W/fs/victims"

@@ -9,12 +9,9 @@ CASES="leftover-kept leftover-invalid-deleted leftover-symlink-target-safe \
 leftover-hardlink-target-safe leftover-foreign-name-kept leftover-spare-reused"
 need_root $CASES
 workspace
-have_mkfs ext4 || skip_all "mkfs.ext4 not installed" $CASES
 command -v mkswap >/dev/null 2>&1 && command -v fallocate >/dev/null 2>&1 ||
 	skip_all "mkswap/fallocate not installed (util-linux)" $CASES
-mkimage ext4 320M "$W/mnt" ||
-	{ for c in $CASES; do fail "$c" "cannot make an ext4 image"; done; exit 1; }
-SW=$W/mnt/swap
+mnt_image 320M
 mkdir -m 700 "$SW"
 
 # swapfile PATH SIZE: what a previous run would have left.

@@ -7,10 +7,7 @@
 CASES="priority-applied priority-discard-accepted"
 need_root $CASES
 workspace
-have_mkfs ext4 || skip_all "mkfs.ext4 not installed" $CASES
-mkimage ext4 320M "$W/mnt" ||
-	{ for c in $CASES; do fail "$c" "cannot make an ext4 image"; done; exit 1; }
-SW=$W/mnt/swap
+mnt_image 320M
 F=$SW/1
 
 prio_of() {

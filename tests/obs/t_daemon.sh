@@ -5,7 +5,7 @@
 # directory, pid file, rundir and metrics directory in a temp directory.
 # Needs root (the daemon refuses to start otherwise).
 set -u
-GM=${GM:-./ghostmemory}
+. tests/lib/common.sh
 cases="dump-keys dump-values dump-file-line rundir-created status status-unprivileged status-rewritten status-on-transition metrics-promtool metrics-values metrics-with-file exit-removes-files status-stale"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -30,24 +30,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1: $2"
-	echo "---- daemon log tail"
-	tail -n 25 "$work/err" 2>/dev/null | sed 's/^/  | /'
-	echo "----"
-}
-# wait_for TENTHS COMMAND...: poll every 0.1 s.
-wait_for() {
-	n=$1
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+# A FAIL shows the daemon's log tail.
+LOG=$work/err
+FAIL_TAIL=25
 
 calm() {
 	cat >"$work/meminfo.new" <<'M'
@@ -79,7 +64,7 @@ opts="-v -e -c /dev/null --meminfo-file=$work/meminfo -s $work/swap -p $work/pid
 # shellcheck disable=SC2086
 "$GM" $opts 2>"$work/err" &
 pid=$!
-if ! wait_for 100 test -s "$work/run/status"; then
+if ! poll 100 test -s "$work/run/status"; then
 	for c in $cases; do fail "$c" "no $work/run/status 10 s after the start"; done
 	exit 0
 fi
@@ -89,7 +74,7 @@ fi
 dump() {
 	before=$(grep -c 'dump wakeups ' "$work/err")
 	kill -USR1 "$pid"
-	wait_for 50 sh -c "[ \$(grep -c 'dump wakeups ' '$work/err') -gt $before ]" || return 1
+	poll 50 sh -c "[ \$(grep -c 'dump wakeups ' '$work/err') -gt $before ]" || return 1
 	sed -n 's/^.*: dump //p' "$work/err" | awk -v n="$before" '
 		/^pid=/ { k++ } k == n + 1' >"$work/dump.$1"
 }
@@ -186,7 +171,7 @@ both_diet() {
 	grep -q '^state=diet ' "$work/run/status" &&
 		grep -q -x -F 'ghostmemory_state{state="diet"} 1' "$prom"
 }
-if wait_for 25 both_diet; then
+if poll 25 both_diet; then
 	pass status-on-transition
 else
 	fail status-on-transition "no state=diet 2.5 s after SIGUSR2: $(sed -n 2p "$work/run/status"), $(grep 'state=' "$prom" | tr '\n' ' ')"
@@ -201,9 +186,9 @@ pid=
 # shellcheck disable=SC2086
 "$GM" $opts 2>"$work/err" &
 pid=$!
-wait_for 100 test -s "$work/run/status"
+poll 100 test -s "$work/run/status"
 short
-if ! wait_for 100 grep -q 'added swap file' "$work/err"; then
+if ! poll 100 grep -q 'added swap file' "$work/err"; then
 	fail dump-file-line "no swap file added 10 s after a shortage"
 	fail metrics-with-file "no swap file"
 else
@@ -219,7 +204,7 @@ else
 	else
 		fail dump-file-line "want /$f/ in: $(cat "$work/dump.file")"
 	fi
-	wait_for 70 grep -q -x 'ghostmemory_files 1' "$prom"
+	poll 70 grep -q -x 'ghostmemory_files 1' "$prom"
 	bad=
 	for l in 'ghostmemory_files 1' 'ghostmemory_swap_provisioned_bytes 16777216' \
 		'ghostmemory_grows_total 1'; do
@@ -249,7 +234,7 @@ fi
 # shellcheck disable=SC2086
 "$GM" $opts 2>"$work/err" &
 pid=$!
-wait_for 100 test -s "$work/run/status"
+poll 100 test -s "$work/run/status"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 pid=

@@ -5,7 +5,7 @@
 #   sh tests/obs/t_simulate.sh --update   rewrite the goldens (review the
 #                                         diff before committing it)
 set -u
-GM=${GM:-./ghostmemory}
+. tests/lib/common.sh
 T=tests/traces
 update=0
 [ "${1:-}" = --update ] && update=1
@@ -53,21 +53,6 @@ for trace in spike leak; do
 		echo "FAIL golden-$trace-story: $g lacks a grow and a shrink: $(grep summary "$g")"
 	fi
 done
-
-# expect NAME WANT_RC PATTERN -- command...
-expect() {
-	name=$1 want=$2 pat=$3
-	shift 4
-	"$@" >"$work/out" 2>&1
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		echo "FAIL $name: exit $rc, want $want: $(head -c 300 "$work/out")"
-	elif [ -n "$pat" ] && ! grep -q -e "$pat" "$work/out"; then
-		echo "FAIL $name: output lacks '$pat': $(head -c 300 "$work/out")"
-	else
-		echo "PASS $name"
-	fi
-}
 
 printf 'ghostmemory-trace 1\nT 0\nMemTotal: 1 kB\nT x\n' >"$work/bad.trace"
 expect bad-trace 2 "$work/bad.trace: line 4: bad time" -- "$GM" -c /dev/null --simulate "$work/bad.trace"

@@ -1,9 +1,8 @@
+# shellcheck shell=sh disable=SC2034
 # Helpers for tests/pkg/t_*.sh (sourced from the repository top; not a
-# test itself).  Results follow tests/run.sh: PASS, FAIL name: why, SKIP.
+# test itself); pass, fail, skip and skip_all are in tests/lib/common.sh.
 
-pass() { echo "PASS $1"; }
-fail() { n=$1; shift; echo "FAIL $n: $*"; }
-skip() { echo "SKIP $1: $2"; }
+. tests/lib/common.sh
 
 # missing_tools tool...: print the ones not on PATH (nothing: all there).
 missing_tools() {

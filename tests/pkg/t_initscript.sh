@@ -27,11 +27,6 @@ init_force_reload init_reload init_restart init_stop init_stop_again
 init_status_stopped init_status_dead_pidfile init_start_stale_pidfile
 init_bad_config init_no_stray_files"
 
-skip_all() {
-	for n in $CASES; do skip "$n" "$1"; done
-	exit 0
-}
-
 # ---------------------------------------------------------------------
 # Inner part: runs inside the private mount namespace.
 # ---------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #define GM_T_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int t_passed, t_failed;
@@ -30,6 +31,54 @@ static int t_passed, t_failed;
 #define CHECK_STR(a, b, what)                                                \
 	CHECK(strcmp((a), (b)) == 0, "%s: got \"%s\", want \"%s\"", what,   \
 	      (a), (b))
+
+/* slurp: the whole file at PATH in a malloc'd buffer of exactly its size
+ * (not NUL-terminated, so a parser that reads one byte too far shows
+ * under ASan and valgrind), its length in *len; NULL if it cannot be
+ * read.  The caller frees. */
+static inline char *slurp(const char *path, size_t *len)
+{
+	char *buf;
+	long n;
+	FILE *f = fopen(path, "rb");
+
+	*len = 0;
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc(n > 0 ? (size_t)n : 1);
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf != NULL)
+		*len = (size_t)n;
+	return buf;
+}
+
+/* slurp_text: the file at PATH as a string (its first 64 KiB) in a
+ * static buffer that the next call overwrites; NULL if it cannot be
+ * read. */
+static inline char *slurp_text(const char *path)
+{
+	static char text[65536];
+	size_t len;
+	char *buf = slurp(path, &len);
+
+	if (buf == NULL)
+		return NULL;
+	if (len > sizeof(text) - 1)
+		len = sizeof(text) - 1;
+	memcpy(text, buf, len);
+	text[len] = '\0';
+	free(buf);
+	return text;
+}
 
 #define T_END()                                                              \
 	do {                                                                 \

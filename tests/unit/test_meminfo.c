@@ -7,19 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 
-static char *slurp(const char *path, size_t *len)
-{
-	static char buf[65536];
-	FILE *f = fopen(path, "rb");
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	*len = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	return buf;
-}
-
 #define FIX "tests/unit/fixtures/meminfo/"
 
 static void test_fixtures(const struct config *cfg)
@@ -40,6 +27,7 @@ static void test_fixtures(const struct config *cfg)
 		      meminfo_free_pct(&mi, FREE_PARAMS(cfg)) < 98.6, "6.18 free%% %.3f",
 		      meminfo_free_pct(&mi, FREE_PARAMS(cfg)));
 	}
+	free(buf);
 	buf = slurp(FIX "linux-2.6.32-nomemavailable.txt", &len);
 	CHECK(buf != NULL, "fixture linux-2.6.32 missing");
 	if (buf) {
@@ -51,6 +39,7 @@ static void test_fixtures(const struct config *cfg)
 		CHECK_EQ_U(meminfo_free_kb(&mi, FREE_PARAMS(cfg)), 449182, "2.6.32 free");
 		CHECK_EQ_U(meminfo_total_kb(&mi), 776740, "2.6.32 total");
 	}
+	free(buf);
 }
 
 static void test_hostile(void)

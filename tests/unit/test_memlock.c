@@ -329,19 +329,6 @@ static void test_bound(void)
 	      "the last kept is the 64th");
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	static char buf[65536];
-	FILE *f = fopen(path, "rb");
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	*len = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	return buf;
-}
-
 #define FIX "tests/unit/fixtures/smaps/"
 
 /* `sleep` on Debian 12 (glibc 2.36, Linux 6.18): its text, rodata, libc,
@@ -382,6 +369,7 @@ static void test_fixture(void)
 	if (!buf)
 		return;
 	memlock_scan_buf(&s, buf, len);
+	free(buf);
 	CHECK(s.nranges == n, "sleep: %d ranges, want %d", s.nranges, n);
 	for (i = 0; i < n && i < s.nranges; i++)
 		CHECK(s.range[i].start == want[i][0] &&

@@ -33,30 +33,6 @@
 static const char *const targets[] = {"meminfo", "swaps", "config",
 				      "swaphdr", "trace"};
 
-/* Whole file in an allocation of exactly its size (so an overrun shows). */
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	uint8_t *buf;
-	long n;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc(n > 0 ? (size_t)n : 1);
-	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static int run_harness(const char *target, const uint8_t *d, size_t n)
 {
 	if (strcmp(target, "meminfo") == 0)
@@ -168,7 +144,7 @@ static int replay_dir(const char *dir, const char *target)
 			free(list[i]);
 			continue;
 		}
-		d = slurp(path, &len);
+		d = (uint8_t *)slurp(path, &len);
 		CHECK(d != NULL, "cannot read %s", path);
 		if (d != NULL) {
 			const char *want = name + strlen(t) + 1;

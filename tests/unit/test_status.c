@@ -260,22 +260,6 @@ static void test_metrics(void)
 	      buf);
 }
 
-static char *slurp(const char *path)
-{
-	static char buf[65536];
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return buf;
-}
-
 static void test_write_atomic(const char *dir)
 {
 	char path[512], tmp[512], *got;
@@ -287,7 +271,7 @@ static void test_write_atomic(const char *dir)
 	snprintf(tmp, sizeof(tmp), "%s/.status.tmp", dir);
 	rc = status_write_atomic(dir, "status", "a=1\n", 4);
 	CHECK(rc == 0, "write: %s", strerror(-rc));
-	got = slurp(path);
+	got = slurp_text(path);
 	CHECK(got && strcmp(got, "a=1\n") == 0, "content: %s", got ? got : "");
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644,
 	      "mode %o, want 644 whatever the umask", st.st_mode & 07777);
@@ -295,7 +279,7 @@ static void test_write_atomic(const char *dir)
 
 	/* Replaces; a shorter text leaves no tail of the old one. */
 	rc = status_write_atomic(dir, "status", "b\n", 2);
-	got = slurp(path);
+	got = slurp_text(path);
 	CHECK(rc == 0 && got && strcmp(got, "b\n") == 0, "rewrite: %s",
 	      got ? got : "");
 
@@ -306,10 +290,10 @@ static void test_write_atomic(const char *dir)
 		close(open(victim, O_CREAT | O_WRONLY, 0600));
 		CHECK(symlink(victim, tmp) == 0, "symlink: %s", strerror(errno));
 		rc = status_write_atomic(dir, "status", "c\n", 2);
-		got = slurp(victim);
+		got = slurp_text(victim);
 		CHECK(rc == 0 && got && got[0] == '\0',
 		      "wrote through a link (rc %d)", rc);
-		got = slurp(path);
+		got = slurp_text(path);
 		CHECK(got && strcmp(got, "c\n") == 0, "after link: %s",
 		      got ? got : "");
 		unlink(victim);
@@ -389,7 +373,7 @@ static void test_print(const char *dir)
 		fclose(out);
 		CHECK(rc == cases[i].want_rc, "case %zu: rc %d, want %d", i, rc,
 		      cases[i].want_rc);
-		got = slurp(out_path);
+		got = slurp_text(out_path);
 		if (cases[i].want_rc == 0) {
 			size_t tl = strlen(text);
 			CHECK(got && strncmp(got, text, tl) == 0 &&

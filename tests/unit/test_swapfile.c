@@ -1,13 +1,15 @@
-/* swapfile/swapdir: the pure tables (refused filesystems, swapon flags),
- * and the effects that need no swapon: directory checks, making files
- * in a temporary directory, validating planted leftovers, removing.
- * Runs as any user; a few cases need root (chown) and say so when they
- * are skipped.  Never calls swapon or swapoff on the running system. */
+/* swapfile: the swapon flags, and the effects that need no swapon:
+ * making files in a temporary directory (fallocate and zero fill, the
+ * header, refusing existing names, size limits), removing them, and
+ * creating one without privilege.  Runs as any user; a few cases need
+ * root (chown) and say so when they are skipped.  Never calls swapon or
+ * swapoff on the running system. */
 #include "config.h"
 #include "log.h"
 #include "swapfile.h"
 #include "swaphdr.h"
 #include "t.h"
+#include "t_swap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,163 +20,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MIB_B (1024ULL * 1024)
-
-static char base[256]; /* our temporary directory */
-static size_t ps;
-static int is_root;
-
-/* ---- helpers ---------------------------------------------------------- */
-
-static char cap_path[300];
-static int cap_saved = -1;
-
-/* Send stderr (the log) to a file, to check what a failure logged. */
-static void capture_begin(void)
-{
-	int fd;
-
-	snprintf(cap_path, sizeof(cap_path), "%s/log.txt", base);
-	fflush(stderr);
-	fd = open(cap_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	if (fd < 0)
-		return;
-	cap_saved = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static void capture_end(char *out, size_t outlen)
-{
-	ssize_t n = 0;
-	int fd;
-
-	fflush(stderr);
-	if (cap_saved >= 0) {
-		dup2(cap_saved, 2);
-		close(cap_saved);
-		cap_saved = -1;
-	}
-	fd = open(cap_path, O_RDONLY);
-	if (fd >= 0) {
-		n = read(fd, out, outlen - 1);
-		close(fd);
-	}
-	out[n > 0 ? n : 0] = '\0';
-	unlink(cap_path);
-}
-
-static int exists(const char *dir, const char *name)
-{
-	char p[600];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	return lstat(p, &st) == 0;
-}
-
-static struct swapdir open_dir(const char *path)
-{
-	struct swapdir d;
-	struct statfs sfs;
-
-	memset(&d, 0, sizeof(d));
-	snprintf(d.path, sizeof(d.path), "%s", path);
-	d.fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d.fs_type = fstatfs(d.fd, &sfs) == 0 ? (unsigned long)sfs.f_type : 0;
-	return d;
-}
-
-static void slot_path(const struct swapdir *d, int slot, char *out,
-		      size_t len)
-{
-	snprintf(out, len, "%s/%d", d->path, slot);
-}
-
-/* A directory for the test on a filesystem that can hold swap files
- * (/tmp may be tmpfs). */
-static int make_base(void)
-{
-	static const char *const cand[] = {"/var/tmp", "/tmp", "."};
-	struct statfs sfs;
-	size_t i;
-
-	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
-		if (statfs(cand[i], &sfs) < 0 ||
-		    swapfs_refusal((unsigned long)sfs.f_type) != NULL)
-			continue;
-		snprintf(base, sizeof(base), "%s/gm-swapfile-XXXXXX",
-			 cand[i]);
-		if (mkdtemp(base) != NULL)
-			return 0;
-	}
-	return -1;
-}
-
 /* ---- pure tables ------------------------------------------------------ */
-
-static void test_refusal_table(void)
-{
-	static const struct {
-		unsigned long magic;
-		const char *want; /* NULL: can hold swap files */
-	} cases[] = {
-		{0x01021994, "tmpfs"},	   {0x858458f6, "ramfs"},
-		{0x958458f6, "hugetlbfs"}, {0x794c7630, "overlayfs"},
-		{0x2fc12fc1, "zfs"},	   {0x73717368, "squashfs"},
-		{0xe0f5e1e2, "erofs"},	   {0x9fa0, "proc"},
-		{0x62656572, "sysfs"},	   {0x65735546, "fuse"},
-		{0x63677270, "cgroup2"},   {0x61756673, "aufs"},
-		{0xEF53, NULL},		   {0x58465342, NULL},
-		{0x9123683E, NULL},	   {0x6969, NULL},
-		{0xF2F52010, NULL},	   {0x4d44, NULL},
-		{0x2011BAB0, NULL},	   {0xFF534D42, NULL},
-		{0, NULL},		   {0xffffffff, NULL},
-		/* A 32-bit ABI hands f_type over sign-extended. */
-		{(unsigned long)(long)(int32_t)0x858458f6, "ramfs"},
-		{(unsigned long)(long)(int32_t)0x9123683E, NULL},
-	};
-	static const struct {
-		const char *path;
-		const char *want;
-	} live[] = {{"/proc", "proc"}, {"/sys", "sysfs"}};
-	struct statfs sfs;
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *got = swapfs_refusal(cases[i].magic);
-
-		if (cases[i].want == NULL)
-			CHECK(got == NULL, "f_type %#lx refused as %s",
-			      cases[i].magic, got ? got : "");
-		else
-			CHECK(got != NULL && strcmp(got, cases[i].want) == 0,
-			      "f_type %#lx: got %s, want %s", cases[i].magic,
-			      got ? got : "NULL", cases[i].want);
-	}
-	for (i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
-		const char *got;
-
-		struct stat st, root;
-
-		/* Only where it is mounted: a build chroot may have an
-		 * empty /sys on its root filesystem. */
-		if (stat(live[i].path, &st) < 0 || stat("/", &root) < 0 ||
-		    st.st_dev == root.st_dev || statfs(live[i].path, &sfs) < 0)
-			continue;
-		got = swapfs_refusal((unsigned long)sfs.f_type);
-		CHECK(got != NULL && strcmp(got, live[i].want) == 0,
-		      "statfs(%s): got %s, want %s", live[i].path,
-		      got ? got : "NULL", live[i].want);
-	}
-}
 
 static void test_swapon_flags(void)
 {
@@ -206,141 +56,6 @@ static void test_swapon_flags(void)
 		CHECK(got == cases[i].want,
 		      "flags(prio %d, discard %d) = %#x, want %#x",
 		      cases[i].prio, cases[i].discard, got, cases[i].want);
-	}
-}
-
-/* ---- swapdir_open ----------------------------------------------------- */
-
-static void expect_dir(const char *what, const char *path, int want,
-		       const char *in_msg)
-{
-	struct swapdir d;
-	char err[512] = "";
-	int rc = swapdir_open(path, &d, err, sizeof(err));
-
-	CHECK(rc == want, "swapdir_open %s (%s): %d, want %d: %s", what,
-	      path, rc, want, err);
-	if (rc == 0) {
-		CHECK(d.fd >= 0, "%s: no fd", what);
-		CHECK(d.path[0] == '/' &&
-			      d.path[strlen(d.path) - 1] != '/',
-		      "%s: path \"%s\" kept a trailing slash", what, d.path);
-		swapdir_close(&d);
-		CHECK(d.fd == -1, "%s: swapdir_close left fd %d", what, d.fd);
-	} else {
-		CHECK(d.fd == -1, "%s: fd %d left open after failure", what,
-		      d.fd);
-		CHECK(strstr(err, in_msg) != NULL,
-		      "%s: message \"%s\" lacks \"%s\"", what, err, in_msg);
-	}
-}
-
-static void test_swapdir_open(void)
-{
-	char p[400], q[400], parent[400], log[1024];
-	struct stat st;
-	int own = is_root ? 0 : GM_EXIT_DIR_OWNER;
-	int fd;
-
-	snprintf(p, sizeof(p), "%s/good", base);
-	mkdir(p, 0700);
-	chmod(p, 0700);
-	expect_dir("0700 dir", p, own, "not root");
-	snprintf(q, sizeof(q), "%s/good/", base);
-	expect_dir("trailing slash", q, own, "not root");
-	snprintf(q, sizeof(q), "%s/good//", base);
-	expect_dir("two trailing slashes", q, own, "not root");
-
-	snprintf(p, sizeof(p), "%s/open755", base);
-	mkdir(p, 0755);
-	chmod(p, 0755);
-	expect_dir("0755 dir", p,
-		   is_root ? GM_EXIT_DIR_MODE : GM_EXIT_DIR_OWNER,
-		   is_root ? "mode 0755" : "not root");
-	snprintf(p, sizeof(p), "%s/open710", base);
-	mkdir(p, 0710);
-	chmod(p, 0710);
-	expect_dir("0710 dir", p,
-		   is_root ? GM_EXIT_DIR_MODE : GM_EXIT_DIR_OWNER,
-		   is_root ? "chmod 0700" : "not root");
-
-	snprintf(p, sizeof(p), "%s/link", base);
-	snprintf(q, sizeof(q), "%s/good", base);
-	CHECK(symlink(q, p) == 0, "symlink: %s", strerror(errno));
-	expect_dir("symlink", p, GM_EXIT_DIR_SYMLINK, "symbolic link");
-	snprintf(p, sizeof(p), "%s/link/", base);
-	expect_dir("symlink with slash", p, GM_EXIT_DIR_SYMLINK,
-		   "symbolic link");
-
-	snprintf(p, sizeof(p), "%s/plainfile", base);
-	fd = open(p, O_CREAT | O_WRONLY, 0600);
-	close(fd);
-	expect_dir("regular file", p, GM_EXIT_DIR_UNUSABLE,
-		   "not a directory");
-
-	expect_dir("relative path", "var/lib/ghostmemory",
-		   GM_EXIT_DIR_UNUSABLE, "absolute");
-	expect_dir("empty path", "", GM_EXIT_DIR_UNUSABLE, "absolute");
-	memset(q, 'a', 300);
-	q[0] = '/';
-	q[300] = '\0';
-	expect_dir("300-byte path", q, GM_EXIT_DIR_UNUSABLE, "shorter");
-
-	/* Missing: created only under a root-owned, not group/world
-	 * writable parent. */
-	snprintf(p, sizeof(p), "%s/new", base);
-	capture_begin();
-	expect_dir("missing, safe parent", p,
-		   is_root ? 0 : GM_EXIT_DIR_UNUSABLE,
-		   "not owned by root");
-	capture_end(log, sizeof(log));
-	if (is_root)
-		CHECK(strstr(log, "created swap directory") != NULL,
-		      "creation not logged: %s", log);
-	if (is_root) {
-		CHECK(lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
-			      (st.st_mode & 07777) == 0700,
-		      "created swap directory mode %04o",
-		      (unsigned)(st.st_mode & 07777));
-	} else {
-		CHECK(!exists(base, "new"),
-		      "created a swap directory under a user's directory");
-	}
-	snprintf(parent, sizeof(parent), "%s/wideopen", base);
-	mkdir(parent, 0777);
-	chmod(parent, 0777);
-	snprintf(p, sizeof(p), "%s/wideopen/swap", base);
-	expect_dir("missing, 0777 parent", p, GM_EXIT_DIR_UNUSABLE,
-		   is_root ? "writable by group or others" : "not owned");
-	CHECK(!exists(parent, "swap"), "created under a 0777 parent");
-	snprintf(p, sizeof(p), "%s/nope/swap", base);
-	expect_dir("missing parent", p, GM_EXIT_DIR_UNUSABLE, "parent");
-	snprintf(p, sizeof(p), "%s/plainfile/swap", base);
-	expect_dir("parent is a file", p, GM_EXIT_DIR_UNUSABLE,
-		   "not a directory");
-
-	if (!is_root) {
-		printf("SKIP swapdir_open owner/tmpfs cases: need root\n");
-		return;
-	}
-	snprintf(p, sizeof(p), "%s/notroots", base);
-	mkdir(p, 0700);
-	CHECK(chown(p, 1234, 1234) == 0, "chown: %s", strerror(errno));
-	expect_dir("owned by uid 1234", p, GM_EXIT_DIR_OWNER, "uid 1234");
-	{
-		char shm[] = "/dev/shm/gm-swapdir-XXXXXX";
-		struct statfs sfs;
-
-		if (statfs("/dev/shm", &sfs) == 0 &&
-		    (uint32_t)sfs.f_type == 0x01021994 &&
-		    mkdtemp(shm) != NULL) {
-			expect_dir("dir on tmpfs", shm, GM_EXIT_DIR_FSTYPE,
-				   "is on tmpfs, which cannot hold swap");
-			rmdir(shm);
-		} else {
-			printf("SKIP swapdir_open tmpfs: /dev/shm is not a "
-			       "writable tmpfs\n");
-		}
 	}
 }
 
@@ -427,7 +142,6 @@ static void check_made(const struct swapdir *d, int slot, uint64_t want_b,
 	CHECK_EQ_U(vsize, want_b, "validated size");
 	free(page);
 }
-
 static void test_make(void)
 {
 	struct swapdir d;
@@ -564,154 +278,7 @@ static void test_make(void)
 	      "log lacks the step and strerror: \"%s\"", log);
 	setrlimit(RLIMIT_FSIZE, &old);
 	signal(SIGXFSZ, SIG_DFL);
-
-	{
-		uint64_t avail = 0, size = 0;
-
-		rc = swapdir_space(&d, &avail, &size);
-		CHECK(rc == 0 && size > 0 && avail <= size,
-		      "swapdir_space: %d avail %llu size %llu", rc,
-		      (unsigned long long)avail, (unsigned long long)size);
-	}
 	free(page);
-	close(d.fd);
-}
-
-/* ---- swapfile_validate ------------------------------------------------ */
-
-static void test_validate(void)
-{
-	struct swapdir d;
-	char path[600], other[600];
-	uint64_t size = 0;
-	uid_t me = geteuid();
-	int rc, fd;
-	struct sockaddr_un sun;
-
-	d = open_dir(base);
-
-	rc = swapfile_validate_as(&d, 99, 0, me, &size);
-	CHECK(rc == -ENOENT, "missing: %d", rc);
-
-	/* 10: good; 11: symlink to 10 */
-	CHECK(swapfile_make(&d, 10, 4 * MIB_B, false, NULL) == 0, "make 10");
-	slot_path(&d, 11, path, sizeof(path));
-	CHECK(symlink("10", path) == 0, "symlink 11");
-	rc = swapfile_validate_as(&d, 11, 0, me, &size);
-	CHECK(rc == -ELOOP, "symlink: %d (%s)", rc,
-	      swapfile_reject_reason(rc));
-
-	slot_path(&d, 12, path, sizeof(path));
-	CHECK(mkfifo(path, 0600) == 0, "mkfifo 12");
-	rc = swapfile_validate_as(&d, 12, 0, me, &size);
-	CHECK(rc == -ENXIO, "FIFO: %d (%s)", rc, swapfile_reject_reason(rc));
-
-	slot_path(&d, 13, path, sizeof(path));
-	CHECK(mkdir(path, 0700) == 0, "mkdir 13");
-	rc = swapfile_validate_as(&d, 13, 0, me, &size);
-	CHECK(rc == -EISDIR, "dir: %d", rc);
-
-	slot_path(&d, 14, path, sizeof(path));
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	fd = -1;
-	if (strlen(path) < sizeof(sun.sun_path)) {
-		memcpy(sun.sun_path, path, strlen(path) + 1);
-		fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	}
-	if (fd >= 0 &&
-	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		rc = swapfile_validate_as(&d, 14, 0, me, &size);
-		CHECK(rc == -ENXIO, "socket: %d", rc);
-	}
-	if (fd >= 0)
-		close(fd);
-
-	/* 15 and 16: one file, two names */
-	CHECK(swapfile_make(&d, 15, 4 * MIB_B, false, NULL) == 0, "make 15");
-	slot_path(&d, 15, path, sizeof(path));
-	slot_path(&d, 16, other, sizeof(other));
-	CHECK(link(path, other) == 0, "link 16");
-	rc = swapfile_validate_as(&d, 15, 0, me, &size);
-	CHECK(rc == -EMLINK, "hard link (15): %d", rc);
-	rc = swapfile_validate_as(&d, 16, 0, me, &size);
-	CHECK(rc == -EMLINK, "hard link (16): %d", rc);
-
-	CHECK(swapfile_make(&d, 17, 4 * MIB_B, false, NULL) == 0, "make 17");
-	slot_path(&d, 17, path, sizeof(path));
-	chmod(path, 0644);
-	rc = swapfile_validate_as(&d, 17, 0, me, &size);
-	CHECK(rc == -EACCES, "mode 0644: %d", rc);
-	chmod(path, 04600);
-	rc = swapfile_validate_as(&d, 17, 0, me, &size);
-	CHECK(rc == -EACCES, "mode 04600: %d", rc);
-	chmod(path, 0600);
-	rc = swapfile_validate_as(&d, 17, 0, me, &size);
-	CHECK(rc == 0, "mode back to 0600: %d", rc);
-	rc = swapfile_validate_as(&d, 17, 8 * MIB_B, me, &size);
-	CHECK(rc == -ERANGE, "4 MiB file with min 8 MiB: %d", rc);
-	rc = swapfile_validate_as(&d, 17, 4 * MIB_B, me, &size);
-	CHECK(rc == 0, "4 MiB file with min 4 MiB: %d", rc);
-
-	/* Truncated by a page: the header no longer describes it. */
-	CHECK(truncate(path, (off_t)(4 * MIB_B - ps)) == 0, "truncate 17");
-	rc = swapfile_validate_as(&d, 17, 0, me, &size);
-	CHECK(rc == -EBADMSG, "truncated: %d", rc);
-	CHECK(truncate(path, (off_t)(4 * MIB_B + 100)) == 0, "extend 17");
-	rc = swapfile_validate_as(&d, 17, 0, me, &size);
-	CHECK(rc == -EINVAL, "not a page multiple: %d", rc);
-	CHECK(truncate(path, 0) == 0, "empty 17");
-	rc = swapfile_validate_as(&d, 17, 0, me, &size);
-	CHECK(rc == -EBADMSG, "empty file: %d", rc);
-
-	CHECK(swapfile_make(&d, 18, 4 * MIB_B, false, NULL) == 0, "make 18");
-	slot_path(&d, 18, path, sizeof(path));
-	fd = open(path, O_WRONLY);
-	CHECK(fd >= 0 && pwrite(fd, "SWAP-SPACE", 10, (off_t)ps - 10) == 10,
-	      "spoil signature of 18");
-	if (fd >= 0)
-		close(fd);
-	rc = swapfile_validate_as(&d, 18, 0, me, &size);
-	CHECK(rc == -EBADMSG, "bad signature: %d", rc);
-
-	/* Owner: real root check on a file that is not root's. */
-	CHECK(swapfile_make(&d, 19, 4 * MIB_B, false, NULL) == 0, "make 19");
-	if (is_root) {
-		slot_path(&d, 19, path, sizeof(path));
-		CHECK(chown(path, 1234, 0) == 0, "chown 19");
-		rc = swapfile_validate(&d, 19, 0, &size);
-		CHECK(rc == -EPERM, "owned by uid 1234: %d", rc);
-		CHECK(chown(path, 0, 0) == 0, "chown 19 back to root");
-		size = 0;
-		rc = swapfile_validate(&d, 19, 0, &size);
-		CHECK(rc == 0 && size == 4 * MIB_B,
-		      "root-owned good file: %d size %llu", rc,
-		      (unsigned long long)size);
-	} else {
-		rc = swapfile_validate(&d, 19, 0, &size);
-		CHECK(rc == -EPERM, "file owned by uid %u: %d", (unsigned)me,
-		      rc);
-	}
-
-	{
-		static const int errs[] = {ELOOP, EISDIR, ENXIO, EMLINK, EPERM,
-					   EACCES, ERANGE, EINVAL, EBADMSG,
-					   ESTALE, ENOENT};
-		size_t i, j;
-
-		for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
-			const char *r = swapfile_reject_reason(-errs[i]);
-
-			CHECK(r != NULL && r[0] != '\0', "reason %d empty",
-			      errs[i]);
-			for (j = 0; j < i; j++)
-				CHECK(strcmp(r, swapfile_reject_reason(
-							-errs[j])) != 0,
-				      "reasons %d and %d read the same",
-				      errs[i], errs[j]);
-		}
-		CHECK(swapfile_reject_reason(-EIO) != NULL, "EIO reason");
-	}
 	close(d.fd);
 }
 
@@ -834,35 +401,12 @@ static void test_create_unprivileged(void)
 	      status);
 }
 
-/* ---- cleanup ---------------------------------------------------------- */
-
-static void rm_tree(const char *dir)
-{
-	char cmd[600];
-
-	/* base is ours, made by mkdtemp; nothing in it is active swap. */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("warning: could not remove %s\n", dir);
-}
-
 int main(void)
 {
-	long sc = sysconf(_SC_PAGESIZE);
-
-	ps = sc > 0 ? (size_t)sc : 4096;
-	is_root = geteuid() == 0;
-	umask(022);
-	test_refusal_table();
 	test_swapon_flags();
-	if (make_base() < 0) {
-		CHECK(0, "no directory on a filesystem that holds swap files "
-			 "(/var/tmp, /tmp, .)");
+	if (swap_fixture_begin() < 0)
 		T_END();
-	}
-	test_swapdir_open();
 	test_make();
-	test_validate();
 	test_remove();
 	test_create_unprivileged();
 	rm_tree(base);

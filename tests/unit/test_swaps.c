@@ -26,33 +26,17 @@ struct want_entry {
 	int priority;
 };
 
-/* Reads a fixture into a malloc'd buffer (exactly its size, so a parser
- * overrun is visible to valgrind/ASan). */
-static char *slurp(const char *name, size_t *len)
+/* A fixture of FIXDIR (slurp: exactly its size, so a parser overrun is
+ * visible to valgrind/ASan); says so when it cannot be read. */
+static char *fixture(const char *name, size_t *len)
 {
 	char path[256];
-	char *buf = NULL;
-	long n;
-	FILE *f;
+	char *buf;
 
 	snprintf(path, sizeof(path), FIXDIR "%s", name);
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		CHECK(0, "open fixture %s: %s (run from the top directory)",
-		      path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
-	CHECK(buf != NULL, "read fixture %s", path);
+	buf = slurp(path, len);
+	CHECK(buf != NULL, "read fixture %s: %s (run from the top directory)",
+	      path, strerror(errno));
 	return buf;
 }
 
@@ -60,7 +44,7 @@ static void check_fixture(const char *name, const struct want_entry *w,
 			  int n)
 {
 	size_t len = 0;
-	char *buf = slurp(name, &len);
+	char *buf = fixture(name, &len);
 	int rc, i;
 
 	if (buf == NULL)
@@ -152,7 +136,7 @@ static void test_bad_fixtures(void)
 	int rc;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *buf = slurp(bad[i], &len);
+		char *buf = fixture(bad[i], &len);
 
 		if (buf == NULL)
 			continue;
@@ -297,7 +281,7 @@ static void test_long_path(void)
 static void test_hostile(void)
 {
 	size_t len = 0, cut, i;
-	char *orig = slurp("real-partition.txt", &len);
+	char *orig = fixture("real-partition.txt", &len);
 	char *buf;
 	int rc, bad = 0, round;
 	unsigned seed = 12345;

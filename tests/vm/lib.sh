@@ -20,6 +20,8 @@
 #   GM_VM_KEEP   keep the workspace (logs, images) for a post-mortem
 #   GM_VM_BINARY the ghostmemory binary to test (default ./ghostmemory)
 
+. tests/lib/common.sh
+
 VM_MEM=${GM_VM_MEM:-256}
 VM_FS=${GM_VM_FS:-ext4}
 VM_SKIP=
@@ -235,13 +237,7 @@ vm_initramfs() {
 # vm_disk FILE SIZE_MB FS
 vm_disk() {
 	rm -f "$1"
-	truncate -s "${2}M" "$1" || return 1
-	case "$3" in
-	ext4) mkfs.ext4 -q -F "$1" ;;
-	xfs) mkfs.xfs -q -f "$1" ;;
-	btrfs) mkfs.btrfs -q -f "$1" ;;
-	*) echo "unknown fs $3" >&2; return 1 ;;
-	esac >"$1.mkfs.log" 2>&1
+	mkfs_image "$3" "$1" "${2}M" >"$1.mkfs.log" 2>&1
 }
 
 # vm_boot LOG DISK INITRD HOST_TIMEOUT_S gm.key=value...
@@ -293,17 +289,25 @@ vm_swapspace_setup() {
 vm_begin() {
 	trap 'vm_cleanup' EXIT
 	trap 'vm_cleanup; exit 1' INT TERM
-	if ! vm_setup; then
-		for n in "$@"; do echo "SKIP $n: $VM_SKIP"; done
-		exit 0
-	fi
+	vm_setup || skip_all "$VM_SKIP" "$@"
 }
 
 # vm_need_gm NAME...: SKIP and exit when ./ghostmemory is not built.
 vm_need_gm() {
-	[ -x "$VM_GM_BIN" ] && return 0
-	for n in "$@"; do echo "SKIP $n: $VM_GM_BIN not built (run make)"; done
-	exit 0
+	[ -x "$VM_GM_BIN" ] || skip_all "$VM_GM_BIN not built (run make)" "$@"
+}
+
+# vm_begin_gm NAME...: how a guest test of the daemon begins: vm_begin,
+# vm_need_gm, and an initramfs with ghostmemory in $VM_INITRD (a FAIL for
+# every NAME and exit 1 when it cannot be built).
+vm_begin_gm() {
+	vm_begin "$@"
+	vm_need_gm "$@"
+	VM_INITRD=$VM_WORK/initrd.gz
+	VM_WITH_GM=1 vm_initramfs "$VM_INITRD" || {
+		for _vb_n in "$@"; do echo "FAIL $_vb_n: cannot build the initramfs"; done
+		exit 1
+	}
 }
 
 # vm_expect FILTER KEY OP VALUE: check one value of the current log
@@ -346,7 +350,7 @@ vm_verdict() {
 	grep -q '^GMRESULT setup=ok' "$VM_LOG" ||
 		vm_why "guest setup failed: $(grep '^GMRESULT setup=' "$VM_LOG" | head -n 1)"
 	if [ -z "${VM_WHY:-}" ]; then
-		echo "PASS $1"
+		pass "$1"
 	else
 		vm_fail "$1" "$VM_WHY" "$VM_LOG"
 	fi

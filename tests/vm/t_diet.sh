@@ -5,10 +5,7 @@
 # inactive file is left behind.  The workload itself may die.
 . tests/vm/lib.sh
 n=vm_diet_small_disk
-vm_begin $n
-vm_need_gm $n
-VM_INITRD=$VM_WORK/initrd.gz
-VM_WITH_GM=1 vm_initramfs "$VM_INITRD" || { echo "FAIL $n: cannot build the initramfs"; exit 1; }
+vm_begin_gm $n
 # xfs will not make a filesystem under 300 MiB.
 disk_mb=256
 [ "$VM_FS" = xfs ] && disk_mb=320

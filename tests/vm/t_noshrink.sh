@@ -8,10 +8,7 @@
 # refuse: no swapoff, no process killed, the workload's data intact.
 . tests/vm/lib.sh
 n=vm_shrink_refused_when_it_would_not_fit
-vm_begin $n
-vm_need_gm $n
-VM_INITRD=$VM_WORK/initrd.gz
-VM_WITH_GM=1 vm_initramfs "$VM_INITRD" || { echo "FAIL $n: cannot build the initramfs"; exit 1; }
+vm_begin_gm $n
 vm_run noshrink 2048 300 gm.scenario=run gm.daemon=ghostmemory \
 	gm.mb=$((VM_MEM * 2)) gm.rate=20 gm.hold=25 gm.cooldown=3 \
 	gm.args=--upper_freelimit=40

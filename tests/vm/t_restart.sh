@@ -5,10 +5,7 @@
 # workloads survive.  Small files (64 MiB) so there are several.
 . tests/vm/lib.sh
 n=vm_restart_adopts
-vm_begin $n
-vm_need_gm $n
-VM_INITRD=$VM_WORK/initrd.gz
-VM_WITH_GM=1 vm_initramfs "$VM_INITRD" || { echo "FAIL $n: cannot build the initramfs"; exit 1; }
+vm_begin_gm $n
 vm_run restart 2048 300 gm.scenario=restart gm.mb=300 gm.mb2=200 gm.rate=20 \
 	gm.args=--swapsize=64m
 vm_expect 'killed_daemon' alive = 0

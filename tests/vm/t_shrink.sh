@@ -6,10 +6,7 @@
 # part of it swapped out, must live through every swapoff.
 . tests/vm/lib.sh
 n=vm_shrink_after_cooldown
-vm_begin $n
-vm_need_gm $n
-VM_INITRD=$VM_WORK/initrd.gz
-VM_WITH_GM=1 vm_initramfs "$VM_INITRD" || { echo "FAIL $n: cannot build the initramfs"; exit 1; }
+vm_begin_gm $n
 vm_run shrink 2048 300 gm.scenario=shrink gm.mb=$((VM_MEM + 64)) gm.rate=10 \
 	gm.cooldown=5
 vm_expect 'daemon=' daemon = started

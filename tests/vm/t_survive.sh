@@ -7,11 +7,7 @@ rates=${GM_VM_RATES:-10 20 50}
 names=
 for r in $rates; do names="$names vm_survive_${r}mbs"; done
 # shellcheck disable=SC2086
-vm_begin $names
-# shellcheck disable=SC2086
-vm_need_gm $names
-VM_INITRD=$VM_WORK/initrd.gz
-VM_WITH_GM=1 vm_initramfs "$VM_INITRD" || { echo "FAIL vm_survive: cannot build the initramfs"; exit 1; }
+vm_begin_gm $names
 mb=$((VM_MEM * 2))
 for r in $rates; do
 	n=vm_survive_${r}mbs
