@@ -287,11 +287,11 @@ static void test_swapdir_open(void)
 	expect_dir("300-byte path", q, GM_EXIT_DIR_UNUSABLE, "shorter");
 
 	/* Missing: created only under a root-owned, not group/world
-	 * writable parent. */
+	 * writable parent; a user's parent is an unsafe parent (15). */
 	snprintf(p, sizeof(p), "%s/new", base);
 	capture_begin();
 	expect_dir("missing, safe parent", p,
-		   is_root ? 0 : GM_EXIT_DIR_UNUSABLE,
+		   is_root ? 0 : GM_EXIT_DIR_PARENT,
 		   "not owned by root");
 	capture_end(log, sizeof(log));
 	if (is_root)
@@ -310,7 +310,7 @@ static void test_swapdir_open(void)
 	mkdir(parent, 0777);
 	chmod(parent, 0777);
 	snprintf(p, sizeof(p), "%s/wideopen/swap", base);
-	expect_dir("missing, 0777 parent", p, GM_EXIT_DIR_UNUSABLE,
+	expect_dir("missing, 0777 parent", p, GM_EXIT_DIR_PARENT,
 		   is_root ? "writable by group or others" : "not owned");
 	CHECK(!exists(parent, "swap"), "created under a 0777 parent");
 	snprintf(p, sizeof(p), "%s/nope/swap", base);
