@@ -14,7 +14,10 @@ DESTDIR   ?=
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 WERROR    ?=
-GM_CFLAGS  = -std=c99 -D_GNU_SOURCE -pthread -Wall -Wextra $(WERROR) \
+# 64-bit off_t on every ABI, configured or not: a 32-bit one cannot make,
+# stat or fill a file of 2 GiB (the default size) or more.
+LFS_CFLAGS = -D_FILE_OFFSET_BITS=64
+GM_CFLAGS  = -std=c99 -D_GNU_SOURCE $(LFS_CFLAGS) -pthread -Wall -Wextra $(WERROR) \
              -DGM_VERSION=\"$(VERSION)\" $(CONFIG_DEFS)
 LDFLAGS   ?=
 # Symbols bound at start (as Debian's hardening does): after the start-up
@@ -49,7 +52,7 @@ tests/unit/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIBOBJS) $(H
 	$(CC) $(GM_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJS)
 
 tests/helpers/%: tests/helpers/%.c
-	$(CC) -std=c99 -D_GNU_SOURCE -Wall -Wextra $(CFLAGS) -o $@ $<
+	$(CC) -std=c99 -D_GNU_SOURCE $(LFS_CFLAGS) -Wall -Wextra $(CFLAGS) -o $@ $<
 
 check: ghostmemory $(UNIT_BINS) $(TEST_HELPERS)
 	sh tests/run.sh

@@ -169,7 +169,7 @@ else
 		fi
 		# The same sources linked statically (make STATIC=1): with
 		# mlockall, libc's touched pages are what the RSS is made of.
-		if cc -static -std=c99 -D_GNU_SOURCE -pthread -O2 \
+		if cc -static -std=c99 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -pthread -O2 \
 			-DGM_VERSION='"static"' -o "$VM_WORK/gm-static" src/*.c \
 			>"$VM_WORK/gm-static.cc.log" 2>&1; then
 			mkdir -m 700 "$IDLE_MNT/gms"

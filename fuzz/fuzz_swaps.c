@@ -1,5 +1,6 @@
 /* libFuzzer target: /proc/swaps parsing (swaps_parse_buf, swaps_find).
- * Properties: 0 or -EINVAL, with count 0 on error; at most SWAPS_MAX
+ * Properties: 0 or -EINVAL, with count and skipped 0 on error; kept
+ * plus skipped lines never more than the lines given; at most SWAPS_MAX
  * entries, each path a NUL-terminated string inside its field; every
  * kept path is found again by swaps_find unless marked deleted; and a
  * table printed back the way the kernel prints it (octal escapes,
@@ -19,8 +20,8 @@
 static struct swaps_table fuzz_tab, fuzz_again;
 static char fuzz_text[64 + SWAPS_MAX * SWAPS_FUZZ_LINE];
 
-/* Kernel-style escaping (seq_file_path escapes " \t\n\\"); control
- * bytes are escaped too, since the parser rejects them raw. */
+/* Kernel-style escaping: seq_file_path escapes " \t\n\\" only, so
+ * control bytes go back raw, as a foreign area's name would. */
 static size_t escape_path(char *out, const char *path, const char *suffix)
 {
 	size_t o = 0;
@@ -31,7 +32,8 @@ static size_t escape_path(char *out, const char *path, const char *suffix)
 			(const unsigned char *)(pass ? suffix : path);
 
 		for (; *s; s++) {
-			if (*s <= ' ' || *s == '\\')
+			if (*s == ' ' || *s == '\t' || *s == '\n' ||
+			    *s == '\\')
 				o += (size_t)sprintf(out + o, "\\%03o", *s);
 			else
 				out[o++] = (char)*s;
@@ -62,15 +64,21 @@ static size_t print_table(const struct swaps_table *t, char *out)
 
 static int fuzz_swaps_one(const uint8_t *data, size_t size)
 {
-	size_t len;
+	size_t len, lines = 0, k;
 	int rc, i;
 
+	for (k = 0; k < size; k++)
+		lines += data[k] == '\n';
 	rc = swaps_parse_buf(&fuzz_tab, (const char *)data, size);
 	FUZZ_ASSERT(rc == 0 || rc == -EINVAL);
 	if (rc != 0) {
-		FUZZ_ASSERT(fuzz_tab.count == 0);
+		FUZZ_ASSERT(fuzz_tab.count == 0 && fuzz_tab.skipped == 0);
 		return 0;
 	}
+	/* The header is one line; the last may lack its newline. */
+	FUZZ_ASSERT(fuzz_tab.skipped >= 0 &&
+		    (size_t)fuzz_tab.count + (size_t)fuzz_tab.skipped <=
+			    lines);
 	FUZZ_ASSERT(fuzz_tab.count >= 0 && fuzz_tab.count <= SWAPS_MAX);
 	for (i = 0; i < fuzz_tab.count; i++) {
 		const struct swaps_entry *e = &fuzz_tab.e[i];
@@ -90,6 +98,7 @@ static int fuzz_swaps_one(const uint8_t *data, size_t size)
 	rc = swaps_parse_buf(&fuzz_again, fuzz_text, len);
 	FUZZ_ASSERT(rc == 0);
 	FUZZ_ASSERT(fuzz_again.count == fuzz_tab.count);
+	FUZZ_ASSERT(fuzz_again.skipped == 0);
 	for (i = 0; rc == 0 && i < fuzz_tab.count; i++) {
 		const struct swaps_entry *a = &fuzz_tab.e[i];
 		const struct swaps_entry *b = &fuzz_again.e[i];

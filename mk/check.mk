@@ -14,6 +14,10 @@
 #                     a test that expects the kernel's EPERM must know.
 #     check-cppcheck  cppcheck over src/: no finding (a suppression is
 #                     justified where it stands, in the source)
+#     check-32        the daemon and the unit suite built and run as an
+#                     i386 program (gcc -m32, Debian's gcc-multilib; the
+#                     i386 libc runs on an amd64 kernel): 32-bit long and
+#                     size_t, and off_t only as wide as the build makes it
 # Every build goes to its own mktemp -d directory: the tree's objects are
 # never touched.  On two cores the whole takes about five minutes with
 # FUZZ_SECONDS=60 (the fuzzers run two at a time, FUZZ_JOBS).
@@ -21,6 +25,7 @@
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 2
 CHECK_GCC    ?= gcc
+CHECK_32_CC  ?= $(CHECK_GCC) -m32
 CHECK_CLANG  ?= clang
 CHECK_SAN_CC ?= $(CHECK_CLANG)
 CHECK_CC_gcc   = $(CHECK_GCC)
@@ -33,7 +38,7 @@ CPPCHECK      = cppcheck --enable=warning,style,performance,portability \
                 --error-exitcode=1 --inline-suppr -q
 
 .PHONY: fuzz check-extra check-werror check-werror-gcc check-werror-clang \
-	check-asan check-valgrind check-cppcheck
+	check-asan check-valgrind check-cppcheck check-32
 
 # $(call chk_build,CC,FLAGS): in the shell variable $d, build every object,
 # the daemon and every unit test with CC and FLAGS; stops at the first
@@ -65,7 +70,7 @@ for t in $(UNIT_BINS); do \
 done
 endef
 
-check-extra: check-werror check-asan check-valgrind check-cppcheck fuzz
+check-extra: check-werror check-asan check-valgrind check-cppcheck check-32 fuzz
 
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) \
@@ -79,7 +84,7 @@ check-werror-gcc check-werror-clang: check-werror-%:
 	trap 'rm -rf "$$d"' EXIT; \
 	$(call chk_build,$(CHECK_CC_$*),-O2 -g -Werror) && \
 	for h in $(wildcard tests/helpers/*.c); do \
-		$(CHECK_CC_$*) -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
+		$(CHECK_CC_$*) -std=c99 -D_GNU_SOURCE $(LFS_CFLAGS) -Wall -Wextra -Werror -O2 \
 			-o "$$d/helper" "$$h" || exit 1; \
 	done && echo "PASS werror-$*"
 
@@ -119,6 +124,17 @@ check-valgrind:
 	$(call chk_build,$(CHECK_GCC),-O1 -g) || exit 1; \
 	export GM_VALGRIND=1; \
 	$(call chk_units,$(VALGRIND)); \
+	[ $$bad -eq 0 ]
+
+check-32:
+	@echo "== unit suite as a 32-bit program ($(CHECK_32_CC))"
+	@d=$$(mktemp -d /tmp/gm-check32.XXXXXX) || exit 1; \
+	trap 'rm -rf "$$d"' EXIT; \
+	printf 'int main(void) { return 0; }\n' >"$$d/probe.c"; \
+	$(CHECK_32_CC) -o "$$d/probe" "$$d/probe.c" >/dev/null 2>&1 && \
+		"$$d/probe" || { echo "FAIL check-32: $(CHECK_32_CC) cannot build and run a program (install gcc-multilib)"; exit 1; }; \
+	$(call chk_build,$(CHECK_32_CC),-O2 -g -Werror) || exit 1; \
+	$(call chk_units,); \
 	[ $$bad -eq 0 ]
 
 check-cppcheck:

@@ -28,6 +28,7 @@ enum gm_exit {
 	GM_EXIT_DIR_MODE = 12,      /* swap directory group/world accessible */
 	GM_EXIT_DIR_FSTYPE = 13,    /* filesystem cannot hold swap files */
 	GM_EXIT_DIR_UNUSABLE = 14,  /* missing and not creatable, not a dir */
+	GM_EXIT_DIR_PARENT = 15,    /* a directory above it not root-only */
 };
 
 enum gm_discard {

@@ -1,12 +1,16 @@
 /* The swap directory: which filesystems can hold swap files, the start-up
- * safety checks (symlink, owner, mode, filesystem), and free space. */
+ * safety checks (every directory above it, symlink, owner, mode,
+ * filesystem), and free space. */
 #include "swapfile.h"
+#include "swapdir.h"
 
 #include "config.h"
 #include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -72,39 +76,256 @@ const char *swapfs_refusal(unsigned long f_type)
 	return NULL;
 }
 
-/* Only create the directory where nobody but root could have prepared
- * (or could later swap out) what is under it. */
-static int create_dir(const char *path, char *err, size_t errlen)
+const char *swapdir_step_unsafe(uid_t uid, mode_t mode)
 {
-	char parent[256]; /* as struct swapdir's path */
-	char *slash;
+	if (S_ISLNK(mode))
+		return uid != 0 ? "is a symbolic link not owned by root" : NULL;
+	if (uid != 0)
+		return "is not owned by root";
+	if ((mode & (S_IWGRP | S_IWOTH)) != 0 && (mode & S_ISVTX) == 0)
+		return "is writable by group or others without the sticky bit";
+	return NULL;
+}
+
+/* Symbolic links followed on the way, as the kernel's MAXSYMLINKS. */
+#define WALK_MAX_LINKS 40
+
+/* Where walk_to_parent got: the directory holding the last component,
+ * opened step by step from / (never by a path string), and the first
+ * unsafe step met on the way, if any. */
+struct walk {
+	int fd;                      /* the last component's directory */
+	char phys[PATH_MAX];         /* its path, symbolic links resolved */
+	char last[NAME_MAX + 1];     /* the last component */
+	char bad[PATH_MAX];          /* first unsafe step ("" if none) */
+	const char *bad_why;         /* swapdir_step_unsafe's reason */
+	uid_t bad_uid;
+	mode_t bad_mode;
+};
+
+/* Judge one step; keep the first unsafe one (the walk goes on, so that a
+ * problem with the swap directory itself is reported first). */
+static void judge(struct walk *w, const char *path, const struct stat *st)
+{
+	const char *why = swapdir_step_unsafe(st->st_uid, st->st_mode);
+
+	if (why == NULL || w->bad[0] != '\0')
+		return;
+	snprintf(w->bad, sizeof(w->bad), "%s", path[0] ? path : "/");
+	w->bad_why = why;
+	w->bad_uid = st->st_uid;
+	w->bad_mode = st->st_mode;
+}
+
+/* phys + "/" + name into out ("/" + name at the top). */
+static void join(char *out, size_t outlen, const char *phys, const char *name)
+{
+	snprintf(out, outlen, "%s/%s", phys, name);
+}
+
+static int open_root(struct walk *w)
+{
+	struct stat st;
+	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = fd;
+	w->phys[0] = '\0';
+	judge(w, "/", &st);
+	return 0;
+}
+
+/* Open, one openat(O_NOFOLLOW) at a time from /, every directory on the
+ * way to path's last component, judging each one and each symbolic link
+ * met.  A root-owned link is followed, and the directories of its target
+ * are judged in turn; the last component itself is left to the caller.
+ * Returns 0, or GM_EXIT_DIR_UNUSABLE with a message in err. */
+static int walk_to_parent(const char *path, struct walk *w, char *err,
+			  size_t errlen)
+{
+	char rest[2 * PATH_MAX], target[PATH_MAX], name[NAME_MAX + 1];
+	char at[PATH_MAX + NAME_MAX + 2];
+	const char *p, *q;
+	struct stat st, fst;
+	int links = 0, rc, fd;
+	size_t n;
+
+	w->fd = -1;
+	w->bad[0] = '\0';
+	w->bad_why = NULL;
+	snprintf(rest, sizeof(rest), "%s", path);
+	rc = open_root(w);
+	if (rc < 0) {
+		snprintf(err, errlen, "swap directory %s: cannot open /: %s",
+			 path, strerror(-rc));
+		return GM_EXIT_DIR_UNUSABLE;
+	}
+	for (;;) {
+		for (p = rest; *p == '/'; p++)
+			;
+		for (q = p; *q && *q != '/'; q++)
+			;
+		n = (size_t)(q - p);
+		if (n > NAME_MAX) {
+			snprintf(err, errlen,
+				 "swap directory %s: a name on its path is "
+				 "longer than %d bytes",
+				 path, NAME_MAX);
+			goto unusable;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		while (*q == '/')
+			q++;
+		if (*q == '\0')
+			break;
+		if (strlen(w->phys) + 1 + n >= sizeof(w->phys)) {
+			snprintf(err, errlen,
+				 "swap directory %s: its resolved path is "
+				 "longer than %d bytes",
+				 path, PATH_MAX - 1);
+			goto unusable;
+		}
+		join(at, sizeof(at), w->phys, name);
+		if (fstatat(w->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			snprintf(err, errlen, "swap directory %s: parent %s %s",
+				 path, at,
+				 errno == ENOENT ? "does not exist"
+						 : strerror(errno));
+			goto unusable;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t len;
+
+			judge(w, at, &st);
+			len = readlinkat(w->fd, name, target, sizeof(target));
+			if (len <= 0 || (size_t)len >= sizeof(target) ||
+			    ++links > WALK_MAX_LINKS ||
+			    strlen(q) + (size_t)len + 2 > sizeof(rest)) {
+				snprintf(err, errlen,
+					 "swap directory %s: cannot follow "
+					 "the symbolic link %s: %s",
+					 path, at,
+					 len < 0 ? strerror(errno)
+						 : "too long or too many links");
+				goto unusable;
+			}
+			target[len] = '\0';
+			/* The target, then what was left of the path. */
+			memmove(rest + len + 1, q, strlen(q) + 1);
+			memcpy(rest, target, (size_t)len);
+			rest[len] = '/';
+			if (target[0] == '/' && open_root(w) < 0) {
+				snprintf(err, errlen,
+					 "swap directory %s: cannot open /: "
+					 "%s",
+					 path, strerror(errno));
+				goto unusable;
+			}
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen,
+				 "swap directory %s: parent %s is not a "
+				 "directory",
+				 path, at);
+			goto unusable;
+		}
+		fd = openat(w->fd, name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &fst) < 0 ||
+		    fst.st_dev != st.st_dev || fst.st_ino != st.st_ino) {
+			snprintf(err, errlen,
+				 "swap directory %s: cannot open parent %s: "
+				 "%s",
+				 path, at,
+				 fd < 0 ? strerror(errno)
+					: "changed while being checked");
+			if (fd >= 0)
+				close(fd);
+			goto unusable;
+		}
+		close(w->fd);
+		w->fd = fd;
+		memmove(rest, q, strlen(q) + 1);
+		if (strcmp(name, "..") == 0) {
+			char *slash = strrchr(w->phys, '/');
+
+			if (slash != NULL)
+				*slash = '\0';
+		} else if (strcmp(name, ".") != 0) {
+			memcpy(w->phys, at, strlen(at) + 1);
+		}
+		judge(w, w->phys, &fst);
+	}
+	if (name[0] == '\0' || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		snprintf(err, errlen,
+			 "swap directory %s must name a directory below /, "
+			 "not / or a path ending in . or ..",
+			 path);
+		goto unusable;
+	}
+	memcpy(w->last, name, n + 1);
+	return 0;
+unusable:
+	close(w->fd);
+	w->fd = -1;
+	return GM_EXIT_DIR_UNUSABLE;
+}
+
+/* The first unsafe step of the walk, as a message for exit code 15. */
+static int parent_refusal(const char *path, const struct walk *w, char *err,
+			  size_t errlen)
+{
+	const struct passwd *pw = getpwuid(w->bad_uid);
+
+	snprintf(err, errlen,
+		 "swap directory %s is unsafe: %s %s (owner %s%s%lu%s, mode "
+		 "%04o); every directory above the swap directory must be "
+		 "owned by root and writable by root only (or sticky, as "
+		 "/tmp), and every symbolic link on the way owned by root",
+		 path, w->bad, w->bad_why, pw != NULL ? pw->pw_name : "",
+		 pw != NULL ? " (uid " : "uid ", (unsigned long)w->bad_uid,
+		 pw != NULL ? ")" : "", (unsigned)(w->bad_mode & 07777));
+	return GM_EXIT_DIR_PARENT;
+}
+
+/* Only create the directory where nobody but root could have prepared
+ * (or could later swap out) what is under it: in a root-owned parent
+ * that group and others cannot write to. */
+static int create_dir(const char *path, const struct walk *w, char *err,
+		      size_t errlen)
+{
+	const char *parent = w->phys[0] ? w->phys : "/";
 	struct stat st;
 
-	snprintf(parent, sizeof(parent), "%s", path);
-	slash = strrchr(parent, '/');
-	if (slash == parent)
-		slash[1] = '\0';
-	else if (slash != NULL)
-		*slash = '\0';
-	if (stat(parent, &st) < 0) {
+	if (fstat(w->fd, &st) < 0) {
 		snprintf(err, errlen,
 			 "swap directory %s is missing and its parent %s "
 			 "cannot be used: %s",
 			 path, parent, strerror(errno));
 		return GM_EXIT_DIR_UNUSABLE;
 	}
-	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		snprintf(err, errlen,
 			 "swap directory %s is missing and its parent %s is "
 			 "%s; not creating it",
 			 path, parent,
-			 !S_ISDIR(st.st_mode) ? "not a directory"
-			 : st.st_uid != 0     ? "not owned by root"
-					      : "writable by group or others");
+			 st.st_uid != 0 ? "not owned by root"
+					: "writable by group or others");
 		return GM_EXIT_DIR_UNUSABLE;
 	}
-	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+	if (mkdirat(w->fd, w->last, 0700) < 0 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create swap directory %s: %s",
 			 path, strerror(errno));
 		return GM_EXIT_DIR_UNUSABLE;
@@ -149,6 +370,7 @@ static int check_dir_stat(const char *path, const struct stat *st,
 int swapdir_open(const char *path, struct swapdir *d, char *err,
 		 size_t errlen)
 {
+	struct walk w;
 	struct stat st, fst;
 	struct statfs sfs;
 	size_t len;
@@ -173,39 +395,45 @@ int swapdir_open(const char *path, struct swapdir *d, char *err,
 	d->path[len] = '\0';
 	path = d->path;
 
-	if (lstat(path, &st) < 0) {
-		if (errno == ENOTDIR) {
-			snprintf(err, errlen,
-				 "swap directory %s: a parent is not a "
-				 "directory",
-				 path);
-			return GM_EXIT_DIR_UNUSABLE;
-		}
+	rc = walk_to_parent(path, &w, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (fstatat(w.fd, w.last, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT) {
 			snprintf(err, errlen, "swap directory %s: %s", path,
 				 strerror(errno));
-			return GM_EXIT_DIR_UNUSABLE;
+			rc = GM_EXIT_DIR_UNUSABLE;
+			goto out;
 		}
-		rc = create_dir(path, err, errlen);
+		/* Nothing is made under a path someone else could bend. */
+		rc = w.bad[0] ? parent_refusal(path, &w, err, errlen)
+			      : create_dir(path, &w, err, errlen);
 		if (rc != 0)
-			return rc;
-		if (lstat(path, &st) < 0) {
+			goto out;
+		if (fstatat(w.fd, w.last, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			snprintf(err, errlen, "swap directory %s: %s", path,
 				 strerror(errno));
-			return GM_EXIT_DIR_UNUSABLE;
+			rc = GM_EXIT_DIR_UNUSABLE;
+			goto out;
 		}
 	}
+	/* The directory's own faults first: they name what to fix there. */
 	rc = check_dir_stat(path, &st, err, errlen);
+	if (rc == 0 && w.bad[0])
+		rc = parent_refusal(path, &w, err, errlen);
 	if (rc != 0)
-		return rc;
+		goto out;
 
-	d->fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* Opened from its checked parent, never by the path again. */
+	d->fd = openat(w.fd, w.last,
+		       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (d->fd < 0) {
 		snprintf(err, errlen, "cannot open swap directory %s: %s",
 			 path, strerror(errno));
-		return GM_EXIT_DIR_UNUSABLE;
+		rc = GM_EXIT_DIR_UNUSABLE;
+		goto out;
 	}
-	/* Judge what we opened, not what the path named a moment ago. */
+	/* Judge what we opened, not what the name held a moment ago. */
 	if (fstat(d->fd, &fst) < 0 || fst.st_dev != st.st_dev ||
 	    fst.st_ino != st.st_ino) {
 		snprintf(err, errlen,
@@ -233,9 +461,12 @@ int swapdir_open(const char *path, struct swapdir *d, char *err,
 		rc = GM_EXIT_DIR_FSTYPE;
 		goto fail;
 	}
+	close(w.fd);
 	return 0;
 fail:
 	swapdir_close(d);
+out:
+	close(w.fd);
 	return rc;
 }
 

@@ -2,7 +2,10 @@
  * then one line per area: path (with space, tab, newline and backslash
  * escaped as \ooo octal; an unlinked file gets " (deleted)" appended
  * before escaping, so it shows as "\040(deleted)"), type, size and used
- * in KiB, and priority, separated by tabs and spaces. */
+ * in KiB, and priority, separated by tabs and spaces.  Every other byte
+ * of a path, control bytes included, is printed raw: any name a foreign
+ * swap area has must parse, and a line that still cannot be read costs
+ * that line only, never the areas listed around it. */
 #include "swaps.h"
 
 #include <errno.h>
@@ -132,12 +135,11 @@ static int unescape_path(const struct token *t, struct swaps_entry *e)
 static int parse_line(const char *line, size_t len, struct swaps_entry *e)
 {
 	struct token tok[5];
-	size_t i;
 
-	/* Control characters other than tab are never printed raw. */
-	for (i = 0; i < len; i++)
-		if ((unsigned char)line[i] < 0x20 && line[i] != '\t')
-			return -EINVAL;
+	/* No path holds a NUL; any other byte may be raw (the kernel
+	 * escapes only " \t\n\\"). */
+	if (memchr(line, '\0', len) != NULL)
+		return -EINVAL;
 	if (split(line, len, tok, 5) != 5)
 		return -EINVAL;
 	if (unescape_path(&tok[0], e) < 0)
@@ -159,13 +161,13 @@ static int is_header(const char *line, size_t len)
 	       (len == n || is_blank(line[n]));
 }
 
-/* More than SWAPS_MAX areas cannot exist (the kernel allows at most 32);
- * extra lines are still checked but not kept. */
+/* The header is what tells /proc/swaps from anything else; after it,
+ * every line is judged alone.  More than SWAPS_MAX areas cannot exist
+ * (the kernel allows at most 32); extra lines are counted as skipped. */
 int swaps_parse_buf(struct swaps_table *t, const char *buf, size_t len)
 {
-	struct swaps_entry scratch;
 	size_t pos = 0, end;
-	int seen_header = 0, rc;
+	int seen_header = 0;
 
 	t->count = 0;
 	t->skipped = 0;
@@ -180,15 +182,12 @@ int swaps_parse_buf(struct swaps_table *t, const char *buf, size_t len)
 				goto bad;
 			seen_header = 1;
 		} else if (end > pos) {
-			struct swaps_entry *e = t->count < SWAPS_MAX
-							? &t->e[t->count]
-							: &scratch;
-
-			rc = parse_line(buf + pos, end - pos, e);
-			if (rc < 0)
-				goto bad;
-			if (t->count < SWAPS_MAX)
+			if (t->count < SWAPS_MAX &&
+			    parse_line(buf + pos, end - pos,
+				       &t->e[t->count]) == 0)
 				t->count++;
+			else
+				t->skipped++;
 		}
 		pos = end + 1;
 	}
@@ -197,6 +196,7 @@ int swaps_parse_buf(struct swaps_table *t, const char *buf, size_t len)
 	return 0;
 bad:
 	t->count = 0;
+	t->skipped = 0;
 	return -EINVAL;
 }
 
@@ -208,6 +208,7 @@ int swaps_read(const char *path, struct swaps_table *t)
 	int fd, rc, saved;
 
 	t->count = 0;
+	t->skipped = 0;
 	buf = malloc(cap);
 	if (buf == NULL)
 		return -ENOMEM;

@@ -19,14 +19,18 @@ struct swaps_entry {
 
 struct swaps_table {
 	int count;
-	int skipped;        /* lines that could not be read (not kept) */
+	int skipped;        /* lines after the header not in e[]: unreadable,
+			     * or past SWAPS_MAX; log this, not errno */
 	struct swaps_entry e[SWAPS_MAX];
 };
 
-/* 0, or -EINVAL on a malformed line (header line required first); on
- * error t->count is 0.  Lines past SWAPS_MAX are checked but not kept
- * (the kernel allows at most 32 areas).  A path longer than the field is
- * cut short.  Blank lines are skipped. */
+/* 0, or -EINVAL when buf is not /proc/swaps at all (no header line
+ * first); on error count and skipped are 0.  A line that cannot be read
+ * (bad escape, raw NUL, wrong field count, bad number) is left out and
+ * counted in t->skipped, as are lines past SWAPS_MAX (the kernel allows
+ * at most 32 areas); every other line is kept.  Raw control bytes in a
+ * path are kept as they are.  A path longer than the field is cut
+ * short.  Blank lines are ignored. */
 int swaps_parse_buf(struct swaps_table *t, const char *buf, size_t len);
 int swaps_read(const char *path, struct swaps_table *t);
 /* Index of path in t, or -1.  Deleted entries never match: they are

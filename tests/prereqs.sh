@@ -8,7 +8,7 @@ build="build-essential autoconf debhelper devscripts fakeroot dpkg-dev"
 tests="$build util-linux e2fsprogs xfsprogs btrfs-progs mount kmod
   qemu-system-x86 busybox-static cpio xz-utils
   lintian piuparts debootstrap groff man-db
-  clang libclang-rt-14-dev cppcheck valgrind prometheus lsb-base
+  clang libclang-rt-14-dev cppcheck valgrind gcc-multilib prometheus lsb-base
   sysvinit-utils procps"
 case "${1:-tests}" in
 build) pkgs=$build ;;

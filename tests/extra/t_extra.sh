@@ -1,7 +1,8 @@
 #!/bin/sh
 # The checker builds of mk/check.mk as cases of make check: -Werror with
 # gcc and clang, the suites under ASan+UBSan, the unit suite under
-# valgrind, cppcheck, and every fuzzer for FUZZ_SECONDS (60 by default).
+# valgrind, cppcheck, the unit suite as an i386 program, and every fuzzer
+# for FUZZ_SECONDS (60 by default).
 # A missing tool is a SKIP with its name; CI installs them all.
 set -u
 MAKE=${MAKE:-make}
@@ -31,4 +32,13 @@ run werror-clang check-werror-clang clang
 run asan-ubsan check-asan clang
 run valgrind check-valgrind valgrind
 run cppcheck check-cppcheck cppcheck
+# gcc -m32 needs gcc-multilib (an i386 libc): without it, say so.
+if printf 'int main(void) { return 0; }\n' |
+	${CHECK_GCC:-gcc} -m32 -x c -o "$log.32" - >/dev/null 2>&1 &&
+	"$log.32"; then
+	run unit-32 check-32 gcc
+else
+	echo "SKIP unit-32: ${CHECK_GCC:-gcc} -m32 cannot build and run a program (gcc-multilib is not installed)"
+fi
+rm -f "$log.32"
 run fuzz fuzz clang

@@ -63,10 +63,12 @@ else
 	fail dir-tmpfs "cannot mount a tmpfs"
 fi
 
-# Missing, under a parent someone else could rename or fill: not created.
+# Missing, under a parent someone else could rename or fill: not created
+# (a user's parent is an unsafe parent, 15; a sticky root one is safe to
+# pass through but not to create in, 14).
 mkdir -m 0755 "$W/fs/userparent"
 chown 65534:65534 "$W/fs/userparent"
-refused dir-missing-parent-not-root 14 "not owned by root" "$W/fs/userparent/swap" "$W/fs/userparent/swap" "$W/fs/userparent"
+refused dir-missing-parent-not-root 15 "not owned by root" "$W/fs/userparent/swap" "$W/fs/userparent/swap" "$W/fs/userparent"
 mkdir -m 1777 "$W/fs/tmpparent"
 refused dir-missing-parent-world-writable 14 "writable by group or others" "$W/fs/tmpparent/swap" "$W/fs/tmpparent/swap" "$W/fs/tmpparent"
 

@@ -5,6 +5,8 @@
 #include "config.h"
 #include "swapfile.h"
 #include "t.h"
+#include "swapdir.h"
+#include <stdlib.h>
 #include "t_swap.h"
 
 #include <errno.h>
@@ -151,11 +153,11 @@ static void test_swapdir_open(void)
 	expect_dir("300-byte path", q, GM_EXIT_DIR_UNUSABLE, "shorter");
 
 	/* Missing: created only under a root-owned, not group/world
-	 * writable parent. */
+	 * writable parent; a user's parent is an unsafe parent (15). */
 	snprintf(p, sizeof(p), "%s/new", base);
 	capture_begin();
 	expect_dir("missing, safe parent", p,
-		   is_root ? 0 : GM_EXIT_DIR_UNUSABLE,
+		   is_root ? 0 : GM_EXIT_DIR_PARENT,
 		   "not owned by root");
 	capture_end(log, sizeof(log));
 	if (is_root)
@@ -174,7 +176,7 @@ static void test_swapdir_open(void)
 	mkdir(parent, 0777);
 	chmod(parent, 0777);
 	snprintf(p, sizeof(p), "%s/wideopen/swap", base);
-	expect_dir("missing, 0777 parent", p, GM_EXIT_DIR_UNUSABLE,
+	expect_dir("missing, 0777 parent", p, GM_EXIT_DIR_PARENT,
 		   is_root ? "writable by group or others" : "not owned");
 	CHECK(!exists(parent, "swap"), "created under a 0777 parent");
 	snprintf(p, sizeof(p), "%s/nope/swap", base);
@@ -227,13 +229,194 @@ static void test_space(void)
 	close(d.fd);
 }
 
+/* Parent directories and links on the way (issue 12, #1): the rule on
+ * (uid, mode) tuples, then swapdir_open on real trees as root. */
+static void test_rule(void)
+{
+	static const struct {
+		unsigned uid;
+		mode_t mode;
+		const char *want; /* NULL: safe; else a word of the reason */
+		const char *what;
+	} cases[] = {
+		{0, S_IFDIR | 0755, NULL, "root 0755"},
+		{0, S_IFDIR | 0700, NULL, "root 0700"},
+		{0, S_IFDIR | 0555, NULL, "root 0555"},
+		{0, S_IFDIR | 0711, NULL, "root 0711"},
+		{65534, S_IFDIR | 0755, "not owned by root", "nobody 0755"},
+		{1000, S_IFDIR | 0700, "not owned by root", "user 0700"},
+		{1000, S_IFDIR | 01777, "not owned by root", "user's sticky"},
+		{0, S_IFDIR | 0775, "group or others", "root 0775"},
+		{0, S_IFDIR | 0757, "group or others", "root 0757"},
+		{0, S_IFDIR | 0777, "group or others", "root 0777"},
+		{0, S_IFDIR | 02775, "sticky", "root 2775 (setgid)"},
+		{0, S_IFDIR | 01777, NULL, "root 1777 (/tmp)"},
+		{0, S_IFDIR | 01770, NULL, "root 1770"},
+		{0, S_IFDIR | 01755, NULL, "root 1755"},
+		{0, S_IFLNK | 0777, NULL, "root's link"},
+		{1000, S_IFLNK | 0777, "symbolic link", "user's link"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *why = swapdir_step_unsafe((uid_t)cases[i].uid,
+						      cases[i].mode);
+
+		if (cases[i].want == NULL)
+			CHECK(why == NULL, "%s: refused (%s)", cases[i].what,
+			      why);
+		else
+			CHECK(why != NULL && strstr(why, cases[i].want),
+			      "%s: \"%s\", want \"%s\"", cases[i].what,
+			      why != NULL ? why : "(safe)", cases[i].want);
+	}
+}
+
+static char pbase[64];
+
+/* pbase/rel made with mode and owner (mode applied after any umask). */
+static void mkd(const char *rel, mode_t mode, unsigned uid)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", pbase, rel);
+	CHECK(mkdir(p, 0700) == 0 && chmod(p, mode) == 0 &&
+		      chown(p, (uid_t)uid, (gid_t)uid) == 0,
+	      "mkdir %s: %s", p, strerror(errno));
+}
+
+static void mkl(const char *rel, const char *target, unsigned uid)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", pbase, rel);
+	CHECK(symlink(target, p) == 0 &&
+		      lchown(p, (uid_t)uid, (gid_t)uid) == 0,
+	      "symlink %s: %s", p, strerror(errno));
+}
+
+/* swapdir_open(pbase/rel): want rc, and each of the words in the message. */
+static void expect(const char *rel, int want, const char *w1, const char *w2)
+{
+	char p[256], err[1024] = "";
+	struct swapdir d;
+	int rc;
+
+	snprintf(p, sizeof(p), "%s/%s", pbase, rel);
+	rc = swapdir_open(p, &d, err, sizeof(err));
+	if (rc == 0)
+		swapdir_close(&d);
+	CHECK(rc == want, "%s: %d, want %d: %s", rel, rc, want, err);
+	if (w1 != NULL)
+		CHECK(strstr(err, w1) != NULL, "%s: \"%s\" lacks \"%s\"", rel,
+		      err, w1);
+	if (w2 != NULL)
+		CHECK(strstr(err, w2) != NULL, "%s: \"%s\" lacks \"%s\"", rel,
+		      err, w2);
+}
+
+static void test_trees(void)
+{
+	char p[256], q[256];
+	struct stat st;
+
+	if (geteuid() != 0) {
+		printf("SKIP swapdir trees: need root (chown)\n");
+		return;
+	}
+	/* pbase: root 0700 in /tmp or $TMPDIR (root 1777: sticky, safe). */
+	mkd("a", 0755, 0);
+	mkd("a/swap", 0700, 0);
+	expect("a/swap", 0, NULL, NULL);
+
+	mkd("u", 0755, 65534);
+	mkd("u/swap", 0700, 0);
+	snprintf(p, sizeof(p), "%s/u ", pbase);
+	expect("u/swap", GM_EXIT_DIR_PARENT, p, "uid 65534");
+	expect("u/swap", GM_EXIT_DIR_PARENT, "mode 0755",
+	       "is not owned by root");
+
+	mkd("w", 0777, 0);
+	mkd("w/swap", 0700, 0);
+	expect("w/swap", GM_EXIT_DIR_PARENT, "mode 0777",
+	       "writable by group or others without the sticky bit");
+
+	mkd("g", 0770, 0);
+	mkd("g/swap", 0700, 0);
+	expect("g/swap", GM_EXIT_DIR_PARENT, "mode 0770", NULL);
+
+	/* Sticky and root's: a user cannot rename root's swap away. */
+	mkd("t", 01777, 0);
+	mkd("t/swap", 0700, 0);
+	expect("t/swap", 0, NULL, NULL);
+	/* ...but a user's directory in it is theirs to replace. */
+	mkd("t/mine", 0755, 65534);
+	mkd("t/mine/swap", 0700, 0);
+	snprintf(p, sizeof(p), "%s/t/mine ", pbase);
+	expect("t/mine/swap", GM_EXIT_DIR_PARENT, p, "uid 65534");
+
+	/* The first unsafe step from / is named, and the directory's own
+	 * faults come first. */
+	mkd("u/open", 0777, 0);
+	mkd("u/open/swap", 0700, 0);
+	snprintf(p, sizeof(p), "%s/u ", pbase);
+	expect("u/open/swap", GM_EXIT_DIR_PARENT, p, NULL);
+	mkd("u/bad", 0755, 0);
+	mkd("u/bad/swap", 0755, 0);
+	expect("u/bad/swap", GM_EXIT_DIR_MODE, NULL, NULL);
+
+	/* Missing under an unsafe parent: refused, and not created. */
+	expect("u/new", GM_EXIT_DIR_PARENT, "is not owned by root", NULL);
+	snprintf(p, sizeof(p), "%s/u/new", pbase);
+	CHECK(lstat(p, &st) < 0, "created %s under a user's parent", p);
+
+	/* Links: root's are followed and their targets judged. */
+	snprintf(q, sizeof(q), "%s/a", pbase);
+	mkl("abs", q, 0);
+	expect("abs/swap", 0, NULL, NULL);
+	mkl("rel", "a", 0);
+	expect("rel/swap", 0, NULL, NULL);
+	snprintf(q, sizeof(q), "%s/u", pbase);
+	mkl("tou", q, 0);
+	snprintf(p, sizeof(p), "%s/u ", pbase);
+	expect("tou/swap", GM_EXIT_DIR_PARENT, p, "not owned by root");
+	mkl("t/users-link", "../a", 65534);
+	expect("t/users-link/swap", GM_EXIT_DIR_PARENT,
+	       "symbolic link not owned by root", "users-link");
+	mkl("loop1", "loop2", 0);
+	mkl("loop2", "loop1", 0);
+	expect("loop1/swap", GM_EXIT_DIR_UNUSABLE, "loop1", NULL);
+	/* ".." out of a safe directory into an unsafe one. */
+	expect("a/../u/swap", GM_EXIT_DIR_PARENT, "is not owned by root",
+	       NULL);
+	expect("a/../a/swap", 0, NULL, NULL);
+	/* The swap directory itself a link: still refused as one. */
+	snprintf(q, sizeof(q), "%s/a/swap", pbase);
+	mkl("swaplink", q, 0);
+	expect("swaplink", GM_EXIT_DIR_SYMLINK, NULL, NULL);
+}
+
+
 int main(void)
 {
+	const char *tmp = getenv("TMPDIR");
+	char cmd[128];
+
 	test_refusal_table();
+	test_rule();
 	if (swap_fixture_begin() < 0)
 		T_END();
 	test_swapdir_open();
 	test_space();
 	rm_tree(base);
+	snprintf(pbase, sizeof(pbase), "%s/gm-swapdir.XXXXXX",
+		 tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
+	if (mkdtemp(pbase) == NULL) {
+		CHECK(0, "mkdtemp %s: %s", pbase, strerror(errno));
+		T_END();
+	}
+	test_trees();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", pbase);
+	CHECK(system(cmd) == 0, "%s", cmd);
 	T_END();
 }

@@ -1,7 +1,10 @@
 /* swaps: /proc/swaps parsing from fixtures (real captures from a 6.18
  * kernel with swap files, escaped names and a loop "partition" active,
  * plus hand-made deleted, partition and hostile files) and from
- * generated input: too many lines, every truncation, random bytes. */
+ * generated input: too many lines, every truncation, random bytes.
+ * A line that cannot be read costs that line only (it is counted in
+ * skipped); only a buffer that is not /proc/swaps at all (no header) is
+ * refused whole. */
 #include "swaps.h"
 #include "t.h"
 
@@ -41,7 +44,7 @@ static char *fixture(const char *name, size_t *len)
 }
 
 static void check_fixture(const char *name, const struct want_entry *w,
-			  int n)
+			  int n, int skipped)
 {
 	size_t len = 0;
 	char *buf = fixture(name, &len);
@@ -53,6 +56,8 @@ static void check_fixture(const char *name, const struct want_entry *w,
 	free(buf);
 	CHECK(rc == 0, "%s: parse returned %d", name, rc);
 	CHECK(tab.count == n, "%s: %d entries, want %d", name, tab.count, n);
+	CHECK(tab.skipped == skipped, "%s: %d lines skipped, want %d", name,
+	      tab.skipped, skipped);
 	for (i = 0; i < n && i < tab.count; i++) {
 		const struct swaps_entry *e = &tab.e[i];
 
@@ -112,25 +117,53 @@ static void test_good_fixtures(void)
 		{"/srv/caf\303\251/\t\n \\", 0, 1, 40956, 4, -3},
 	};
 
-	check_fixture("real-files-used.txt", used, 8);
-	check_fixture("real-partition.txt", part, 9);
-	check_fixture("deleted.txt", del, 2);
-	check_fixture("partition.txt", hand_part, 3);
-	check_fixture("escaped.txt", esc, 2);
-	check_fixture("header-only.txt", NULL, 0);
+	check_fixture("real-files-used.txt", used, 8, 0);
+	check_fixture("real-partition.txt", part, 9, 0);
+	check_fixture("deleted.txt", del, 2, 0);
+	check_fixture("partition.txt", hand_part, 3, 0);
+	check_fixture("escaped.txt", esc, 2, 0);
+	check_fixture("header-only.txt", NULL, 0, 0);
 }
 
-static void test_bad_fixtures(void)
+/* The kernel escapes only space, tab, newline and backslash: any other
+ * byte, control bytes included, is printed raw in a path, and a foreign
+ * area with such a name must not hide ours (issue 12, #3). */
+static void test_foreign_control(void)
+{
+	static const struct want_entry w[] = {
+		{"/var/lib/ghostmemory/1", 0, 1, 65532, 1024, -2},
+		{"/srv/foreign/a\001b", 0, 1, 40956, 0, -3},
+		{"/srv/foreign/cr\rdel\177hi\377", 0, 1, 40956, 8, -4},
+		{"/srv/foreign/\033[31mred x", 0, 1, 8188, 0, -5},
+		{"/var/lib/ghostmemory/2", 0, 1, 65532, 0, -6},
+	};
+
+	check_fixture("foreign-control.txt", w, 5, 0);
+	CHECK(swaps_find(&tab, "/var/lib/ghostmemory/2") == 4,
+	      "our file after a foreign control-byte path not found");
+}
+
+/* Bad escapes, a line cut short, an oversized number and a raw NUL
+ * among good lines: each costs its own line, the good ones are kept. */
+static void test_mixed_bad_lines(void)
+{
+	static const struct want_entry w[] = {
+		{"/var/lib/ghostmemory/1", 0, 1, 65532, 1024, -2},
+		{"/var/lib/ghostmemory/2", 0, 1, 65532, 0, -4},
+		{"/var/lib/ghostmemory/3", 0, 1, 65532, 0, -6},
+		{"/var/lib/ghostmemory/4", 0, 1, 65532, 12, -9},
+	};
+
+	check_fixture("mixed-bad-lines.txt", w, 4, 5);
+}
+
+/* Not /proc/swaps at all: refused whole, count 0. */
+static void test_bad_tables(void)
 {
 	static const char *const bad[] = {
-		"bad-empty.txt",	   "bad-header.txt",
-		"bad-no-header.txt",	   "bad-truncated-line.txt",
-		"bad-truncated-file.txt",  "bad-garbage.txt",
-		"bad-short-escape.txt",	   "bad-nul-escape.txt",
-		"bad-nonoctal-escape.txt", "bad-negative-size.txt",
-		"bad-overflow-size.txt",   "bad-overflow-prio.txt",
-		"bad-crlf.txt",		   "bad-raw-space.txt",
-		"bad-lone-minus.txt",
+		"bad-empty.txt",
+		"bad-header.txt",
+		"bad-no-header.txt",
 	};
 	size_t i, len = 0;
 	int rc;
@@ -150,6 +183,39 @@ static void test_bad_fixtures(void)
 	}
 }
 
+/* A good header and one unreadable line (after one good line in
+ * bad-truncated-file.txt): the line is skipped and counted. */
+static void test_bad_lines(void)
+{
+	static const struct {
+		const char *name;
+		int count;
+	} bad[] = {
+		{"bad-truncated-line.txt", 0},	{"bad-truncated-file.txt", 1},
+		{"bad-garbage.txt", 0},		{"bad-short-escape.txt", 0},
+		{"bad-nul-escape.txt", 0},	{"bad-nonoctal-escape.txt", 0},
+		{"bad-negative-size.txt", 0},	{"bad-overflow-size.txt", 0},
+		{"bad-overflow-prio.txt", 0},	{"bad-crlf.txt", 0},
+		{"bad-raw-space.txt", 0},	{"bad-lone-minus.txt", 0},
+	};
+	size_t i, len = 0;
+	int rc;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *buf = slurp(bad[i].name, &len);
+
+		if (buf == NULL)
+			continue;
+		rc = swaps_parse_buf(&tab, buf, len);
+		free(buf);
+		CHECK(rc == 0, "%s: parse returned %d, want 0", bad[i].name,
+		      rc);
+		CHECK(tab.count == bad[i].count && tab.skipped == 1,
+		      "%s: count %d skipped %d, want %d and 1", bad[i].name,
+		      tab.count, tab.skipped, bad[i].count);
+	}
+}
+
 #define HDR "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
 
 static void test_inline_cases(void)
@@ -158,30 +224,36 @@ static void test_inline_cases(void)
 		const char *buf;
 		int rc;
 		int count;
+		int skipped;
 		const char *what;
 	} cases[] = {
-		{HDR, 0, 0, "header only"},
-		{"Filename", 0, 0, "bare header, no newline"},
-		{HDR "/s/1 file 1 2 -3", 0, 1, "last line without newline"},
-		{HDR "\n/s/1 file 1 2 -3\n\n", 0, 1, "blank lines"},
-		{HDR "/s/1 file 1 2 -2147483648\n", 0, 1, "INT_MIN priority"},
-		{HDR "/s/1 file 18446744073709551615 0 0\n", 0, 1,
+		{HDR, 0, 0, 0, "header only"},
+		{"Filename", 0, 0, 0, "bare header, no newline"},
+		{HDR "/s/1 file 1 2 -3", 0, 1, 0, "last line without newline"},
+		{HDR "\n/s/1 file 1 2 -3\n\n", 0, 1, 0, "blank lines"},
+		{HDR "/s/1 file 1 2 -2147483648\n", 0, 1, 0, "INT_MIN priority"},
+		{HDR "/s/1 file 18446744073709551615 0 0\n", 0, 1, 0,
 		 "UINT64_MAX size"},
-		{HDR "/s/1 file 18446744073709551616 0 0\n", -EINVAL, 0,
+		{HDR "/s/1 file 18446744073709551616 0 0\n", 0, 0, 1,
 		 "UINT64_MAX + 1 size"},
-		{HDR "/s/1 file 1 2 -2147483649\n", -EINVAL, 0,
+		{HDR "/s/1 file 1 2 -2147483649\n", 0, 0, 1,
 		 "priority under INT_MIN"},
-		{HDR "/s/1 file 1 2 --3\n", -EINVAL, 0, "double minus"},
-		{HDR "/s/1 file +1 2 3\n", -EINVAL, 0, "plus sign"},
-		{HDR "/s/1 file 1 2 3 4\n", -EINVAL, 0, "six fields"},
-		{HDR "/s/1\\ file 1 2 3\n", -EINVAL, 0, "trailing backslash"},
-		{HDR "/s/1\\400 file 1 2 3\n", -EINVAL, 0, "escape over 255"},
-		{HDR "/s/1 file 1 2 3\n/s/\0002 file 1 2 3\n", -EINVAL, 0,
+		{HDR "/s/1 file 1 2 --3\n", 0, 0, 1, "double minus"},
+		{HDR "/s/1 file +1 2 3\n", 0, 0, 1, "plus sign"},
+		{HDR "/s/1 file 1 2 3 4\n", 0, 0, 1, "six fields"},
+		{HDR "/s/1\\ file 1 2 3\n", 0, 0, 1, "trailing backslash"},
+		{HDR "/s/1\\400 file 1 2 3\n", 0, 0, 1, "escape over 255"},
+		{HDR "/s/1 file 1 2 3\n/s/\0002 file 1 2 3\n", 0, 1, 1,
 		 "raw NUL byte"},
-		{HDR "/s/1 file 0x10 2 3\n", -EINVAL, 0, "hex size"},
-		{HDR "/s/1 file 1 2 3\x01\n", -EINVAL, 0, "control byte"},
-		{" Filename\n", -EINVAL, 0, "header with leading space"},
-		{"", -EINVAL, 0, "empty"},
+		{HDR "/s/1 file 0x10 2 3\n", 0, 0, 1, "hex size"},
+		{HDR "/s/1 file 1 2 3\x01\n", 0, 0, 1,
+		 "control byte in a number"},
+		{HDR "/s/\x01\x02\x1f\x7f file 1 2 3\n/s/2 file 1 2 3\n", 0,
+		 2, 0, "control bytes in a path"},
+		{HDR "/s/1 file 1 2 3\n" HDR, 0, 1, 1, "a second header"},
+		{" Filename\n", -EINVAL, 0, 0, "header with leading space"},
+		{"/s/1 file 1 2 3\n", -EINVAL, 0, 0, "no header"},
+		{"", -EINVAL, 0, 0, "empty"},
 	};
 	static const char del_buf[] = HDR "/s/x\\040(deleted) file 1 0 -2\n"
 					  "/s/(deleted) file 1 0 -3\n";
@@ -200,6 +272,9 @@ static void test_inline_cases(void)
 		      rc, cases[i].rc);
 		CHECK(tab.count == cases[i].count, "%s: count %d, want %d",
 		      cases[i].what, tab.count, cases[i].count);
+		CHECK(tab.skipped == cases[i].skipped,
+		      "%s: skipped %d, want %d", cases[i].what, tab.skipped,
+		      cases[i].skipped);
 	}
 	CHECK(swaps_parse_buf(&tab, NULL, 0) == -EINVAL, "NULL buffer");
 
@@ -241,6 +316,9 @@ static void test_too_many(void)
 	CHECK(rc == 0, "%d lines: rc %d", lines, rc);
 	CHECK(tab.count == SWAPS_MAX, "%d lines: kept %d, want %d", lines,
 	      tab.count, SWAPS_MAX);
+	CHECK(tab.skipped == lines - SWAPS_MAX,
+	      "%d lines: skipped %d, want %d", lines, tab.skipped,
+	      lines - SWAPS_MAX);
 	CHECK(strcmp(tab.e[SWAPS_MAX - 1].path, "/var/lib/ghostmemory/64") ==
 		      0,
 	      "last kept entry is \"%s\"", tab.e[SWAPS_MAX - 1].path);
@@ -248,10 +326,13 @@ static void test_too_many(void)
 	      "swaps_find /17");
 	CHECK(swaps_find(&tab, "/var/lib/ghostmemory/70") == -1,
 	      "swaps_find found a dropped entry");
-	/* A bad line beyond the kept ones still makes the buffer bad. */
+	/* A bad line beyond the kept ones is one more skipped line. */
 	len += (size_t)snprintf(buf + len, cap - len, "garbage\n");
 	rc = swaps_parse_buf(&tab, buf, len);
-	CHECK(rc == -EINVAL, "bad line after %d lines accepted", lines);
+	CHECK(rc == 0 && tab.count == SWAPS_MAX &&
+		      tab.skipped == lines - SWAPS_MAX + 1,
+	      "bad line after %d lines: rc %d count %d skipped %d", lines,
+	      rc, tab.count, tab.skipped);
 	free(buf);
 }
 
@@ -274,6 +355,24 @@ static void test_long_path(void)
 	CHECK(tab.e[0].size_kb == 8, "900-byte path: size %llu",
 	      (unsigned long long)tab.e[0].size_kb);
 	free(buf);
+
+	/* Oversized: an 8000-byte line (2000 escaped spaces) between good
+	 * lines is cut in its path only; the lines around it are intact. */
+	cap = 16384;
+	buf = malloc(cap);
+	if (buf == NULL)
+		return;
+	len = (size_t)snprintf(buf, cap, "%s/s/1 file 1 0 -1\n/", HDR);
+	for (i = 0; i < 2000; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "\\040");
+	len += (size_t)snprintf(buf + len, cap - len,
+				" file 8 0 -2\n/s/3 file 2 0 -3\n");
+	rc = swaps_parse_buf(&tab, buf, len);
+	CHECK(rc == 0 && tab.count == 3 && tab.skipped == 0,
+	      "oversized line: rc %d count %d skipped %d", rc, tab.count,
+	      tab.skipped);
+	CHECK(swaps_find(&tab, "/s/3") == 2, "line after an oversized one");
+	free(buf);
 }
 
 /* Every prefix and many random corruptions of a real capture: never a
@@ -293,7 +392,8 @@ static void test_hostile(void)
 		memcpy(buf, orig, cut);
 		rc = swaps_parse_buf(&tab, buf, cut);
 		if ((rc != 0 && rc != -EINVAL) || tab.count < 0 ||
-		    tab.count > SWAPS_MAX)
+		    tab.count > SWAPS_MAX || tab.skipped < 0 ||
+		    (rc != 0 && (tab.count != 0 || tab.skipped != 0)))
 			bad++;
 		free(buf);
 	}
@@ -307,7 +407,8 @@ static void test_hostile(void)
 		}
 		rc = swaps_parse_buf(&tab, buf, len);
 		if ((rc != 0 && rc != -EINVAL) || tab.count < 0 ||
-		    tab.count > SWAPS_MAX)
+		    tab.count > SWAPS_MAX || tab.skipped < 0 ||
+		    (rc != 0 && (tab.count != 0 || tab.skipped != 0)))
 			bad++;
 		free(buf);
 	}
@@ -334,7 +435,10 @@ static void test_read(void)
 int main(void)
 {
 	test_good_fixtures();
-	test_bad_fixtures();
+	test_foreign_control();
+	test_mixed_bad_lines();
+	test_bad_tables();
+	test_bad_lines();
 	test_inline_cases();
 	test_too_many();
 	test_long_path();
