@@ -83,6 +83,32 @@ int config_validate(const struct config *cfg, char *err, size_t errlen)
 		seterr(err, errlen, "%s: swapsize must be 0, auto or at least 40k", w);
 		return -1;
 	}
+	/* The command line's modes: say what is missing, never ignore. */
+	if ((cfg->plot_path[0] || cfg->compare_with[0]) &&
+	    !cfg->simulate_path[0]) {
+		seterr(err, errlen, "--plot and --compare-with draw a replay: "
+		       "they need --simulate=TRACE");
+		return -1;
+	}
+	if (cfg->compare_with[0] && !cfg->plot_path[0]) {
+		seterr(err, errlen, "--compare-with needs --plot=FILE.svg");
+		return -1;
+	}
+	if (cfg->record_path[0] && cfg->simulate_path[0]) {
+		seterr(err, errlen, "--record and --simulate do not go together");
+		return -1;
+	}
+	if (!cfg->record_path[0] && (cfg->record_duration_s ||
+				     cfg->record_interval_ms != 1000)) {
+		seterr(err, errlen, "--interval and --duration go with "
+		       "--record=FILE");
+		return -1;
+	}
+	if (cfg->record_interval_ms < 100) {
+		seterr(err, errlen, "--interval must be from 100 to 3600000 "
+		       "(milliseconds)");
+		return -1;
+	}
 	return 0;
 }
 

@@ -4,8 +4,10 @@
 #include "log.h"
 #include "loop.h"
 #include "memlock.h"
+#include "plotrun.h"
 #include "pool.h"
 #include "proc.h"
+#include "record.h"
 #include "simulate.h"
 #include "status.h"
 #include "util.h"
@@ -131,6 +133,10 @@ int main(int argc, char *argv[])
 	}
 	if (d.cfg.show_status)
 		return status_print(d.cfg.rundir, stdout);
+	if (d.cfg.record_path[0])
+		return record_run(&d.cfg);
+	if (d.cfg.plot_path[0])
+		return plot_run(&d.cfg);
 	if (d.cfg.simulate_path[0])
 		return simulate_file(&d.cfg, d.cfg.simulate_path, stdout);
 	if (geteuid() != 0) {

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -174,6 +175,13 @@ static void print_config(const struct config *cfg, const struct trace *tr,
 int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 		 FILE *out, struct sim_result *res, char *err, size_t errlen)
 {
+	return simulate_buf_obs(cfg, buf, len, out, res, err, errlen, NULL);
+}
+
+int simulate_buf_obs(const struct config *cfg, const char *buf, size_t len,
+		     FILE *out, struct sim_result *res, char *err,
+		     size_t errlen, const struct sim_observer *obs)
+{
 	struct trace tr;
 	struct sim_ctx ctx;
 	struct tick_state ts;
@@ -248,6 +256,15 @@ int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 			"\n", tick / 1000, pct, fsm_state_name(ts.fsm.state),
 			action_label(tk.valid, tk.cannot_grow, tk.act, tk.out),
 			size, vp->n, vp->total_b / 1024);
+		if (obs && obs->tick) {
+			struct sim_tick st = {
+				tick, tk.valid ? tk.o.free_pct : NAN,
+				tk.valid ? (mi.swap_total_kb - mi.swap_free_kb)
+						   * 1024 : 0,
+				vp->total_b, tk.size_b, vp->n, ts.fsm.state,
+				tk.act, tk.out};
+			obs->tick(obs->ctx, &st);
+		}
 		r.ticks++;
 	}
 	r.final_state = ts.fsm.state;

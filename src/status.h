@@ -48,7 +48,8 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len);
 /* Prometheus text exposition format (HELP/TYPE, ghostmemory_ prefix). */
 size_t metrics_format(const struct snapshot *s, char *buf, size_t len);
 
-/* Write buf to dir/name atomically: dir/.name.tmp, fsync, rename.
+/* Write buf to dir/name atomically: dir/.name.tmp, then rename (no fsync:
+ * readers need the atomicity, not durability).
  * 0 or -errno. */
 int status_write_atomic(const char *dir, const char *name, const char *buf,
 			size_t len);

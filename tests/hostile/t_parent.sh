@@ -50,10 +50,12 @@ accepted() {
 	_name=$1 _dir=$2
 	_log="$W/$_name.log"
 	gm "$_log" -s "$_dir"
-	if wait_log "$_log" "added swap file $_dir/1 " 10; then
+	# The log names files by their real path, as /proc/swaps does.
+	_real=$(readlink -f "$_dir")
+	if wait_log "$_log" "added swap file $_real/1 " 10; then
 		pass "$_name"
 	else
-		fail "$_name" "did not start and make $_dir/1" "$_log"
+		fail "$_name" "did not start and make $_real/1" "$_log"
 	fi
 	stop "$GM_PID"
 	for _s in $(our_swaps); do swapoff "$_s"; done

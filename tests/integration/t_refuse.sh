@@ -59,8 +59,8 @@ refused refuse-mode 12 "swap directory $W/mode has mode 0755" "$W/mode"
 refused refuse-notdir 14 "swap directory $W/file is not a directory" "$W/file"
 
 mkdir -m 777 "$W/open"
-refused refuse-unsafe-parent 14 \
-	"swap directory $W/open/swap is missing and its parent $W/open is writable by group or others" \
+refused refuse-unsafe-parent 15 \
+	"swap directory $W/open/swap is unsafe: $W/open is writable by group or others" \
 	"$W/open/swap"
 [ ! -e "$W/open/swap" ] ||
 	fail refuse-unsafe-parent "created $W/open/swap under a 0777 parent"

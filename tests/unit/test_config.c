@@ -179,6 +179,8 @@ static void test_inspect_from_table(void)
 	memset(cfg.src_line, 0, sizeof(cfg.src_line));
 	strcpy(cfg.configfile, def.configfile);
 	strcpy(cfg.rundir, def.rundir);
+	/* Command-line only, so not in -i: as the other two above. */
+	cfg.record_interval_ms = def.record_interval_ms;
 	CHECK(memcmp(&cfg, &def, sizeof(cfg)) == 0,
 	      "-i of the defaults, parsed onto zeroes, is not the defaults");
 	free(text);
