@@ -23,7 +23,8 @@ enum ktype { K_PCT, K_INT, K_SIZE, K_FLAG, K_PATH, K_SWAPSIZE, K_RESERVE,
 
 /* Command-line-only actions (K_CMD) */
 enum { CMD_HELP = 1, CMD_VERSION, CMD_INSPECT, CMD_STATUS, CMD_CONFIG,
-       CMD_SIMULATE, CMD_MEMINFO, CMD_RUNDIR };
+       CMD_SIMULATE, CMD_MEMINFO, CMD_RUNDIR, CMD_PLOT, CMD_COMPARE,
+       CMD_RECORD };
 
 static const struct key {
 	const char *name;
@@ -70,6 +71,11 @@ static const struct key {
 	{"simulate", 0, K_CMD, CMD_SIMULATE, 0, false},
 	{"meminfo_file", 0, K_CMD, CMD_MEMINFO, 0, false},
 	{"rundir", 0, K_CMD, CMD_RUNDIR, 0, false},
+	{"plot", 0, K_CMD, CMD_PLOT, 0, false},
+	{"compare_with", 0, K_CMD, CMD_COMPARE, 0, false},
+	{"record", 0, K_CMD, CMD_RECORD, 0, false},
+	{"interval", 0, K_INT, F(record_interval_ms), 3600000, false},
+	{"duration", 0, K_INT, F(record_duration_s), 86400 * 366, false},
 #undef F
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -77,7 +83,8 @@ static const struct key {
 static bool cmd_takes_value(size_t cmd)
 {
 	return cmd == CMD_CONFIG || cmd == CMD_SIMULATE ||
-	       cmd == CMD_MEMINFO || cmd == CMD_RUNDIR;
+	       cmd == CMD_MEMINFO || cmd == CMD_RUNDIR || cmd == CMD_PLOT ||
+	       cmd == CMD_COMPARE || cmd == CMD_RECORD;
 }
 
 static bool key_takes_value(const struct key *k)
@@ -116,6 +123,7 @@ void config_defaults(struct config *cfg)
 	cfg->spike_rate_b = GIB;
 	cfg->psi = true;
 	cfg->spare = true;
+	cfg->record_interval_ms = 1000;
 }
 
 /* Decimal digits only, no sign, no overflow. */
@@ -219,6 +227,9 @@ static int apply_cmd(struct config *cfg, size_t cmd, const char *value,
 	case CMD_SIMULATE: dst = cfg->simulate_path; break;
 	case CMD_MEMINFO: dst = cfg->meminfo_path; break;
 	case CMD_RUNDIR: dst = cfg->rundir; break;
+	case CMD_PLOT: dst = cfg->plot_path; break;
+	case CMD_COMPARE: dst = cfg->compare_with; break;
+	case CMD_RECORD: dst = cfg->record_path; break;
 	default: break;
 	}
 	if (!dst)
@@ -276,7 +287,9 @@ static int apply_key(struct config *cfg, const struct key *k,
 		}
 		if (k->off == offsetof(struct config, cooldown_s) ||
 		    k->off == offsetof(struct config, poll_min_ms) ||
-		    k->off == offsetof(struct config, poll_max_ms))
+		    k->off == offsetof(struct config, poll_max_ms) ||
+		    k->off == offsetof(struct config, record_interval_ms) ||
+		    k->off == offsetof(struct config, record_duration_s))
 			*(int64_t *)field = (int64_t)u;
 		else
 			*(int *)field = (int)u;
@@ -594,6 +607,32 @@ int config_validate(const struct config *cfg, char *err, size_t errlen)
 	    cfg->swapsize_b < 40 * 1024) {
 		where(cfg, "swapsize", w, sizeof(w));
 		seterr(err, errlen, "%s: swapsize must be 0, auto or at least 40k", w);
+		return -1;
+	}
+	/* The command line's modes: say what is missing, never ignore. */
+	if ((cfg->plot_path[0] || cfg->compare_with[0]) &&
+	    !cfg->simulate_path[0]) {
+		seterr(err, errlen, "--plot and --compare-with draw a replay: "
+		       "they need --simulate=TRACE");
+		return -1;
+	}
+	if (cfg->compare_with[0] && !cfg->plot_path[0]) {
+		seterr(err, errlen, "--compare-with needs --plot=FILE.svg");
+		return -1;
+	}
+	if (cfg->record_path[0] && cfg->simulate_path[0]) {
+		seterr(err, errlen, "--record and --simulate do not go together");
+		return -1;
+	}
+	if (!cfg->record_path[0] && (cfg->record_duration_s ||
+				     cfg->record_interval_ms != 1000)) {
+		seterr(err, errlen, "--interval and --duration go with "
+		       "--record=FILE");
+		return -1;
+	}
+	if (cfg->record_interval_ms < 100) {
+		seterr(err, errlen, "--interval must be from 100 to 3600000 "
+		       "(milliseconds)");
 		return -1;
 	}
 	return 0;

@@ -75,6 +75,12 @@ struct config {
 	bool show_status;             /* --status: print the daemon's state */
 	bool configfile_given;        /* -c named a file: it must exist */
 	char simulate_path[256];      /* --simulate TRACE ("" = off) */
+	char plot_path[256];          /* --plot FILE.svg: draw the replay */
+	char compare_with[256];       /* --compare-with KEY=VALUE,...: a
+	                                 second panel with these set */
+	char record_path[256];        /* --record FILE ("-" = stdout) */
+	int64_t record_interval_ms;   /* --interval: between snapshots */
+	int64_t record_duration_s;    /* --duration: stop after (0 = never) */
 	char meminfo_path[256];       /* test hook: read memory from here */
 	char rundir[256];             /* status file directory */
 	unsigned short src_line[40];  /* config line that set each key */
