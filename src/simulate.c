@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -150,6 +151,13 @@ static void print_config(const struct config *cfg, const struct trace *tr,
 int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 		 FILE *out, struct sim_result *res, char *err, size_t errlen)
 {
+	return simulate_buf_obs(cfg, buf, len, out, res, err, errlen, NULL);
+}
+
+int simulate_buf_obs(const struct config *cfg, const char *buf, size_t len,
+		     FILE *out, struct sim_result *res, char *err,
+		     size_t errlen, const struct sim_observer *obs)
+{
 	struct trace tr;
 	struct vpool vp;
 	struct fsm f;
@@ -233,6 +241,14 @@ int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 			"\n", tick / 1000, pct, fsm_state_name(f.state),
 			action_label(rd.valid, f.say_cannot_grow, act, oc),
 			size, vp.n, vp.total_b / 1024);
+		if (obs && obs->tick) {
+			struct sim_tick st = {
+				tick, rd.valid ? o.free_pct : NAN,
+				rd.valid ? (mi.swap_total_kb - mi.swap_free_kb)
+						   * 1024 : 0,
+				vp.total_b, size_b, vp.n, f.state, act, oc};
+			obs->tick(obs->ctx, &st);
+		}
 		r.ticks++;
 	}
 	r.final_state = f.state;

@@ -29,6 +29,27 @@ struct sim_result {
 	int final_files;
 };
 
+/* One replayed tick, as the text line shows it, for an observer such as
+ * --plot (which draws only from these, never from the replay's text). */
+struct sim_tick {
+	int64_t t_ms;              /* tick time from the trace's start */
+	double free_pct;           /* free% judged by; NaN on a read error */
+	uint64_t swap_used_b;      /* SwapTotal - SwapFree as replayed (our
+	                              virtual files count as empty) */
+	uint64_t swap_b;           /* virtual swap provisioned after it */
+	uint64_t size_b;           /* the file grown or shrunk, else 0 */
+	int files;                 /* virtual files after it */
+	enum fsm_state state;      /* state after the tick */
+	enum fsm_action_kind act;  /* what the FSM asked for */
+	enum fsm_outcome outcome;  /* how it went (act != NONE) */
+};
+
+/* Called once per tick, where the tick's text line is printed. */
+struct sim_observer {
+	void (*tick)(void *ctx, const struct sim_tick *t);
+	void *ctx;
+};
+
 /* Replay the trace held in buf (len bytes; may contain NUL) and print
  * one line per tick to out.  Returns 0, or -1 with "line N: what" in err
  * for a trace that is not one (bad magic, header, T line, time going
@@ -36,6 +57,11 @@ struct sim_result {
  * trace error: that tick does nothing, as in the daemon. */
 int simulate_buf(const struct config *cfg, const char *buf, size_t len,
 		 FILE *out, struct sim_result *res, char *err, size_t errlen);
+
+/* simulate_buf with an observer (NULL: none) told of every tick. */
+int simulate_buf_obs(const struct config *cfg, const char *buf, size_t len,
+		     FILE *out, struct sim_result *res, char *err,
+		     size_t errlen, const struct sim_observer *obs);
 
 /* --simulate: read path, replay it to out; returns an exit code
  * (0; GM_EXIT_USAGE for a bad trace; GM_EXIT_RUNTIME when it cannot be
