@@ -8,6 +8,7 @@
 #include "pool.h"
 #include "predict.h"
 #include "psi.h"
+#include "record.h"
 #include "simulate.h"
 #include "status.h"
 #include "swapfile.h"
@@ -605,6 +606,8 @@ int main(int argc, char *argv[])
 	}
 	if (d.cfg.show_status)
 		return status_print(d.cfg.rundir, stdout);
+	if (d.cfg.record_path[0])
+		return record_run(&d.cfg);
 	if (d.cfg.simulate_path[0])
 		return simulate_file(&d.cfg, d.cfg.simulate_path, stdout);
 	if (geteuid() != 0) {

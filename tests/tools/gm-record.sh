@@ -12,6 +12,9 @@
 #     -m FILE     read FILE instead of /proc/meminfo (tests)
 #     TRACE       the trace file, appended to; "-" for stdout
 #
+# `ghostmemory --record=FILE` is the way to record (ghostmemory(8)); this
+# script stays for where the binary is not at hand, as in the busybox
+# guest of tests/traces/record-vm.sh, and writes the same format.
 # Record without ghostmemory (or any swap you mean to simulate) running:
 # the replay adds its virtual files to SwapTotal/SwapFree itself.
 # POSIX sh plus cat, awk, df, sleep: runs under busybox in the qemu guest.
