@@ -8,6 +8,7 @@
 #include "pool.h"
 #include "predict.h"
 #include "psi.h"
+#include "plotrun.h"
 #include "record.h"
 #include "simulate.h"
 #include "status.h"
@@ -608,6 +609,8 @@ int main(int argc, char *argv[])
 		return status_print(d.cfg.rundir, stdout);
 	if (d.cfg.record_path[0])
 		return record_run(&d.cfg);
+	if (d.cfg.plot_path[0])
+		return plot_run(&d.cfg);
 	if (d.cfg.simulate_path[0])
 		return simulate_file(&d.cfg, d.cfg.simulate_path, stdout);
 	if (geteuid() != 0) {
