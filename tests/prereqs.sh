@@ -9,7 +9,7 @@ tests="$build util-linux e2fsprogs xfsprogs btrfs-progs mount kmod
   qemu-system-x86 busybox-static cpio xz-utils
   lintian piuparts debootstrap groff man-db
   clang libclang-rt-14-dev cppcheck valgrind prometheus lsb-base
-  libxml2-utils librsvg2-bin
+  libxml2-utils librsvg2-bin jq
   sysvinit-utils procps"
 case "${1:-tests}" in
 build) pkgs=$build ;;
