@@ -210,10 +210,9 @@ void pool_collect(struct pool *p, const struct config *cfg,
 void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms)
 {
 	struct pool_job *g = &p->lane[LANE_GROW], *s = &p->lane[LANE_SHRINK];
-	int64_t end = gm_now_ms() + wait_ms, left;
+	int64_t end = gm_now_ms() + wait_ms;
 	struct meminfo mi;
 	struct pool_done d;
-	int pid;
 
 	memset(&mi, 0, sizeof(mi));
 	p->stopping = true;
@@ -221,6 +220,8 @@ void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms)
 	__atomic_store_n(&g->cancel, 1, __ATOMIC_RELEASE);
 	while (!pool_job_idle(p, LANE_GROW) || !pool_job_idle(p, LANE_SHRINK)) {
 		struct pollfd pfd = {p->wake[0], POLLIN, 0};
+		int64_t left;
+		int pid;
 
 		/* A swapoff ends at once on a signal; the kernel puts the
 		 * area back and the file stays active. */
@@ -248,7 +249,6 @@ static int erase_one(struct pool *p, const struct config *cfg, int slot)
 	struct pool_file *f;
 	struct meminfo mi;
 	char path[800];
-	uint64_t avail_kb, margin_kb;
 	int rc;
 
 	path_of(p, slot, path, sizeof(path));
@@ -260,6 +260,8 @@ static int erase_one(struct pool *p, const struct config *cfg, int slot)
 	if (!f)
 		return 0; /* gone behind our back */
 	if (f->active) {
+		uint64_t avail_kb, margin_kb;
+
 		rc = p->sys->meminfo(&mi);
 		if (rc < 0) {
 			log_warnx("%s stays active: memory cannot be read (%s)",

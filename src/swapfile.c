@@ -268,14 +268,14 @@ int swapfile_make(const struct swapdir *d, int slot, uint64_t size_b,
 static int open_slot(const struct swapdir *d, int slot, struct stat *st)
 {
 	char name[16];
-	int fd, err;
+	int fd;
 
 	snprintf(name, sizeof(name), "%d", slot);
 	fd = openat(d->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		err = S_ISREG(st->st_mode) ? errno : EINVAL;
+		int err = S_ISREG(st->st_mode) ? errno : EINVAL;
 		close(fd);
 		return -err;
 	}

@@ -145,13 +145,13 @@ int swapfile_sweep(const struct swapdir *d,
 {
 	struct dirent *de;
 	DIR *dir;
-	int fd = dup(d->fd), err;
+	int fd = dup(d->fd);
 
 	if (fd < 0)
 		return -errno;
 	dir = fdopendir(fd);
 	if (!dir) {
-		err = errno;
+		int err = errno;
 		close(fd);
 		return -err;
 	}
