@@ -293,7 +293,7 @@ restart)
 	files_report "$SWAPDIR"
 	kill -9 "$GM_PID"
 	sleep 1
-	result "killed_daemon alive=$(alive "$GM_PID")"
+	result "killed_daemon alive=$(alive "$GM_PID") active=$(grep -c "^$SWAPDIR/" /proc/swaps)"
 	ls "$SWAPDIR" >/tmp/before_restart
 	gm_start /tmp/daemon2.log
 	GM2_PID=$GM_PID
