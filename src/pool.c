@@ -35,7 +35,7 @@ int pool_slot_of_path(const char *dir, const char *path)
 	return pool_slot_of_name(path + n + 1);
 }
 
-static struct pool_file *find_slot(struct pool *p, int slot)
+struct pool_file *pool_find(struct pool *p, int slot)
 {
 	int i;
 
@@ -45,12 +45,12 @@ static struct pool_file *find_slot(struct pool *p, int slot)
 	return NULL;
 }
 
-static void drop(struct pool *p, struct pool_file *f)
+void pool_drop(struct pool *p, struct pool_file *f)
 {
 	*f = p->f[--p->n];
 }
 
-static void path_of(const struct pool *p, int slot, char *out, size_t len)
+void pool_path(const struct pool *p, int slot, char *out, size_t len)
 {
 	snprintf(out, len, "%s/%d", p->dir.canon, slot);
 }
@@ -75,7 +75,7 @@ static int free_slot(const struct pool *p)
 	for (slot = 1; slot <= 99999; slot++) {
 		char name[16];
 
-		if (slot_busy(p, slot) || find_slot((struct pool *)p, slot))
+		if (slot_busy(p, slot) || pool_find((struct pool *)p, slot))
 			continue;
 		snprintf(name, sizeof(name), "%d", slot);
 		if (!p->sys->exists(&p->dir, name))
@@ -133,18 +133,25 @@ const char *pool_dir(const struct pool *p)
 	return p->dir.canon;
 }
 
+void pool_lane_slots(const struct pool *p, int *making, int *retiring)
+{
+	*making = p->lane[LANE_GROW].kind == JOB_MAKE ? p->lane[LANE_GROW].slot
+						       : 0;
+	*retiring = p->lane[LANE_SHRINK].kind == JOB_OFF
+			    ? p->lane[LANE_SHRINK].slot
+			    : 0;
+}
+
 void pool_view(const struct pool *p, struct pool_view *v)
 {
 	const struct pool_job *g = &p->lane[LANE_GROW];
-	const struct pool_job *s = &p->lane[LANE_SHRINK];
 
 	v->n = p->n;
 	memcpy(v->f, p->f, sizeof(v->f));
-	v->making_slot = g->kind == JOB_MAKE ? g->slot : 0;
+	pool_lane_slots(p, &v->making_slot, &v->retiring_slot);
 	v->making_size_b = v->making_slot ? g->size_b : 0;
 	v->making_for_grow = v->making_slot &&
 			     __atomic_load_n(&g->urgent, __ATOMIC_ACQUIRE);
-	v->retiring_slot = s->kind == JOB_OFF ? s->slot : 0;
 	v->c = p->c;
 	v->dir = p->dir.canon;
 }
@@ -163,7 +170,7 @@ int pool_refresh(struct pool *p, int64_t now_ms)
 		char name[16];
 		int k;
 
-		path_of(p, f->slot, path, sizeof(path));
+		pool_path(p, f->slot, path, sizeof(path));
 		k = swaps_find(&t, path);
 		if (k >= 0) {
 			f->active = true;
@@ -186,7 +193,7 @@ int pool_refresh(struct pool *p, int64_t now_ms)
 		if (!slot_busy(p, f->slot) && !p->sys->exists(&p->dir, name)) {
 			log_warnx("swap file %s was deleted behind our back",
 				  path);
-			drop(p, f);
+			pool_drop(p, f);
 			i--;
 		}
 	}
@@ -219,7 +226,7 @@ static void adopt_entry(void *arg, const char *name)
 				  path);
 		return;
 	}
-	if (find_slot(p, slot))
+	if (pool_find(p, slot))
 		return; /* active: adopted */
 	rc = p->sys->validate(&p->dir, slot, a->min_b, &size_b);
 	if (rc == 0 && p->n < POOL_MAX - LANE_N) {
@@ -361,7 +368,7 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 		*size_b = j->size_b;
 		if (j->kind == JOB_MAKE &&
 		    !__atomic_exchange_n(&j->urgent, 1, __ATOMIC_ACQ_REL)) {
-			path_of(p, j->slot, path, sizeof(path));
+			pool_path(p, j->slot, path, sizeof(path));
 			log_info("short of memory: %s, being made, is turned "
 				 "on when ready", path);
 		}
@@ -379,12 +386,17 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 	}
 	rc = make_start(p, cfg, mi, true, size_b);
 	if (rc == 0) {
-		path_of(p, j->slot, path, sizeof(path));
+		pool_path(p, j->slot, path, sizeof(path));
 		log_info("short of memory and no spare: making swap file %s "
 			 "(%" PRIu64 " MiB) in the background", path,
 			 *size_b / MIB);
 		return FSM_PENDING;
 	}
+	return pool_make_outcome(p, rc);
+}
+
+enum fsm_outcome pool_make_outcome(struct pool *p, int rc)
+{
 	if (rc == -ENOSPC) {
 		p->c.fail_no_room++;
 		return FSM_NO_ROOM;

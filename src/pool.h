@@ -194,6 +194,16 @@ int64_t pool_make_ms(const struct pool *p);
 uint64_t pool_owned_b(const struct pool *p);
 int pool_active_count(const struct pool *p);
 void pool_view(const struct pool *p, struct pool_view *v);
+/* Only the slots being made and retired (0: none): cheap, per tick. */
+void pool_lane_slots(const struct pool *p, int *making, int *retiring);
+
+/* The books, shared by pool.c and pool_collect.c: the file of a slot
+ * (or NULL), forgetting one, its real path, and how a failure to make a
+ * file counts (-ENOSPC: no room; else a failed create). */
+struct pool_file *pool_find(struct pool *p, int slot);
+void pool_drop(struct pool *p, struct pool_file *f);
+void pool_path(const struct pool *p, int slot, char *out, size_t len);
+enum fsm_outcome pool_make_outcome(struct pool *p, int rc);
 
 /* The bookkeeping's pure parts, for the tests. */
 int pool_slot_of_name(const char *name);

@@ -15,21 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct pool_file *find_slot(struct pool *p, int slot)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->f[i].slot == slot)
-			return &p->f[i];
-	return NULL;
-}
-
-static void path_of(const struct pool *p, int slot, char *out, size_t len)
-{
-	snprintf(out, len, "%s/%d", p->dir.canon, slot);
-}
-
 static void add_file(struct pool *p, const struct pool_job *j, bool active,
 		     int64_t now_ms)
 {
@@ -66,7 +51,7 @@ static void collect_grow(struct pool *p, const struct config *cfg,
 	char path[800];
 
 	p->lane[LANE_GROW].slot = 0;
-	path_of(p, j.slot, path, sizeof(path));
+	pool_path(p, j.slot, path, sizeof(path));
 	if (j.kind == JOB_MAKE) {
 		p->make_ms = j.took_ms;
 		if (j.rc == 0 && j.active) {
@@ -97,15 +82,8 @@ static void collect_grow(struct pool *p, const struct config *cfg,
 			return;
 		}
 		d->grow = true;
-		if (j.swapon_failed) {
-			d->grow_out = swapon_outcome(p, j.rc);
-		} else if (j.rc == -ENOSPC) {
-			p->c.fail_no_room++;
-			d->grow_out = FSM_NO_ROOM;
-		} else {
-			p->c.fail_create++;
-			d->grow_out = FSM_FAILED;
-		}
+		d->grow_out = j.swapon_failed ? swapon_outcome(p, j.rc)
+					      : pool_make_outcome(p, j.rc);
 		log_warnx("%s %s: %s%s", d->grow_out == FSM_NO_ROOM
 						 ? "no room for a new swap file"
 						 : "cannot add swap file",
@@ -114,7 +92,7 @@ static void collect_grow(struct pool *p, const struct config *cfg,
 		return;
 	}
 	/* JOB_ON: a spare. */
-	f = find_slot(p, j.slot);
+	f = pool_find(p, j.slot);
 	d->grow = true;
 	if (j.rc == 0) {
 		if (f) {
@@ -144,7 +122,7 @@ static void collect_grow(struct pool *p, const struct config *cfg,
 			  "deleting it", path);
 		p->c.fail_swapon++;
 		if (p->sys->remove(&p->dir, j.slot, false) == 0) {
-			*f = p->f[--p->n];
+			pool_drop(p, f);
 			d->grow_out = p->stopping
 					      ? FSM_FAILED
 					      : pool_grow(p, cfg, mi, now_ms,
@@ -163,12 +141,12 @@ static void collect_grow(struct pool *p, const struct config *cfg,
 static void collect_shrink(struct pool *p, struct pool_done *d)
 {
 	struct pool_job j = p->lane[LANE_SHRINK];
-	struct pool_file *f = find_slot(p, j.slot);
+	struct pool_file *f = pool_find(p, j.slot);
 	char path[800];
 	int rc = j.kind == JOB_OFF && j.rc == 0 ? j.unlink_rc : j.rc;
 
 	p->lane[LANE_SHRINK].slot = 0;
-	path_of(p, j.slot, path, sizeof(path));
+	pool_path(p, j.slot, path, sizeof(path));
 	d->shrink = true;
 	if (j.kind == JOB_OFF && j.rc < 0) {
 		p->c.fail_swapoff++;
@@ -192,7 +170,7 @@ static void collect_shrink(struct pool *p, struct pool_done *d)
 	log_notice("removed swap file %s (%" PRIu64 " MiB) in %" PRId64 " ms",
 		   path, j.size_b / MIB, j.took_ms);
 	if (f)
-		*f = p->f[--p->n];
+		pool_drop(p, f);
 	d->shrink_out = FSM_OK;
 }
 
@@ -251,12 +229,12 @@ static int erase_one(struct pool *p, const struct config *cfg, int slot)
 	char path[800];
 	int rc;
 
-	path_of(p, slot, path, sizeof(path));
+	pool_path(p, slot, path, sizeof(path));
 	if (pool_refresh(p, gm_now_ms()) < 0) {
 		log_warnx("%s stays: /proc/swaps cannot be read", path);
 		return 1;
 	}
-	f = find_slot(p, slot);
+	f = pool_find(p, slot);
 	if (!f)
 		return 0; /* gone behind our back */
 	if (f->active) {
@@ -294,7 +272,7 @@ static int erase_one(struct pool *p, const struct config *cfg, int slot)
 		return 1;
 	}
 	log_notice("removed swap file %s", path);
-	*f = p->f[--p->n];
+	pool_drop(p, f);
 	return 0;
 }
 

@@ -68,18 +68,19 @@ void publish_status(struct daemon *d, int64_t t)
 	static char buf[16384];
 	static int64_t warned_ms = -60000;
 	size_t n;
-	int rc;
+	int rc, making, retiring;
 
-	snapshot_build(d, t, &s);
+	/* The cheap test first: this runs at every tick. */
+	pool_lane_slots(&d->pool, &making, &retiring);
 	if (d->published_ms >= 0 && d->ts.fsm.state == d->published_state &&
-	    s.making_slot == d->published_making &&
-	    s.retiring_slot == d->published_retiring &&
-	    t - d->published_ms < 5000)
+	    making == d->published_making &&
+	    retiring == d->published_retiring && t - d->published_ms < 5000)
 		return;
 	d->published_ms = t;
 	d->published_state = d->ts.fsm.state;
-	d->published_making = s.making_slot;
-	d->published_retiring = s.retiring_slot;
+	d->published_making = making;
+	d->published_retiring = retiring;
+	snapshot_build(d, t, &s);
 	n = status_format(&s, buf, sizeof(buf));
 	rc = status_write_atomic(d->cfg.rundir, "status", buf,
 				 n < sizeof(buf) ? n : sizeof(buf) - 1);
