@@ -99,7 +99,7 @@ void loop_arm(struct daemon *d)
 		return;
 	/* Calm as the loop judges it, from a first reading (no slope). */
 	tick_init(&probe, t0);
-	predict_classify(cfg, &probe.trend, &d->mi, t0, 0, &r, &o);
+	predict_classify(LIMIT_PARAMS(cfg), &probe.trend, &d->mi, t0, 0, &r, &o);
 	if (!tick_calm(cfg, probe.fsm.state, &r, &o) ||
 	    pool_spare_start(&d->pool, cfg, &d->mi, t0) < 0)
 		return;

@@ -6,6 +6,8 @@
 
 #include "config.h"
 #include "meminfo.h"
+#include "policy.h"
+#include "predict.h"
 #include "swapfile.h"
 
 static inline struct free_params params_free(const struct config *c)
@@ -21,6 +23,23 @@ static inline struct swap_prop params_swap(const struct config *c)
 	return p;
 }
 
+static inline struct size_params params_size(const struct config *c)
+{
+	struct size_params p = {c->swapsize_auto,     c->swapsize_b,
+				c->min_swapsize_b,    c->max_swapsize_b,
+				c->max_total_b,       c->max_files,
+				c->freetarget_pct,    c->disk_reserve_is_pct,
+				c->disk_reserve_pct,  c->disk_reserve_b};
+	return p;
+}
+
+static inline struct limit_params params_limits(const struct config *c)
+{
+	struct limit_params p = {params_free(c), c->lower_freelimit_pct,
+				 c->upper_freelimit_pct};
+	return p;
+}
+
 /* The FSM's one setting: the cooldown, in milliseconds. */
 static inline int64_t params_cooldown_ms(const struct config *c)
 {
@@ -28,5 +47,7 @@ static inline int64_t params_cooldown_ms(const struct config *c)
 }
 
 #define FREE_PARAMS(cfg) (&(struct free_params[]){params_free(cfg)}[0])
+#define SIZE_PARAMS(cfg) (&(struct size_params[]){params_size(cfg)}[0])
+#define LIMIT_PARAMS(cfg) (&(struct limit_params[]){params_limits(cfg)}[0])
 
 #endif

@@ -1,7 +1,6 @@
 /* Sizing and the choice of the file to remove: pure arithmetic. */
 #include "policy.h"
 
-#include "config.h"
 
 #include <errno.h>
 
@@ -30,47 +29,47 @@ uint64_t policy_deficit_b(uint64_t free_b, uint64_t total_b, int target_pct)
 	return (want - have) * 100 / (uint64_t)(100 - target_pct);
 }
 
-static uint64_t reserve_b(const struct config *cfg, uint64_t fs_size_b)
+static uint64_t reserve_b(const struct size_params *sp, uint64_t fs_size_b)
 {
-	if (cfg->disk_reserve_is_pct)
-		return fs_size_b / 100 * (uint64_t)cfg->disk_reserve_pct;
-	return cfg->disk_reserve_b;
+	if (sp->disk_reserve_is_pct)
+		return fs_size_b / 100 * (uint64_t)sp->disk_reserve_pct;
+	return sp->disk_reserve_b;
 }
 
-int policy_grow_size(const struct config *cfg, const struct grow_ctx *g,
+int policy_grow_size(const struct size_params *sp, const struct grow_ctx *g,
 		     uint64_t *size_b)
 {
 	uint64_t want, room, reserve, page = g->page_size ? g->page_size : 4096;
 
-	if (cfg->max_files > 0 && g->files >= cfg->max_files)
+	if (sp->max_files > 0 && g->files >= sp->max_files)
 		return -ENOSPC;
-	want = cfg->swapsize_auto ? policy_auto_swapsize_b(g->mem_total_b)
-				  : cfg->swapsize_b;
+	want = sp->swapsize_auto ? policy_auto_swapsize_b(g->mem_total_b)
+				  : sp->swapsize_b;
 	{
 		uint64_t deficit = policy_deficit_b(g->free_b, g->total_b,
-						    cfg->freetarget_pct);
+						    sp->freetarget_pct);
 		if (deficit > want)
 			want = deficit;
 	}
-	if (want < cfg->min_swapsize_b)
-		want = cfg->min_swapsize_b;
-	if (want > cfg->max_swapsize_b)
-		want = cfg->max_swapsize_b;
+	if (want < sp->min_swapsize_b)
+		want = sp->min_swapsize_b;
+	if (want > sp->max_swapsize_b)
+		want = sp->max_swapsize_b;
 
 	/* The disk keeps its reserve: shrink the file to what fits. */
-	reserve = reserve_b(cfg, g->fs_size_b);
+	reserve = reserve_b(sp, g->fs_size_b);
 	room = g->fs_avail_b > reserve ? g->fs_avail_b - reserve : 0;
 	if (want > room)
 		want = room;
-	if (cfg->max_total_b) {
-		uint64_t left = g->owned_b < cfg->max_total_b
-					? cfg->max_total_b - g->owned_b
+	if (sp->max_total_b) {
+		uint64_t left = g->owned_b < sp->max_total_b
+					? sp->max_total_b - g->owned_b
 					: 0;
 		if (want > left)
 			want = left;
 	}
 	want -= want % page;
-	if (want < cfg->min_swapsize_b || want < 10 * page)
+	if (want < sp->min_swapsize_b || want < 10 * page)
 		return -ENOSPC;
 	*size_b = want;
 	return 0;
@@ -85,7 +84,7 @@ uint64_t policy_swapoff_margin_kb(uint64_t mem_total_kb)
 	return m > 16 * 1024 ? m : 16 * 1024;
 }
 
-int policy_pick_shrink(const struct config *cfg, uint64_t free_kb,
+int policy_pick_shrink(int freetarget_pct, uint64_t free_kb,
 		       uint64_t total_kb, uint64_t ram_avail_kb,
 		       uint64_t mem_total_kb,
 		       const struct shrink_candidate *c, int n)
@@ -103,7 +102,7 @@ int policy_pick_shrink(const struct config *cfg, uint64_t free_kb,
 		/* Removing the file takes its size off both figures. */
 		nfree = free_kb - c[i].size_kb;
 		ntotal = total_kb - c[i].size_kb;
-		if (nfree * 100 < (uint64_t)cfg->freetarget_pct * ntotal)
+		if (nfree * 100 < (uint64_t)freetarget_pct * ntotal)
 			continue;
 		if (best < 0 || c[i].used_kb < c[best].used_kb ||
 		    (c[i].used_kb == c[best].used_kb &&

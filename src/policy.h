@@ -2,9 +2,8 @@
 #ifndef GM_POLICY_H
 #define GM_POLICY_H
 
+#include <stdbool.h>
 #include <stdint.h>
-
-struct config;
 
 #define GIB ((uint64_t)1024 * 1024 * 1024)
 #define MIB ((uint64_t)1024 * 1024)
@@ -26,9 +25,23 @@ struct grow_ctx {
 	uint64_t page_size;   /* rounding unit */
 };
 
+/* The settings that size a file (params.h fills it from the config). */
+struct size_params {
+	bool swapsize_auto;       /* swapsize=auto */
+	uint64_t swapsize_b;      /* else this */
+	uint64_t min_swapsize_b;
+	uint64_t max_swapsize_b;
+	uint64_t max_total_b;     /* 0 = no cap */
+	int max_files;            /* 0 = no cap */
+	int freetarget_pct;
+	bool disk_reserve_is_pct;
+	int disk_reserve_pct;
+	uint64_t disk_reserve_b;
+};
+
 /* Size of the next file in *size_b, or -ENOSPC for "no room" (disk
  * reserve, max_files, max_total, under min_swapsize). */
-int policy_grow_size(const struct config *cfg, const struct grow_ctx *g,
+int policy_grow_size(const struct size_params *sp, const struct grow_ctx *g,
 		     uint64_t *size_b);
 
 struct shrink_candidate {
@@ -39,7 +52,7 @@ struct shrink_candidate {
 /* Index of the least-used file whose removal keeps free% >= freetarget
  * and whose used pages fit in available RAM with a margin; -1 if none.
  * free_kb/total_kb are the free figure and MemTotal+SwapTotal. */
-int policy_pick_shrink(const struct config *cfg, uint64_t free_kb,
+int policy_pick_shrink(int freetarget_pct, uint64_t free_kb,
 		       uint64_t total_kb, uint64_t ram_avail_kb,
 		       uint64_t mem_total_kb,
 		       const struct shrink_candidate *c, int n);

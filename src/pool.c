@@ -331,7 +331,7 @@ static int make_start(struct pool *p, const struct config *cfg,
 		return rc;
 	}
 	/* A table entry stays free for each lane's file. */
-	if (p->n >= POOL_MAX - LANE_N || policy_grow_size(cfg, &g, size_b) < 0) {
+	if (p->n >= POOL_MAX - LANE_N || policy_grow_size(SIZE_PARAMS(cfg), &g, size_b) < 0) {
 		if (urgent)
 			log_warnx("no room for a new swap file: %d files, %" PRIu64
 				  " MiB owned, %" PRIu64 " MiB free on %s "
@@ -439,7 +439,7 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
 		c[n].used_kb = p->f[i].used_kb;
 		idx[n++] = i;
 	}
-	pick = policy_pick_shrink(cfg, meminfo_free_kb(mi, fp),
+	pick = policy_pick_shrink(cfg->freetarget_pct, meminfo_free_kb(mi, fp),
 				  meminfo_total_kb(mi),
 				  meminfo_ram_available_kb(mi, fp),
 				  mi->mem_total_kb, c, n);

@@ -1,8 +1,6 @@
 /* Forecast and polling interval: arithmetic on a few samples. */
-#include "params.h"
 #include "predict.h"
 
-#include "config.h"
 #include "fsm.h"
 #include "meminfo.h"
 
@@ -101,15 +99,15 @@ bool predict_shortage(double free_kb, double limit_kb, double slope_kb_s,
 /* Samples older than this do not count for the slope. */
 #define TREND_WINDOW_MS 2000
 
-void predict_classify(const struct config *cfg, struct trend *tr,
+void predict_classify(const struct limit_params *lp, struct trend *tr,
 		      const struct meminfo *mi, int64_t t_ms, int64_t lead_ms,
 		      struct fsm_reading *r, struct outlook *o)
 {
 	double total_kb = (double)meminfo_total_kb(mi);
 
-	o->free_kb = (double)meminfo_free_kb(mi, FREE_PARAMS(cfg));
-	o->free_pct = meminfo_free_pct(mi, FREE_PARAMS(cfg));
-	o->limit_kb = total_kb * cfg->lower_freelimit_pct / 100.0;
+	o->free_kb = (double)meminfo_free_kb(mi, &lp->fp);
+	o->free_pct = meminfo_free_pct(mi, &lp->fp);
+	o->limit_kb = total_kb * lp->lower_pct / 100.0;
 	/* What is in use does not jump when swap is added, unlike the
 	 * free figure: its trend is the consumption rate. */
 	trend_add(tr, t_ms, -(total_kb - o->free_kb));
@@ -117,10 +115,10 @@ void predict_classify(const struct config *cfg, struct trend *tr,
 	r->valid = true;
 	/* Grow once the limit is crossed, or when it will be crossed
 	 * before a file could be provisioned. */
-	r->shortage = o->free_pct < cfg->lower_freelimit_pct;
+	r->shortage = o->free_pct < lp->lower_pct;
 	r->forecast = false;
 	if (!r->shortage)
 		r->shortage = r->forecast = predict_shortage(
 			o->free_kb, o->limit_kb, o->slope_kb_s, lead_ms);
-	r->surplus = o->free_pct > cfg->upper_freelimit_pct;
+	r->surplus = o->free_pct > lp->upper_pct;
 }

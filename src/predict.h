@@ -2,6 +2,8 @@
 #ifndef GM_PREDICT_H
 #define GM_PREDICT_H
 
+#include "meminfo.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -44,9 +46,16 @@ int64_t predict_poll_ms(const struct poll_params *pp, double free_kb,
 bool predict_shortage(double free_kb, double limit_kb, double slope_kb_s,
 		      int64_t lead_ms);
 
-struct config;
 struct meminfo;
 struct fsm_reading;
+
+/* The limits a reading is judged by (params.h fills it from the
+ * config): the free figure's elasticities and the two thresholds. */
+struct limit_params {
+	struct free_params fp;
+	int lower_pct; /* lower_freelimit */
+	int upper_pct; /* upper_freelimit */
+};
 
 /* What the daemon knows of memory after one reading. */
 struct outlook {
@@ -60,7 +69,7 @@ struct outlook {
  * machine: shortage when free% is under lower_freelimit or the forecast
  * says it will be within lead_ms; surplus over upper_freelimit.  Shared
  * by the daemon and --simulate, so a replay decides as the daemon does. */
-void predict_classify(const struct config *cfg, struct trend *tr,
+void predict_classify(const struct limit_params *lp, struct trend *tr,
 		      const struct meminfo *mi, int64_t t_ms, int64_t lead_ms,
 		      struct fsm_reading *r, struct outlook *o);
 

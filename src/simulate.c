@@ -86,7 +86,7 @@ static enum fsm_outcome sim_grow(void *arg, const struct meminfo *mi,
 		g.fs_size_b = 0;
 		g.fs_avail_b = (uint64_t)1 << 62;
 	}
-	if (vp->n >= POOL_MAX || policy_grow_size(c->cfg, &g, size_b) < 0)
+	if (vp->n >= POOL_MAX || policy_grow_size(SIZE_PARAMS(c->cfg), &g, size_b) < 0)
 		return FSM_NO_ROOM;
 	vp->size_b[vp->n++] = *size_b;
 	vp->total_b = sat_add(vp->total_b, *size_b);
@@ -109,7 +109,7 @@ static enum fsm_outcome sim_shrink(void *arg, const struct meminfo *mi,
 		c[i].size_kb = vp->size_b[i] / 1024;
 		c[i].used_kb = 0;
 	}
-	pick = policy_pick_shrink(ctx->cfg, meminfo_free_kb(mi, fp),
+	pick = policy_pick_shrink(ctx->cfg->freetarget_pct, meminfo_free_kb(mi, fp),
 				  meminfo_total_kb(mi),
 				  meminfo_ram_available_kb(mi, fp),
 				  mi->mem_total_kb, c, vp->n);

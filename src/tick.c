@@ -93,7 +93,7 @@ void tick_run(const struct config *cfg, struct tick_state *ts,
 		int64_t lead_ms = ops->lead_ms(ops->ctx, ts->provision_ms) +
 				  cfg->poll_min_ms;
 
-		predict_classify(cfg, &ts->trend, mi, now_ms, lead_ms, &r,
+		predict_classify(LIMIT_PARAMS(cfg), &ts->trend, mi, now_ms, lead_ms, &r,
 				 &res->o);
 		res->valid = true;
 		res->next_poll_ms = predict_poll_ms(&pp, res->o.free_kb,

@@ -1,5 +1,6 @@
 /* Sizing and the choice of the file to remove. */
 #include "config.h"
+#include "params.h"
 #include "policy.h"
 #include "t.h"
 
@@ -74,7 +75,7 @@ static void test_sizing(void)
 			      config_set(&cfg, "max_total", rows[i].max_total,
 					 err, sizeof(err)) == 0,
 		      "%s: config", rows[i].name);
-		rc = policy_grow_size(&cfg, &g, &size);
+		rc = policy_grow_size(SIZE_PARAMS(&cfg), &g, &size);
 		CHECK(rc == rows[i].rc && (rc || size == rows[i].want),
 		      "%s: rc %d size %llu, want rc %d size %llu", rows[i].name,
 		      rc, (unsigned long long)size, rows[i].rc,
@@ -102,22 +103,22 @@ static void test_shrink(void)
 
 	config_defaults(&cfg);
 	/* free 1200 of total 2300: any single removal keeps >= 30% */
-	pick = policy_pick_shrink(&cfg, 1200 * M, 2300 * M, 500 * M,
+	pick = policy_pick_shrink(cfg.freetarget_pct, 1200 * M, 2300 * M, 500 * M,
 				  1000 * M, c, 4);
 	CHECK(pick == 3, "least used first (not the largest), got %d", pick);
 	/* removing a 400 MiB file would drop below target: the small one */
-	pick = policy_pick_shrink(&cfg, 800 * M, 2300 * M, 500 * M, 1000 * M,
+	pick = policy_pick_shrink(cfg.freetarget_pct, 800 * M, 2300 * M, 500 * M, 1000 * M,
 				  c, 4);
 	CHECK(pick == 2, "keeps free%% >= freetarget, got %d", pick);
 	/* used pages must fit in RAM with a margin (100 MiB here) */
-	pick = policy_pick_shrink(&cfg, 2000 * M, 2300 * M, 105 * M,
+	pick = policy_pick_shrink(cfg.freetarget_pct, 2000 * M, 2300 * M, 105 * M,
 				  1000 * M, c, 3);
 	CHECK(pick == -1, "nothing fits back in RAM, got %d", pick);
-	pick = policy_pick_shrink(&cfg, 2000 * M, 2300 * M, 111 * M,
+	pick = policy_pick_shrink(cfg.freetarget_pct, 2000 * M, 2300 * M, 111 * M,
 				  1000 * M, c, 3);
 	CHECK(pick == 2, "10 MiB used + 100 MiB margin fits 111, got %d",
 	      pick);
-	CHECK(policy_pick_shrink(&cfg, 0, 0, 0, 0, c, 0) == -1, "no files");
+	CHECK(policy_pick_shrink(cfg.freetarget_pct, 0, 0, 0, 0, c, 0) == -1, "no files");
 	CHECK_EQ_U(policy_swapoff_margin_kb(100 * M), 16 * M, "margin min 16M");
 	CHECK_EQ_U(policy_swapoff_margin_kb(1000 * M), 100 * M, "margin 10%%");
 }

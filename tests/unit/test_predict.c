@@ -1,5 +1,6 @@
 /* Forecast, polling interval and the PSI fallbacks (errors injected). */
 #include "config.h"
+#include "params.h"
 #include "fsm.h"
 #include "meminfo.h"
 #include "predict.h"
@@ -199,7 +200,7 @@ static void classify_at(const struct config *cfg, struct trend *tr,
 	mi.mem_free_kb = avail_kb;
 	mi.mem_available_kb = avail_kb;
 	mi.has_mem_available = true;
-	predict_classify(cfg, tr, &mi, t, 100, r, &o);
+	predict_classify(LIMIT_PARAMS(cfg), tr, &mi, t, 100, r, &o);
 }
 
 /* The reading says whether a shortage is only forecast: the state machine
