@@ -55,7 +55,7 @@ stop_while_making() {
 	fi
 	# Only a complete, valid, inactive file may stay.
 	_left=$(files_in "$SW")
-	if [ -n "$(our_swaps | grep -F "$SW/")" ]; then
+	if our_swaps | grep -qF "$SW/"; then
 		fail "$_name-no-half-file" "left active: $(our_swaps | tr '\n' ' ')" "$_log"
 	elif [ -z "$_left" ] && grep -qF "swap file $SW/1: stopped while being made" "$_log"; then
 		pass "$_name-no-half-file"
