@@ -208,6 +208,9 @@ enum fsm_outcome pool_make_outcome(struct pool *p, int rc);
 /* The bookkeeping's pure parts, for the tests. */
 int pool_slot_of_name(const char *name);
 int pool_slot_of_path(const char *dir, const char *path);
+/* A worker's stack: our small one, or min_b (the C library's minimum,
+ * sysconf(_SC_THREAD_STACK_MIN); <= 0: unknown) when that is larger. */
+size_t pool_worker_stack_b(long min_b);
 
 /* Worker lanes (pool_jobs.c). */
 int pool_job_start(struct pool *p, enum pool_lane lane, enum job_kind kind,

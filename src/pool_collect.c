@@ -38,6 +38,13 @@ static enum fsm_outcome swapon_outcome(struct pool *p, int rc)
 	return FSM_FAILED;
 }
 
+/* What a swapon's error means, for the log: EPERM, to root, only ever
+ * says that the kernel's swap table (MAX_SWAPFILES) has no free slot. */
+static const char *swapon_why(int rc)
+{
+	return rc == -EPERM ? " (the kernel's swap table is full)" : "";
+}
+
 /* The grow lane's job: a file made (a spare, or for a GROW), or a spare
  * turned on. */
 static void collect_grow(struct pool *p, const struct config *cfg,
@@ -84,10 +91,11 @@ static void collect_grow(struct pool *p, const struct config *cfg,
 		d->grow = true;
 		d->grow_out = j.swapon_failed ? swapon_outcome(p, j.rc)
 					      : pool_make_outcome(p, j.rc);
-		log_warnx("%s %s: %s%s", d->grow_out == FSM_NO_ROOM
-						 ? "no room for a new swap file"
-						 : "cannot add swap file",
+		log_warnx("%s %s: %s%s%s", d->grow_out == FSM_NO_ROOM
+						   ? "no room for a new swap file"
+						   : "cannot add swap file",
 			  path, strerror(-j.rc),
+			  j.swapon_failed ? swapon_why(j.rc) : "",
 			  j.kept ? " (the file is kept as a spare)" : "");
 		return;
 	}
@@ -134,7 +142,8 @@ static void collect_grow(struct pool *p, const struct config *cfg,
 	}
 	/* Not the file's fault (table full, ...): the spare stays. */
 	d->grow_out = swapon_outcome(p, j.rc);
-	log_warnx("swapon %s (spare): %s; keeping it", path, strerror(-j.rc));
+	log_warnx("swapon %s (spare): %s%s; keeping it", path,
+		  strerror(-j.rc), swapon_why(j.rc));
 }
 
 /* The shrink lane's job: a swapoff + delete, or a delete. */

@@ -20,6 +20,16 @@
  * the C library's minimum (larger on arm64 and ppc64). */
 #define WORKER_STACK_B (64 * 1024)
 
+size_t pool_worker_stack_b(long min_b)
+{
+#ifdef PTHREAD_STACK_MIN
+	/* sysconf could not say: the build's own minimum. */
+	if (min_b <= 0)
+		min_b = (long)PTHREAD_STACK_MIN;
+#endif
+	return min_b > WORKER_STACK_B ? (size_t)min_b : WORKER_STACK_B;
+}
+
 static void job_wake(int fd)
 {
 	if (fd >= 0)
@@ -87,7 +97,7 @@ int pool_job_start(struct pool *p, enum pool_lane lane, enum job_kind kind,
 	struct pool_job *j = &p->lane[lane];
 	pthread_attr_t attr;
 	pthread_t tid;
-	size_t stack_b = WORKER_STACK_B;
+	size_t stack_b;
 	int rc;
 
 	if (j->slot)
@@ -102,10 +112,7 @@ int pool_job_start(struct pool *p, enum pool_lane lane, enum job_kind kind,
 	j->prop = params_swap(cfg);
 	if (pthread_attr_init(&attr) != 0)
 		return -ENOMEM;
-#ifdef PTHREAD_STACK_MIN
-	if (stack_b < (size_t)PTHREAD_STACK_MIN)
-		stack_b = (size_t)PTHREAD_STACK_MIN;
-#endif
+	stack_b = pool_worker_stack_b(sysconf(_SC_THREAD_STACK_MIN));
 	rc = pthread_attr_setstacksize(&attr, stack_b);
 	if (rc != 0) {
 		/* The default stack then: larger, but a working worker. */

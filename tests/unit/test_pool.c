@@ -1,6 +1,6 @@
 /* The pool's bookkeeping with its system calls faked (struct pool_sys):
  * slot names, adoption decisions, which file goes, what a failed swapon
- * or delete leaves, and the erase at exit. */
+ * or delete leaves, the erase at exit, and the workers' stack size. */
 #include "config.h"
 #include "log.h"
 #include "pool.h"
@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -455,6 +456,106 @@ static void test_erase(void)
 	pool_unfake(&p);
 }
 
+/* A delete that fails leaves the file on disk: it must stay in the
+ * books (as an inactive file), whichever path tried the delete. */
+static void test_failed_unlink(void)
+{
+	struct pool p;
+	struct meminfo mi;
+	struct pool_done d;
+	uint64_t size_b;
+	int left;
+
+	f_meminfo(&mi);
+	/* An extra spare (JOB_DELETE) that cannot be deleted. */
+	world_reset();
+	w.exists[1] = w.valid[1] = w.active[1] = true;
+	w.size_b[1] = 64 * MB;
+	for (int s = 2; s <= 3; s++) {
+		w.exists[s] = w.valid[s] = true;
+		w.size_b[s] = 64 * MB;
+	}
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	w.remove_rc = -EIO;
+	CHECK(pool_shrink(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	      "an extra spare goes first");
+	settle(&p, &d);
+	CHECK(d.shrink && d.shrink_out == FSM_FAILED,
+	      "failed delete of an extra spare: FSM_FAILED (%d)",
+	      (int)d.shrink_out);
+	CHECK(p.n == 3 && slot(&p, 2) && slot(&p, 3) && p.c.shrinks == 0 &&
+		      w.exists[2] && w.exists[3],
+	      "failed delete of an extra spare: both spares stay (n=%d)",
+	      p.n);
+	pool_unfake(&p);
+
+	/* A spare the kernel refuses (EINVAL) that cannot be deleted: it
+	 * stays in the books, and no other file is made in its place. */
+	world_reset();
+	w.exists[1] = w.valid[1] = w.active[1] = true;
+	w.size_b[1] = 64 * MB;
+	w.exists[2] = w.valid[2] = true;
+	w.size_b[2] = 64 * MB;
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	w.activate_rc = -EINVAL;
+	w.remove_rc = -EIO;
+	CHECK(pool_grow(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	      "grow with a bad spare");
+	settle(&p, &d);
+	CHECK(d.grow && d.grow_out == FSM_FAILED,
+	      "bad spare not deleted: FSM_FAILED (%d)", (int)d.grow_out);
+	CHECK(slot(&p, 2) && !slot(&p, 2)->active && w.exists[2] &&
+		      p.n == 2 && !w.exists[3],
+	      "bad spare not deleted: kept in the books, nothing made "
+	      "(n=%d)", p.n);
+	w.activate_rc = 0;
+	pool_unfake(&p);
+
+	/* At exit: an inactive file and an active one (swapped off) whose
+	 * deletes fail both stay, counted as staying. */
+	world_reset();
+	w.exists[1] = w.valid[1] = w.active[1] = true;
+	w.size_b[1] = 64 * MB;
+	w.exists[2] = w.valid[2] = true;
+	w.size_b[2] = 64 * MB;
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	w.remove_rc = -EIO;
+	left = pool_erase(&p, &cfg);
+	CHECK(left == 2, "erase, deletes failing: both stay (%d)", left);
+	CHECK(p.n == 2 && slot(&p, 1) && !slot(&p, 1)->active &&
+		      slot(&p, 2) && w.exists[1] && w.exists[2],
+	      "erase, deletes failing: both in the books, 1 off (n=%d)",
+	      p.n);
+	w.remove_rc = 0;
+	pool_unfake(&p);
+}
+
+/* The worker's stack: never under the C library's minimum (128 KiB on
+ * arm64 and ppc64 glibc, above our 64 KiB), and a size this C library
+ * takes. */
+static void test_worker_stack(void)
+{
+	pthread_attr_t attr;
+	size_t got = 0, want = pool_worker_stack_b(sysconf(_SC_THREAD_STACK_MIN));
+
+	CHECK_EQ_U(pool_worker_stack_b(16384), 64 * KB, "x86-64 minimum");
+	CHECK_EQ_U(pool_worker_stack_b(64 * 1024), 64 * KB, "equal minimum");
+	CHECK_EQ_U(pool_worker_stack_b(131072), 128 * KB, "arm64 minimum");
+	CHECK_EQ_U(pool_worker_stack_b(1 << 20), 1 * MB, "a large minimum");
+	CHECK(pool_worker_stack_b(-1) >= 64 * KB &&
+		      pool_worker_stack_b(0) >= 64 * KB,
+	      "unknown minimum: at least ours");
+	CHECK(pthread_attr_init(&attr) == 0, "pthread_attr_init");
+	CHECK(pthread_attr_setstacksize(&attr, want) == 0,
+	      "this C library takes %zu bytes", want);
+	CHECK(pthread_attr_getstacksize(&attr, &got) == 0 && got == want,
+	      "stack size set: %zu, want %zu", got, want);
+	pthread_attr_destroy(&attr);
+}
+
 static void test_slots(void)
 {
 	struct pool p;
@@ -489,5 +590,7 @@ int main(void)
 	test_shrink();
 	test_erase();
 	test_slots();
+	test_failed_unlink();
+	test_worker_stack();
 	T_END();
 }
