@@ -16,7 +16,7 @@
 #   args      extra ghostmemory options
 #   timeout   seconds before the guest gives up and powers off
 #   sample_ms sampler interval (default 50)
-#   procs     swapoff_*: how many bystanders hold mb MiB between them
+#   procs     swapoff_*: how many bystanders hold mb MiB between them (1)
 #   push      swapoff_slow: the workload that pushes the bystander out (MiB)
 #   swapsize  swapoff_*: --swapsize and --max_swapsize of the daemon
 #             (default 256m)
@@ -548,12 +548,10 @@ swapoff_oom)
 	fixture steady
 	F1=$(first_ours)
 	result "first_file path=${F1:-none}"
-	(oom0 /bin/workload "$P_mb" 0 100000) >/tmp/wl.bystander 2>/tmp/wl.bystander.err &
-	BY_PID=$!
-	t0=$(now_ms)
-	wait_for 180 grep -q allocated /tmp/wl.bystander.err
+	bystanders_start "$P_procs" "$P_mb"
 	sleep 1
-	result "loaded used_kb=$(used_kb "$F1") by_swap_kb=$(swap_kb $BY_PID) files=$(ours_active) memtotal_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) memavail_kb=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)"
+	all_alive() { [ "$(bystanders_alive)" = "$P_procs" ] && echo 1 || echo 0; }
+	result "loaded used_kb=$(used_kb "$F1") by_swap_kb=$(bystanders_swap_kb) files=$(ours_active) memtotal_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) memavail_kb=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)"
 	failed() { grep -c 'swapoff .* and is retried later' /tmp/daemon.log; }
 	# Note every child the daemon forks (the swapoffs, each short-lived
 	# here) from the children files of its threads, every 50 ms.
@@ -574,7 +572,7 @@ swapoff_oom)
 	wait_for 240 watch_children 1
 	result "first_failure seen=$([ "$(failed)" -ge 1 ] && echo 1 || echo 0) after_ms=$(($(now_ms) - t0))"
 	sleep 2
-	result "after_failure daemon_alive=$(alive "$GM_PID") bystander_alive=$(alive $BY_PID) f1_active=$(grep -c "^$F1 " /proc/swaps) f1_used_kb=$(used_kb "$F1") by_swap_kb=$(swap_kb $BY_PID)"
+	result "after_failure daemon_alive=$(alive "$GM_PID") bystander_alive=$(all_alive) bystanders=$(bystanders_alive) f1_active=$(grep -c "^$F1 " /proc/swaps) f1_used_kb=$(used_kb "$F1") by_swap_kb=$(bystanders_swap_kb)"
 	ghostmemory --status >/tmp/status.a 2>&1
 	result "status lists_f1=$(grep -c "^file=$F1 .*active=1" /tmp/status.a) $(grep '^counters' /tmp/status.a | tr ' ' '\n' | grep failures_swapoff)"
 	sed 's/^/GMLOG status.a: /' /tmp/status.a
@@ -583,17 +581,23 @@ swapoff_oom)
 	result "dump lists_f1=$(grep -c ": dump file=$F1 .*active=1" /tmp/daemon.log)"
 	# The retry, after another cooldown of surplus.
 	t0=$(now_ms)
-	wait_for 240 watch_children 2
+	wait_for 90 watch_children 2
 	result "retry seen=$([ "$(failed)" -ge 2 ] && echo 1 || echo 0) after_ms=$(($(now_ms) - t0))"
 	fixture steady
 	sleep 2
 	kill "$WATCH_PID"
-	result "end daemon_alive=$(alive "$GM_PID") bystander_alive=$(alive $BY_PID) f1_active=$(grep -c "^$F1 " /proc/swaps) children=$(tr '\n' , </tmp/children)"
-	# The bystander checks its pages (back through the file the kernel
-	# put back after each failed swapoff) and exits.
-	kill -USR1 "$BY_PID"
-	wait "$BY_PID"
-	wl_report bystander "$P_mb" 0 $? 0
+	result "end daemon_alive=$(alive "$GM_PID") bystander_alive=$(all_alive) bystanders=$(bystanders_alive) f1_active=$(grep -c "^$F1 " /proc/swaps) children=$(tr '\n' , </tmp/children)"
+	# The bystanders check their pages (back through the file the kernel
+	# put back after each failed swapoff) and exit.
+	kill -USR1 $BY_PIDS
+	ok=0 k=0
+	for b in $BY_PIDS; do
+		k=$((k + 1))
+		wait "$b"
+		wl_report by$k $((P_mb / P_procs)) 0 $? 0
+		grep -q 'result=ok .*bad_pages=0' /tmp/wl.by$k && ok=$((ok + 1))
+	done
+	result "bystanders_check ok=$ok of=$P_procs"
 	kill -TERM "$GM_PID"
 	wait "$GM_PID"
 	dmesg | grep -E 'invoked oom-killer|oom-kill:|Killed process|reaped process' |

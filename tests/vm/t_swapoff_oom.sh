@@ -1,21 +1,29 @@
 #!/bin/sh
 # Guest test 9 (issue 11): a swapoff forced into the OOM killer kills
-# nothing but the swapoff.  A bystander holds more than the guest's RAM,
-# most of it in the daemon's one file; a --meminfo_file fixture tells
+# nothing but the swapoff.  Sixteen bystanders hold more than the guest's
+# RAM between them, most of it in the daemon's one file; a --meminfo_file fixture tells
 # the daemon there is plenty of memory, so it swaps that file off and
 # the pages cannot come back.  The kernel makes the caller of swapoff
 # the OOM killer's first victim: that must be the daemon's short-lived
 # child (its comm is the daemon's, "ghostmemory", with another pid), and
 # nothing else.  The daemon and the bystander live, the file stays
 # active and counted (status, dump), the failure is logged and the
-# swapoff retried (and killed again); the bystander's pages read back
+# swapoff retried (and killed again); the bystanders' pages read back
 # intact through the area the kernel put back.
+#
+# Sixteen, not one (GM_VM_PROCS=1 tries one): a swapoff looks at its
+# fatal signal only between address spaces, so once killed it goes on
+# reading one big process's pages in; the OOM reaper gives up on it
+# after about 2 s and the next OOM takes the bystander (Debian 12's
+# 6.1: two runs of three).  No daemon can stop that; its guard is to
+# swap off only what fits in MemAvailable.
 . tests/vm/lib.sh
 n=vm_swapoff_oom_kills_only_the_swapoff
 VM_MEM=${GM_VM_MEM:-192}
 vm_begin_gm $n
 vm_run swapoff_oom 1024 420 gm.scenario=swapoff_oom gm.cooldown=3 \
-	gm.mb=$((VM_MEM + 32)) gm.swapsize=256m gm.args=--max_files=1
+	gm.mb=$((VM_MEM + 32)) gm.procs=${GM_VM_PROCS:-16} gm.swapsize=256m \
+	gm.args=--max_files=1
 vm_expect 'daemon=' daemon = started
 vm_expect 'first_file' path != none
 # The premise: more in the file than the guest has available.
@@ -61,7 +69,7 @@ vm_expect 'retry ' seen = 1
 vm_expect 'end ' daemon_alive = 1
 vm_expect 'end ' bystander_alive = 1
 vm_expect 'end ' f1_active -eq 1
-vm_expect 'wl name=bystander' result = ok
-vm_expect 'wl name=bystander' bad_pages = 0
+procs=$(vm_val "$VM_LOG" 'bystanders_check' of)
+vm_expect 'bystanders_check' ok -eq "${procs:-1}"
 vm_files_ok /var/lib/ghostmemory
 vm_verdict $n
