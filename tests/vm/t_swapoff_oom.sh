@@ -22,7 +22,7 @@ n=vm_swapoff_oom_kills_only_the_swapoff
 VM_MEM=${GM_VM_MEM:-192}
 vm_begin_gm $n
 vm_run swapoff_oom 1024 420 gm.scenario=swapoff_oom gm.cooldown=3 \
-	gm.mb=$((VM_MEM + 32)) gm.procs=${GM_VM_PROCS:-16} gm.swapsize=256m \
+	gm.mb=$((VM_MEM + 32)) gm.procs="${GM_VM_PROCS:-16}" gm.swapsize=256m \
 	gm.args=--max_files=1
 vm_expect 'daemon=' daemon = started
 vm_expect 'first_file' path != none
