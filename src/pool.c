@@ -182,7 +182,8 @@ int pool_refresh(struct pool *p, int64_t now_ms)
 		 * kernel may still have on is never forgotten. */
 		if (f->active && t.skipped > 0)
 			continue;
-		if (f->active)
+		/* A lane's own swapoff can end before the lane reports. */
+		if (f->active && !slot_busy(p, f->slot))
 			log_warnx("swap file %s was turned off behind our back; "
 				  "keeping it as a spare", path);
 		f->active = false;
@@ -362,6 +363,15 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 	*size_b = 0;
 	if (p->stopping)
 		return FSM_FAILED;
+	/* A shortage while a file is being swapped off: that file is swap
+	 * the machine needs now, and the kernel holds every swapon(2)
+	 * until a running swapoff ends.  End the swapoff: its area comes
+	 * back at once, and the new file's swapon returns. */
+	if (pool_swapoff_abort(p)) {
+		pool_path(p, p->lane[LANE_SHRINK].slot, path, sizeof(path));
+		log_notice("short of memory: interrupting the swapoff of %s",
+			   path);
+	}
 	if (j->slot) {
 		/* Already at work (a spare being made, or this grow's own
 		 * file): this grow is that file, on as soon as it is made. */

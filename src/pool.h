@@ -77,7 +77,8 @@ struct pool_job {
 	uint64_t size_b;
 	int urgent;          /* a GROW waits: turn the file on once made */
 	int done;            /* the worker has finished */
-	int cancel;          /* stop making the file (exit) */
+	int cancel;          /* stop making the file (exit); JOB_OFF: the
+			      * swapoff child was sent SIGKILL */
 	int child;           /* pid of the swapoff child while it runs */
 	int rc;              /* 0, or -errno of the failing step */
 	int unlink_rc;       /* JOB_OFF: the delete after the swapoff */
@@ -181,6 +182,12 @@ int pool_spare_start(struct pool *p, const struct config *cfg,
  * deleted; a fallocate'd one finishes as a valid spare), end a running
  * swapoff (its file stays active), and wait up to wait_ms for both. */
 void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms);
+
+/* End a running swapoff (SIGKILL to its child; the kernel puts the area
+ * back and the file stays active, counted, retried later).  True when
+ * the signal was sent now; false when no swapoff child runs (yet) or it
+ * was already sent. */
+bool pool_swapoff_abort(struct pool *p);
 
 /* -e at exit and --erase-now: swapoff and delete, one by one, every file
  * whose used pages fit in RAM with the margin on a fresh reading; delete

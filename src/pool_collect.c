@@ -194,9 +194,22 @@ void pool_collect(struct pool *p, const struct config *cfg,
 		collect_grow(p, cfg, mi, now_ms, d);
 }
 
+bool pool_swapoff_abort(struct pool *p)
+{
+	struct pool_job *s = &p->lane[LANE_SHRINK];
+	int pid = __atomic_load_n(&s->child, __ATOMIC_ACQUIRE);
+
+	if (!s->slot || s->kind != JOB_OFF || pid <= 0 ||
+	    __atomic_load_n(&s->cancel, __ATOMIC_ACQUIRE))
+		return false;
+	__atomic_store_n(&s->cancel, 1, __ATOMIC_RELEASE);
+	kill(pid, SIGKILL);
+	return true;
+}
+
 void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms)
 {
-	struct pool_job *g = &p->lane[LANE_GROW], *s = &p->lane[LANE_SHRINK];
+	struct pool_job *g = &p->lane[LANE_GROW];
 	int64_t end = gm_now_ms() + wait_ms;
 	struct meminfo mi;
 	struct pool_done d;
@@ -208,13 +221,10 @@ void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms)
 	while (!pool_job_idle(p, LANE_GROW) || !pool_job_idle(p, LANE_SHRINK)) {
 		struct pollfd pfd = {p->wake[0], POLLIN, 0};
 		int64_t left;
-		int pid;
 
 		/* A swapoff ends at once on a signal; the kernel puts the
 		 * area back and the file stays active. */
-		pid = __atomic_load_n(&s->child, __ATOMIC_ACQUIRE);
-		if (s->slot && pid > 0)
-			kill(pid, SIGKILL);
+		pool_swapoff_abort(p);
 		left = end - gm_now_ms();
 		if (left <= 0)
 			break;

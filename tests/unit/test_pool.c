@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define KB 1024ull
@@ -28,6 +30,7 @@ static struct {
 	int nforeign;
 	int swaps_rc;            /* swaps_read result */
 	int activate_rc, deactivate_rc, remove_rc;
+	bool deactivate_slow;    /* swapoff: a real child that waits */
 	uint64_t mem_avail_kb;   /* what a fresh reading says */
 	int deactivated[NSLOT];  /* order of swapoffs: slot numbers */
 	int ndeactivated;
@@ -149,7 +152,24 @@ static int f_turn_on(const struct swapdir *d, int slot, uint64_t size_b,
 static int f_deactivate(const struct swapdir *d, int slot, int *child)
 {
 	(void)d;
-	(void)child;
+	if (w.deactivate_slow && child) {
+		/* As swapfile_deactivate: a child that only a signal ends
+		 * (an endless swapoff), its pid published while it runs. */
+		int status;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			for (;;)
+				pause();
+		}
+		if (pid < 0)
+			return -errno;
+		__atomic_store_n(child, (int)pid, __ATOMIC_RELEASE);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		__atomic_store_n(child, 0, __ATOMIC_RELEASE);
+		return WIFSIGNALED(status) ? -EINTR : -EIO;
+	}
 	if (w.deactivate_rc)
 		return w.deactivate_rc;
 	w.active[slot] = false;
@@ -412,6 +432,59 @@ static void test_shrink(void)
 	pool_unfake(&p);
 }
 
+static void test_grow_ends_swapoff(void)
+{
+	struct pool p;
+	struct meminfo mi;
+	struct pool_done d;
+	uint64_t size_b;
+	int i;
+
+	/* A shortage while a swapoff runs: the swapoff is ended (the
+	 * kernel would hold the new file's swapon until it ends), its file
+	 * stays active and counted, and the grow goes on. */
+	world_reset();
+	w.exists[1] = w.valid[1] = w.active[1] = true;
+	w.size_b[1] = 64 * MB;
+	w.used_kb[1] = 10;
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	f_meminfo(&mi);
+	mi.swap_total_kb = 64 * 1024;
+	mi.swap_free_kb = 64 * 1024 - 10;
+	w.deactivate_slow = true;
+	CHECK(pool_shrink(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	      "shrink starts");
+	for (i = 0; i < 500 && !__atomic_load_n(&p.lane[LANE_SHRINK].child,
+						 __ATOMIC_ACQUIRE);
+	     i++)
+		poll(NULL, 0, 10);
+	CHECK(p.lane[LANE_SHRINK].child > 0, "the swapoff child runs");
+	CHECK(pool_grow(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	      "a shortage grows");
+	CHECK(__atomic_load_n(&p.lane[LANE_SHRINK].cancel, __ATOMIC_ACQUIRE),
+	      "the grow ended the swapoff");
+	settle(&p, &d);
+	i = __atomic_load_n(&p.lane[LANE_SHRINK].child, __ATOMIC_ACQUIRE);
+	CHECK(i == 0, "the swapoff child is gone");
+	if (i > 0) { /* leave no child behind when this fails */
+		struct pool_done more;
+
+		kill(i, SIGKILL);
+		settle(&p, &more);
+	}
+	CHECK(d.shrink && d.shrink_out == FSM_FAILED && slot(&p, 1) &&
+		      slot(&p, 1)->active && p.c.fail_swapoff == 1 &&
+		      p.c.shrinks == 0,
+	      "the swapoff was ended: its file stays active and counted");
+	CHECK(d.grow && d.grow_out == FSM_OK && slot(&p, 2) &&
+		      slot(&p, 2)->active,
+	      "the new file is on");
+	w.deactivate_slow = false;
+	CHECK(!pool_swapoff_abort(&p), "no swapoff: nothing to end");
+	pool_unfake(&p);
+}
+
 static void test_erase(void)
 {
 	struct pool p;
@@ -588,6 +661,7 @@ int main(void)
 	test_adopt();
 	test_spare_errors();
 	test_shrink();
+	test_grow_ends_swapoff();
 	test_erase();
 	test_slots();
 	test_failed_unlink();

@@ -7,7 +7,8 @@
 #   WORKLOAD result=ok|killed|enomem|corrupt ...   (one per workload run)
 #   GMLOG <line>             the daemon's log, dumped at the end
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
-#   scenario  run|shrink|diet|restart|initscript     (default run)
+#   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom
+#             (default run)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
 #   mb rate hold   workload size (MiB), rate (MiB/s, 0 = max), hold (s)
 #   fs        ext4|xfs|btrfs (what the host formatted /dev/vda with)
@@ -15,6 +16,10 @@
 #   args      extra ghostmemory options
 #   timeout   seconds before the guest gives up and powers off
 #   sample_ms sampler interval (default 50)
+#   procs     swapoff_*: how many bystanders hold mb MiB between them (1)
+#   push      swapoff_slow: the workload that pushes the bystander out (MiB)
+#   swapsize  swapoff_*: --swapsize and --max_swapsize of the daemon
+#             (default 256m)
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 umask 022
 
@@ -29,6 +34,7 @@ echo
 
 P_scenario=run P_daemon=none P_mb=512 P_rate=0 P_hold=2 P_fs=ext4
 P_cooldown=600 P_args= P_timeout=600 P_sample_ms=50 P_lower=20 P_mb2=200
+P_swapsize=256m P_push=128 P_procs=1
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	gm.*=*)
@@ -207,6 +213,103 @@ wl_report() {
 	result "wl name=$n wall_ms=$w $*"
 }
 
+# The swapoff scenarios: the daemon reads its memory figures from a
+# fixture (--meminfo_file) that the scenario rewrites, so a shortage or a
+# surplus comes when the scenario says, whatever the guest really has.
+# Free figure: (MemAvailable + SwapFree) / (MemTotal + SwapTotal).
+MI=/tmp/meminfo.fixture
+fixture() {
+	case "$1" in
+	short) fx_a=419430 fx_s=0 ;;          # 8 % free: grow
+	steady) fx_a=1887436 fx_s=471859 ;;   # 45 %: nothing to do
+	surplus) fx_a=3774873 fx_s=1048576 ;; # 92 %: shrink after the cooldown
+	esac
+	printf 'MemTotal: 4194304 kB\nMemFree: %s kB\nMemAvailable: %s kB\nSwapTotal: 1048576 kB\nSwapFree: %s kB\n' \
+		"$fx_a" "$fx_a" "$fx_s" >$MI.new && mv $MI.new $MI
+	say "fixture $1 at $(now_ms) ms"
+}
+
+# How many of our files /proc/swaps lists; the first of them; a file's
+# Used (KiB, empty when it is not active).
+ours_active() { grep -c "^$SWAPDIR/" /proc/swaps; }
+ours_at_least() { [ "$(ours_active)" -ge "$1" ]; }
+first_ours() { awk -v d="$SWAPDIR/" 'index($1, d) == 1 { print $1; exit }' /proc/swaps; }
+used_kb() { awk -v f="$1" '$1 == f { print $4 }' /proc/swaps; }
+swap_kb() { awk '/^VmSwap:/ { print $2 }' /proc/$1/status 2>/dev/null; }
+
+# The children of a process (the daemon's swapoff child), by /proc.
+children_of() {
+	for cs in /proc/[0-9]*/stat; do
+		{ read -r c_pid c_comm c_st c_ppid c_rest <"$cs"; } 2>/dev/null || continue
+		[ "$c_ppid" = "$1" ] && [ "$c_st" != Z ] && echo "$c_pid"
+	done
+}
+
+# swapoff_running POINT: print one GMRESULT line saying whether the
+# swapoff of $F1 is still running: the file still active with pages in
+# it, the daemon's status naming it as the file being retired, and the
+# daemon's child (the swapoff) alive.  True when it is.
+swapoff_running() {
+	sr_used=$(used_kb "$F1")
+	sr_child=$(children_of "$GM_PID" | head -n 1)
+	sr_comm=none
+	[ -n "$sr_child" ] && sr_comm=$(cat /proc/$sr_child/comm 2>/dev/null)
+	sr_ret=$(grep -c "^retiring file=$F1\$" /run/ghostmemory/status 2>/dev/null)
+	sr_run=0
+	[ "${sr_used:-0}" -gt 0 ] && [ -n "$sr_child" ] && [ "${sr_ret:-0}" -ge 1 ] && sr_run=1
+	result "running point=$1 running=$sr_run used_kb=${sr_used:-none} retiring=${sr_ret:-0} child=${sr_child:-none} comm=${sr_comm:-none} at_ms=$(now_ms)"
+	[ "$sr_run" = 1 ]
+}
+
+# bystanders_start N MB: N processes holding MB MiB between them (a
+# swapoff looks at a fatal signal only between address spaces, so one
+# big process would make it deaf to SIGKILL until all its pages are in);
+# waits until every one has touched its pages.
+bystanders_start() {
+	BY_PIDS=
+	bs_i=0
+	while [ $bs_i -lt "$1" ]; do
+		bs_i=$((bs_i + 1))
+		(oom0 /bin/workload $(($2 / $1)) 0 100000) >/tmp/wl.by$bs_i \
+			2>/tmp/wl.by$bs_i.err &
+		BY_PIDS="$BY_PIDS $!"
+	done
+	bs_done() { [ "$(cat /tmp/wl.by*.err | grep -c allocated)" -ge "$1" ]; }
+	wait_for 180 bs_done "$1"
+}
+bystanders_alive() {
+	ba_n=0
+	for ba_p in $BY_PIDS; do
+		kill -0 "$ba_p" 2>/dev/null && ba_n=$((ba_n + 1))
+	done
+	echo "$ba_n"
+}
+bystanders_swap_kb() {
+	bw_kb=0
+	for bw_p in $BY_PIDS; do
+		bw_kb=$((bw_kb + $(swap_kb "$bw_p" || echo 0)))
+	done
+	echo "$bw_kb"
+}
+
+# gm_fixture_start LOG: the daemon on the fixture, one file at a time,
+# no warm spare, polling at least every 500 ms.
+gm_fixture_start() {
+	P_args="$P_args --meminfo_file=$MI --swapsize=$P_swapsize --max_swapsize=$P_swapsize --spare=no --poll_max_ms=500"
+	gm_start "$1"
+}
+
+# wait_ms MS COMMAND...: poll every 50 ms until COMMAND succeeds.
+wait_ms() {
+	wm_end=$(($(now_ms) + $1))
+	shift
+	while :; do
+		"$@" && return 0
+		[ "$(now_ms)" -ge "$wm_end" ] && return 1
+		sleep 0.05
+	done
+}
+
 TAG=start
 SWAPDIR=/var/lib/ghostmemory
 SAMPLER_PID=
@@ -334,6 +437,171 @@ initscript)
 	$SH /etc/init.d/ghostmemory status >>/tmp/init.out 2>&1
 	result "init_status_stopped_rc=$?"
 	sed 's/^/GMLOG init: /' /tmp/init.out
+	;;
+swapoff_slow)
+	# A swapoff that takes many seconds (the bystander's pages in one
+	# file, the disk's reads throttled by the host): meanwhile the daemon
+	# answers --status and SIGUSR1, grows on a shortage, and stops on
+	# SIGTERM with the file still active; the next start adopts it.
+	fixture short
+	gm_fixture_start /tmp/daemon.log
+	wait_for 120 ours_at_least 1 || result "no_first_file=1"
+	fixture steady
+	F1=$(first_ours)
+	result "first_file path=${F1:-none}"
+	bystanders_start "$P_procs" "$P_mb"
+	# A second workload pushes the bystander's (older) pages out to the
+	# file, and goes: its own slots are freed, the bystander's stay.
+	run_wl push "$P_push" 0 1
+	sleep 1
+	result "loaded used_kb=$(used_kb "$F1") by_swap_kb=$(bystanders_swap_kb) files=$(ours_active) memavail_kb=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)"
+	fixture surplus
+	t0=$(now_ms)
+	if wait_for 60 swapoff_running start >/dev/null; then
+		result "swapoff_started=1 after_ms=$(($(now_ms) - t0))"
+	else
+		result "swapoff_started=0"
+	fi
+	# (a) --status and the USR1 dump, while the swapoff runs.
+	swapoff_running a
+	CHILD_A=$sr_child
+	t=$(now_ms)
+	ghostmemory --status >/tmp/status.a 2>&1
+	rc=$?
+	st_ms=$(($(now_ms) - t))
+	age=$(($(date +%s) - $(stat -c %Y /run/ghostmemory/status 2>/dev/null || echo 0)))
+	result "status rc=$rc ms=$st_ms file_age_s=$age retiring=$(grep -c '^retiring file=' /tmp/status.a) lists_f1=$(grep -c "^file=$F1 .*active=1" /tmp/status.a)"
+	sed 's/^/GMLOG status.a: /' /tmp/status.a
+	dumps() { grep -c ': dump counters' /tmp/daemon.log; }
+	n0=$(dumps)
+	dumped() { [ "$(dumps)" -gt "$n0" ]; }
+	t=$(now_ms)
+	kill -USR1 "$GM_PID"
+	wait_ms 5000 dumped
+	result "dump seen=$(dumped && echo 1 || echo 0) ms=$(($(now_ms) - t)) retiring=$(grep -c ': dump retiring file=' /tmp/daemon.log)"
+	swapoff_running a_after
+	# (b) a shortage during the swapoff.  The kernel lists a new area
+	# at once but holds swapon(2) until a running swapoff ends, so the
+	# daemon ends the swapoff (its file stays active) and grows.
+	added() { grep -c 'added swap file' /tmp/daemon.log; }
+	n0=$(added) f0=$(ours_active)
+	grown() { [ "$(added)" -gt "$n0" ]; }
+	kernel_on() { ours_at_least $((f0 + 1)); }
+	fixture short
+	t=$(now_ms)
+	wait_for 120 kernel_on
+	result "grow_kernel seen=$(kernel_on && echo 1 || echo 0) ms=$(($(now_ms) - t)) files=$(ours_active)"
+	wait_for 120 grown
+	result "grow seen=$(grown && echo 1 || echo 0) ms=$(($(now_ms) - t)) files_before=$f0 files_after=$(ours_active)"
+	fixture steady
+	sleep 1
+	ghostmemory --status >/tmp/status.b 2>&1
+	result "after_grow f1_used_kb=$(used_kb "$F1") child_left=$(children_of "$GM_PID" | wc -l) lists_f1=$(grep -c "^file=$F1 .*active=1" /tmp/status.b) active_files=$(grep '^files=' /tmp/status.b | sed 's/.* active=\([0-9]*\).*/\1/')"
+	sed 's/^/GMLOG status.b: /' /tmp/status.b
+	# The surplus again: the new (empty) files go first, then the
+	# swapoff of the first file is retried.
+	fixture surplus
+	t=$(now_ms)
+	if wait_for 120 swapoff_running retry >/dev/null; then
+		result "retried=1 after_ms=$(($(now_ms) - t))"
+	else
+		result "retried=0"
+	fi
+	# (c) SIGTERM during the (retried) swapoff.
+	swapoff_running c
+	CHILD_C=$sr_child
+	sleep 1
+	swapoff_running c_after
+	result "same_child c=${CHILD_C:-none} c_after=${sr_child:-none} a=${CHILD_A:-none} same=$([ -n "$CHILD_C" ] && [ "$CHILD_C" = "$sr_child" ] && echo 1 || echo 0)"
+	t=$(now_ms)
+	kill -TERM "$GM_PID"
+	gone() { ! kill -0 "$GM_PID" 2>/dev/null; }
+	wait_ms 20000 gone
+	result "term exited=$(gone && echo 1 || echo 0) ms=$(($(now_ms) - t)) child_left=$(children_of "$GM_PID" | wc -l) child_state=$(awk '{ print $3 }' /proc/${CHILD_C:-0}/stat 2>/dev/null || echo gone)"
+	wait "$GM_PID"
+	fixture steady
+	result "after_term f1_active=$(grep -c "^$F1 " /proc/swaps) f1_used_kb=$(used_kb "$F1") files=$(ours_active) exists=$([ -e "$F1" ] && echo 1 || echo 0)"
+	TAG=stopped
+	files_report "$SWAPDIR"
+	# (d) the next start adopts it.
+	gm_start /tmp/daemon2.log
+	GM2_PID=$GM_PID
+	sleep 3
+	ghostmemory --status >/tmp/status.d 2>&1
+	result "restart adopted=$(grep -c "adopted active swap file $F1" /tmp/daemon2.log) lists_f1=$(grep -c "^file=$F1 .*active=1" /tmp/status.d) f1_active=$(grep -c "^$F1 " /proc/swaps) daemon_alive=$(alive "$GM2_PID")"
+	sed 's/^/GMLOG status.d: /' /tmp/status.d
+	result "bystanders alive=$(bystanders_alive) of=$P_procs"
+	kill -TERM "$GM2_PID"
+	wait "$GM2_PID"
+	# Exiting frees the bystander's slots without reading them back.
+	kill -9 $BY_PIDS
+	;;
+swapoff_oom)
+	# A swapoff that cannot fit: the bystander holds more than the RAM,
+	# most of it in our one file, and the fixture says there is plenty
+	# so the daemon swaps it off.  The OOM killer must take the swapoff
+	# (the kernel marks it the first victim) and no one else; the file
+	# stays active and counted, the daemon retries later.
+	fixture short
+	gm_fixture_start /tmp/daemon.log
+	wait_for 120 ours_at_least 1 || result "no_first_file=1"
+	fixture steady
+	F1=$(first_ours)
+	result "first_file path=${F1:-none}"
+	bystanders_start "$P_procs" "$P_mb"
+	sleep 1
+	all_alive() { [ "$(bystanders_alive)" = "$P_procs" ] && echo 1 || echo 0; }
+	result "loaded used_kb=$(used_kb "$F1") by_swap_kb=$(bystanders_swap_kb) files=$(ours_active) memtotal_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) memavail_kb=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)"
+	failed() { grep -c 'swapoff .* and is retried later' /tmp/daemon.log; }
+	# Note every child the daemon forks (the swapoffs, each short-lived
+	# here) from the children files of its threads, every 50 ms.
+	: >/tmp/children
+	(
+		while :; do
+			for c in $(cat /proc/$GM_PID/task/*/children 2>/dev/null); do
+				grep -qx "$c" /tmp/children ||
+					{ echo "$c" >>/tmp/children; say "child $c comm=$(cat /proc/$c/comm 2>/dev/null)"; }
+			done
+			sleep 0.05
+		done
+	) &
+	WATCH_PID=$!
+	watch_children() { test "$(failed)" -ge "$1"; }
+	fixture surplus
+	t0=$(now_ms)
+	wait_for 240 watch_children 1
+	result "first_failure seen=$([ "$(failed)" -ge 1 ] && echo 1 || echo 0) after_ms=$(($(now_ms) - t0))"
+	sleep 2
+	result "after_failure daemon_alive=$(alive "$GM_PID") bystander_alive=$(all_alive) bystanders=$(bystanders_alive) f1_active=$(grep -c "^$F1 " /proc/swaps) f1_used_kb=$(used_kb "$F1") by_swap_kb=$(bystanders_swap_kb)"
+	ghostmemory --status >/tmp/status.a 2>&1
+	result "status lists_f1=$(grep -c "^file=$F1 .*active=1" /tmp/status.a) $(grep '^counters' /tmp/status.a | tr ' ' '\n' | grep failures_swapoff)"
+	sed 's/^/GMLOG status.a: /' /tmp/status.a
+	kill -USR1 "$GM_PID"
+	sleep 2
+	result "dump lists_f1=$(grep -c ": dump file=$F1 .*active=1" /tmp/daemon.log)"
+	# The retry, after another cooldown of surplus.
+	t0=$(now_ms)
+	wait_for 90 watch_children 2
+	result "retry seen=$([ "$(failed)" -ge 2 ] && echo 1 || echo 0) after_ms=$(($(now_ms) - t0))"
+	fixture steady
+	sleep 2
+	kill "$WATCH_PID"
+	result "end daemon_alive=$(alive "$GM_PID") bystander_alive=$(all_alive) bystanders=$(bystanders_alive) f1_active=$(grep -c "^$F1 " /proc/swaps) children=$(tr '\n' , </tmp/children)"
+	# The bystanders check their pages (back through the file the kernel
+	# put back after each failed swapoff) and exit.
+	kill -USR1 $BY_PIDS
+	ok=0 k=0
+	for b in $BY_PIDS; do
+		k=$((k + 1))
+		wait "$b"
+		wl_report by$k $((P_mb / P_procs)) 0 $? 0
+		grep -q 'result=ok .*bad_pages=0' /tmp/wl.by$k && ok=$((ok + 1))
+	done
+	result "bystanders_check ok=$ok of=$P_procs"
+	kill -TERM "$GM_PID"
+	wait "$GM_PID"
+	dmesg | grep -E 'invoked oom-killer|oom-kill:|Killed process|reaped process' |
+		sed 's/^/GMOOM /'
 	;;
 *)
 	result "setup=fail why=unknown_scenario_$P_scenario"

@@ -19,6 +19,9 @@
 #   GM_VM_FS     filesystem of the guest disk (default ext4)
 #   GM_VM_KEEP   keep the workspace (logs, images) for a post-mortem
 #   GM_VM_BINARY the ghostmemory binary to test (default ./ghostmemory)
+#
+# VM_DRIVE_OPTS (set by a test, not the user): extra -drive options for
+# the guest disk, e.g. throttling.bps-read=1048576 for a slow disk.
 
 . tests/lib/common.sh
 
@@ -248,7 +251,8 @@ vm_boot() {
 	timeout -k 10 "$t" qemu-system-x86_64 -accel tcg -m "$VM_MEM" -smp 1 \
 		-nographic -no-reboot -kernel "$VM_KERNEL" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 quiet gm.fs=$VM_FS $*" \
-		-drive "file=$disk,if=virtio,format=raw" -nic none \
+		-drive "file=$disk,if=virtio,format=raw${VM_DRIVE_OPTS:+,$VM_DRIVE_OPTS}" \
+		-nic none \
 		</dev/null >"$log.raw" 2>&1
 	VM_RC=$?
 	# SeaBIOS's screen-clearing escapes can precede the first line.

@@ -9,7 +9,9 @@
  *     Prints one line on stdout:
  *       WORKLOAD result=ok mb=.. rate=.. elapsed_ms=.. alloc_ms=..
  *     result=enomem when mmap refused a chunk, result=corrupt when a page
- *     came back wrong.  Progress goes to stderr every 64 MiB.
+ *     came back wrong.  Progress goes to stderr every 64 MiB, and
+ *     "WORKLOAD allocated mb=.. ms=.." once every page is touched.
+ *     SIGUSR1 ends the hold early (the check and the free still run).
  *
  *   workload sample INTERVAL_MS LOWER_PCT OUTFILE
  *     Watch /proc/meminfo and /proc/swaps until SIGTERM and keep the peaks
@@ -60,6 +62,14 @@ static void sleep_ms(int64_t ms)
 		;
 }
 
+static volatile sig_atomic_t hold_over;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	hold_over = 1;
+}
+
 /* A value each page can be checked against: depends on chunk and page. */
 static uint64_t stamp(size_t chunk, size_t page)
 {
@@ -107,7 +117,10 @@ static int run_workload(long mb, long rate, long hold_s)
 			sleep_ms(t0 + (i + 1) * 1000 / rate - now_ms());
 	}
 	t_alloc = now_ms();
-	sleep_ms(hold_s * 1000);
+	fprintf(stderr, "WORKLOAD allocated mb=%ld ms=%lld\n", mb,
+		(long long)(t_alloc - t0));
+	while (!hold_over && now_ms() < t_alloc + hold_s * 1000)
+		sleep_ms(100);
 	/* Check every 8th page: enough to catch a lost or mixed-up area
 	 * without reading the whole set back through swap under TCG. */
 	for (i = 0; i < mb; i++) {
@@ -263,8 +276,14 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 5 && strcmp(argv[1], "sample") == 0)
 		return run_sampler(atol(argv[2]), atol(argv[3]), argv[4]);
-	if (argc == 4)
+	if (argc == 4) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_usr1;
+		sigaction(SIGUSR1, &sa, NULL);
 		return run_workload(atol(argv[1]), atol(argv[2]), atol(argv[3]));
+	}
 	fprintf(stderr, "usage: workload MB RATE HOLD_S\n"
 			"       workload sample INTERVAL_MS LOWER_PCT OUTFILE\n");
 	return 2;

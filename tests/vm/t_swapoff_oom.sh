@@ -1,0 +1,75 @@
+#!/bin/sh
+# Guest test 9 (issue 11): a swapoff forced into the OOM killer kills
+# nothing but the swapoff.  Sixteen bystanders hold more than the guest's
+# RAM between them, most of it in the daemon's one file; a --meminfo_file fixture tells
+# the daemon there is plenty of memory, so it swaps that file off and
+# the pages cannot come back.  The kernel makes the caller of swapoff
+# the OOM killer's first victim: that must be the daemon's short-lived
+# child (its comm is the daemon's, "ghostmemory", with another pid), and
+# nothing else.  The daemon and the bystander live, the file stays
+# active and counted (status, dump), the failure is logged and the
+# swapoff retried (and killed again); the bystanders' pages read back
+# intact through the area the kernel put back.
+#
+# Sixteen, not one (GM_VM_PROCS=1 tries one): a swapoff looks at its
+# fatal signal only between address spaces, so once killed it goes on
+# reading one big process's pages in; the OOM reaper gives up on it
+# after about 2 s and the next OOM takes the bystander (Debian 12's
+# 6.1: two runs of three).  No daemon can stop that; its guard is to
+# swap off only what fits in MemAvailable.
+. tests/vm/lib.sh
+n=vm_swapoff_oom_kills_only_the_swapoff
+VM_MEM=${GM_VM_MEM:-192}
+vm_begin_gm $n
+vm_run swapoff_oom 1024 420 gm.scenario=swapoff_oom gm.cooldown=3 \
+	gm.mb=$((VM_MEM + 32)) gm.procs="${GM_VM_PROCS:-16}" gm.swapsize=256m \
+	gm.args=--max_files=1
+vm_expect 'daemon=' daemon = started
+vm_expect 'first_file' path != none
+# The premise: more in the file than the guest has available.
+avail=$(vm_val "$VM_LOG" 'loaded' memavail_kb)
+vm_expect 'loaded' used_kb -gt "${avail:-999999999}"
+vm_expect 'loaded' files -eq 1
+vm_expect 'first_failure' seen = 1
+grep -q '^GMOOM .*Killed process' "$VM_LOG" ||
+	vm_why "the OOM killer never struck: the test proves nothing"
+# Every victim is one of the daemon's children (the swapoffs).
+children=$(grep '^GMINFO child ' "$VM_LOG" | sed 's/^GMINFO child \([0-9]*\) .*/\1/')
+daemon=$(vm_val "$VM_LOG" 'daemon=' pid)
+grep '^GMOOM .*Killed process' "$VM_LOG" |
+	sed 's/.*Killed process \([0-9]*\) (\([^)]*\)).*/\1 \2/' >"$VM_WORK/victims"
+# A swapoff child has the daemon's comm and its own pid; the only other
+# ghostmemory processes (--status) run at oom_score_adj -1000.  Children
+# live for a fraction of a second here: at least one victim must have
+# been seen as the daemon's child, the others are named if not.
+seen=0
+while read -r pid comm; do
+	if echo "$children" | grep -qx "$pid"; then
+		seen=$((seen + 1))
+		echo "# $n: the OOM killer took pid $pid ($comm), a child of the daemon"
+	else
+		echo "# $n: the OOM killer took pid $pid ($comm), not seen as a child (too short-lived for the 50 ms watch)"
+	fi
+	[ "$comm" = ghostmemory ] ||
+		vm_why "the OOM killer took $comm (pid $pid), not the swapoff"
+	[ "$pid" != "$daemon" ] ||
+		vm_why "the OOM killer took the daemon itself (pid $pid)"
+done <"$VM_WORK/victims"
+[ "$seen" -ge 1 ] ||
+	vm_why "no OOM victim was seen as a child of the daemon (children: ${children:-none seen})"
+vm_expect 'after_failure' daemon_alive = 1
+vm_expect 'after_failure' bystander_alive = 1
+vm_expect 'after_failure' f1_active -eq 1
+vm_expect 'status ' lists_f1 -eq 1
+vm_expect 'status ' failures_swapoff -ge 1
+vm_expect 'dump ' lists_f1 -ge 1
+grep -q '^GMLOG daemon.log: .*swapoff /var/lib/ghostmemory/[0-9]* .* and is retried later' "$VM_LOG" ||
+	vm_why "the daemon did not log the failed swapoff"
+vm_expect 'retry ' seen = 1
+vm_expect 'end ' daemon_alive = 1
+vm_expect 'end ' bystander_alive = 1
+vm_expect 'end ' f1_active -eq 1
+procs=$(vm_val "$VM_LOG" 'bystanders_check' of)
+vm_expect 'bystanders_check' ok -eq "${procs:-1}"
+vm_files_ok /var/lib/ghostmemory
+vm_verdict $n
