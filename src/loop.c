@@ -35,7 +35,7 @@ static enum fsm_outcome op_grow(void *ctx, const struct meminfo *mi,
 	struct daemon *d = ctx;
 
 	(void)took_ms; /* measured when the file is on */
-	return pool_grow(&d->pool, &d->cfg, mi, now_ms, size_b);
+	return pool_grow(&d->pool, POOL_PARAMS(&d->cfg), mi, now_ms, size_b);
 }
 
 static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
@@ -43,7 +43,7 @@ static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
 {
 	struct daemon *d = ctx;
 
-	return pool_shrink(&d->pool, &d->cfg, mi, now_ms, size_b);
+	return pool_shrink(&d->pool, POOL_PARAMS(&d->cfg), mi, now_ms, size_b);
 }
 
 /* A swapon if a spare is ready, else as long as making a file took. */
@@ -63,7 +63,7 @@ static int op_standby(void *ctx, const struct meminfo *mi, int64_t now_ms)
 
 	if (!d->cfg.spare)
 		return 0;
-	return pool_spare_start(&d->pool, &d->cfg, mi, now_ms);
+	return pool_spare_start(&d->pool, POOL_PARAMS(&d->cfg), mi, now_ms);
 }
 
 static struct tick_ops ops_of(struct daemon *d)
@@ -78,11 +78,14 @@ static void collect(struct daemon *d, int64_t t)
 {
 	struct pool_done done;
 
-	pool_collect(&d->pool, &d->cfg, &d->mi, t, &done);
+	pool_collect(&d->pool, POOL_PARAMS(&d->cfg), &d->mi, t, &done);
 	if (done.grow)
-		tick_grow_done(&d->cfg, &d->ts, done.grow_out, -1, t);
+		tick_grow_done(TICK_PARAMS(&d->cfg), &d->ts, done.grow_out, -1, t);
 	if (done.spare_failed)
-		tick_standby_failed(&d->cfg, &d->ts, t);
+		tick_standby_failed(TICK_PARAMS(&d->cfg), &d->ts, t);
+	if (done.shrink)
+		tick_shrink_done(TICK_PARAMS(&d->cfg), &d->ts, done.shrink_out,
+				 t);
 }
 
 void loop_arm(struct daemon *d)
@@ -100,8 +103,8 @@ void loop_arm(struct daemon *d)
 	/* Calm as the loop judges it, from a first reading (no slope). */
 	tick_init(&probe, t0);
 	predict_classify(LIMIT_PARAMS(cfg), &probe.trend, &d->mi, t0, 0, &r, &o);
-	if (!tick_calm(cfg, probe.fsm.state, &r, &o) ||
-	    pool_spare_start(&d->pool, cfg, &d->mi, t0) < 0)
+	if (!tick_calm(TICK_PARAMS(cfg), probe.fsm.state, &r, &o) ||
+	    pool_spare_start(&d->pool, POOL_PARAMS(cfg), &d->mi, t0) < 0)
 		return;
 	while (pool_busy(&d->pool) && pfd.fd >= 0 &&
 	       (left = t0 + ARM_WAIT_MS - gm_now_ms()) > 0) {
@@ -216,7 +219,7 @@ static void tick(struct daemon *d, int64_t t)
 		last_warn_ms = t;
 	}
 	pool_refresh(&d->pool, t);
-	tick_run(&d->cfg, &d->ts, &ops, rc < 0 ? NULL : &d->mi, t, &tk);
+	tick_run(TICK_PARAMS(&d->cfg), &d->ts, &ops, rc < 0 ? NULL : &d->mi, t, &tk);
 	if (tk.valid) {
 		d->have_mi = true;
 		d->free_pct = tk.o.free_pct;
@@ -245,7 +248,7 @@ void loop_run(struct daemon *d, const sigset_t *waitmask, int lockmode)
 		if (proc_got_usr2) {
 			enum fsm_state before = d->ts.fsm.state;
 			proc_got_usr2 = 0;
-			tick_force_diet(&d->cfg, &d->ts, t);
+			tick_force_diet(TICK_PARAMS(&d->cfg), &d->ts, t);
 			log_info("%s -> diet (SIGUSR2)", fsm_state_name(before));
 		}
 		tick(d, t);

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "loop.h"
 #include "memlock.h"
+#include "params.h"
 #include "plotrun.h"
 #include "pool.h"
 #include "proc.h"
@@ -40,7 +41,7 @@ static int erase_now(struct daemon *d)
 	if (rc)
 		fatalx(rc, "%s", err);
 	pool_adopt(&d->pool, d->cfg.min_swapsize_b, gm_now_ms());
-	left = pool_erase(&d->pool, &d->cfg);
+	left = pool_erase(&d->pool, POOL_PARAMS(&d->cfg));
 	pool_close(&d->pool);
 	return left ? GM_EXIT_RUNTIME : GM_EXIT_OK;
 }
@@ -92,9 +93,9 @@ static int run_daemon(struct daemon *d)
 
 	loop_run(d, &waitmask, (int)lockmode);
 
-	pool_stop(&d->pool, &d->cfg, STOP_WAIT_MS);
+	pool_stop(&d->pool, POOL_PARAMS(&d->cfg), STOP_WAIT_MS);
 	if (d->cfg.erase)
-		pool_erase(&d->pool, &d->cfg);
+		pool_erase(&d->pool, POOL_PARAMS(&d->cfg));
 	left = pool_active_count(&d->pool);
 	log_notice("exiting on signal; %d swap file(s) left active", left);
 	publish_remove(&d->cfg);

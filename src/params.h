@@ -7,7 +7,9 @@
 #include "config.h"
 #include "meminfo.h"
 #include "policy.h"
+#include "pool.h"
 #include "predict.h"
+#include "tick.h"
 #include "swapfile.h"
 
 static inline struct free_params params_free(const struct config *c)
@@ -40,14 +42,26 @@ static inline struct limit_params params_limits(const struct config *c)
 	return p;
 }
 
-/* The FSM's one setting: the cooldown, in milliseconds. */
-static inline int64_t params_cooldown_ms(const struct config *c)
+static inline struct pool_params params_pool(const struct config *c)
 {
-	return c->cooldown_s * 1000;
+	struct pool_params p = {params_size(c), params_free(c), params_swap(c),
+				c->paranoid};
+	return p;
+}
+
+static inline struct tick_params params_tick(const struct config *c)
+{
+	struct tick_params p = {params_limits(c), c->freetarget_pct,
+				c->cooldown_s * 1000,
+				{c->poll_min_ms, c->poll_max_ms,
+				 (double)c->spike_rate_b / 1024.0}};
+	return p;
 }
 
 #define FREE_PARAMS(cfg) (&(struct free_params[]){params_free(cfg)}[0])
 #define SIZE_PARAMS(cfg) (&(struct size_params[]){params_size(cfg)}[0])
+#define POOL_PARAMS(cfg) (&(struct pool_params[]){params_pool(cfg)}[0])
+#define TICK_PARAMS(cfg) (&(struct tick_params[]){params_tick(cfg)}[0])
 #define LIMIT_PARAMS(cfg) (&(struct limit_params[]){params_limits(cfg)}[0])
 
 #endif

@@ -5,7 +5,6 @@
 #include "pool.h"
 
 #include "log.h"
-#include "params.h"
 #include "policy.h"
 #include "util.h"
 
@@ -301,12 +300,12 @@ void pool_adopt(struct pool *p, uint64_t min_swapsize_b, int64_t now_ms)
 }
 
 /* What policy_grow_size needs: memory figures, our files, the disk. */
-static int grow_context(const struct pool *p, const struct config *cfg,
+static int grow_context(const struct pool *p, const struct pool_params *pp,
 			const struct meminfo *mi, struct grow_ctx *g)
 {
 	memset(g, 0, sizeof(*g));
 	g->mem_total_b = mi->mem_total_kb * 1024;
-	g->free_b = meminfo_free_kb(mi, FREE_PARAMS(cfg)) * 1024;
+	g->free_b = meminfo_free_kb(mi, &pp->fp) * 1024;
 	g->total_b = meminfo_total_kb(mi) * 1024;
 	g->files = p->n;
 	g->owned_b = pool_owned_b(p);
@@ -317,14 +316,14 @@ static int grow_context(const struct pool *p, const struct config *cfg,
 /* Size and name the next file and have the grow lane make it.  0,
  * -ENOSPC (no room: limits, reserve, disk) or another -errno; logged
  * when urgent (a spare that cannot be made is only retried later). */
-static int make_start(struct pool *p, const struct config *cfg,
+static int make_start(struct pool *p, const struct pool_params *pp,
 		      const struct meminfo *mi, bool urgent,
 		      uint64_t *size_b)
 {
 	struct grow_ctx g;
 	int rc, slot;
 
-	rc = grow_context(p, cfg, mi, &g);
+	rc = grow_context(p, pp, mi, &g);
 	if (rc < 0) {
 		errno = -rc;
 		if (urgent)
@@ -332,7 +331,7 @@ static int make_start(struct pool *p, const struct config *cfg,
 		return rc;
 	}
 	/* A table entry stays free for each lane's file. */
-	if (p->n >= POOL_MAX - LANE_N || policy_grow_size(SIZE_PARAMS(cfg), &g, size_b) < 0) {
+	if (p->n >= POOL_MAX - LANE_N || policy_grow_size(&pp->size, &g, size_b) < 0) {
 		if (urgent)
 			log_warnx("no room for a new swap file: %d files, %" PRIu64
 				  " MiB owned, %" PRIu64 " MiB free on %s "
@@ -346,11 +345,11 @@ static int make_start(struct pool *p, const struct config *cfg,
 			log_errx("no free file name left in %s", p->dir.canon);
 		return -EEXIST;
 	}
-	return pool_job_start(p, LANE_GROW, JOB_MAKE, slot, *size_b, cfg,
+	return pool_job_start(p, LANE_GROW, JOB_MAKE, slot, *size_b, pp,
 			      urgent);
 }
 
-enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
+enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 			   const struct meminfo *mi, int64_t now_ms,
 			   uint64_t *size_b)
 {
@@ -388,13 +387,13 @@ enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
 	if (spare) {
 		*size_b = spare->size_b;
 		rc = pool_job_start(p, LANE_GROW, JOB_ON, spare->slot,
-				    spare->size_b, cfg, true);
+				    spare->size_b, pp, true);
 		if (rc == 0)
 			return FSM_PENDING;
 		p->c.fail_swapon++;
 		return FSM_FAILED;
 	}
-	rc = make_start(p, cfg, mi, true, size_b);
+	rc = make_start(p, pp, mi, true, size_b);
 	if (rc == 0) {
 		pool_path(p, j->slot, path, sizeof(path));
 		log_info("short of memory and no spare: making swap file %s "
@@ -415,13 +414,13 @@ enum fsm_outcome pool_make_outcome(struct pool *p, int rc)
 	return FSM_FAILED;
 }
 
-enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
+enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			     const struct meminfo *mi, int64_t now_ms,
 			     uint64_t *size_b)
 {
 	struct shrink_candidate c[POOL_MAX];
 	struct pool_file *spare = first_spare(p), *f = NULL;
-	const struct free_params *fp = FREE_PARAMS(cfg);
+	const struct free_params *fp = &pp->fp;
 	int idx[POOL_MAX];
 	int i, n = 0, pick;
 
@@ -438,7 +437,7 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
 	if (f) {
 		*size_b = f->size_b;
 		return pool_job_start(p, LANE_SHRINK, JOB_DELETE, f->slot,
-				      f->size_b, cfg, false) == 0
+				      f->size_b, pp, false) == 0
 			       ? FSM_PENDING
 			       : FSM_FAILED;
 	}
@@ -449,7 +448,7 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
 		c[n].used_kb = p->f[i].used_kb;
 		idx[n++] = i;
 	}
-	pick = policy_pick_shrink(cfg->freetarget_pct, meminfo_free_kb(mi, fp),
+	pick = policy_pick_shrink(pp->size.freetarget_pct, meminfo_free_kb(mi, fp),
 				  meminfo_total_kb(mi),
 				  meminfo_ram_available_kb(mi, fp),
 				  mi->mem_total_kb, c, n);
@@ -460,13 +459,13 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
 	}
 	f = &p->f[idx[pick]];
 	*size_b = f->size_b;
-	if (pool_job_start(p, LANE_SHRINK, JOB_OFF, f->slot, f->size_b, cfg,
+	if (pool_job_start(p, LANE_SHRINK, JOB_OFF, f->slot, f->size_b, pp,
 			   false) < 0)
 		return FSM_FAILED;
 	return FSM_PENDING;
 }
 
-int pool_spare_start(struct pool *p, const struct config *cfg,
+int pool_spare_start(struct pool *p, const struct pool_params *pp,
 		     const struct meminfo *mi, int64_t now_ms)
 {
 	uint64_t size_b;
@@ -474,5 +473,5 @@ int pool_spare_start(struct pool *p, const struct config *cfg,
 	(void)now_ms;
 	if (p->stopping || !pool_job_idle(p, LANE_GROW) || first_spare(p))
 		return 0; /* busy, stopping, or one spare is enough */
-	return make_start(p, cfg, mi, false, &size_b);
+	return make_start(p, pp, mi, false, &size_b);
 }

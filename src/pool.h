@@ -9,9 +9,9 @@
 #ifndef GM_POOL_H
 #define GM_POOL_H
 
-#include "config.h"
 #include "fsm.h"
 #include "meminfo.h"
+#include "policy.h"
 #include "swapfile.h"
 #include "swaps.h"
 
@@ -19,6 +19,15 @@
 #include <stdint.h>
 
 #define POOL_MAX 64
+
+/* The settings the pool works by (params.h fills it from the config):
+ * sizing, the free figure, swapon's priority and discard, and -P. */
+struct pool_params {
+	struct size_params size;
+	struct free_params fp;
+	struct swap_prop prop;
+	bool paranoid;
+};
 
 struct pool_file {
 	int slot;          /* file name: decimal slot number */
@@ -156,32 +165,32 @@ int pool_refresh(struct pool *p, int64_t now_ms);
 /* GROW: turn a spare on, or make a file and turn it on, in the
  * background: FSM_PENDING (pool_collect tells the outcome), or at once
  * FSM_NO_ROOM / FSM_FAILED.  *size_b: the file's size. */
-enum fsm_outcome pool_grow(struct pool *p, const struct config *cfg,
+enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 			   const struct meminfo *mi, int64_t now_ms,
 			   uint64_t *size_b);
 
 /* SHRINK: start turning off and deleting one file (extra spares first,
  * then policy_pick_shrink's): FSM_PENDING, or FSM_NOTHING when none may
  * go (or one is already going). */
-enum fsm_outcome pool_shrink(struct pool *p, const struct config *cfg,
+enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			     const struct meminfo *mi, int64_t now_ms,
 			     uint64_t *size_b);
 
 /* Take in what the lanes finished.  Never blocks. */
-void pool_collect(struct pool *p, const struct config *cfg,
+void pool_collect(struct pool *p, const struct pool_params *pp,
 		  const struct meminfo *mi, int64_t now_ms,
 		  struct pool_done *done);
 
 /* Calm: make a warm spare in the background if there is none and the
  * grow lane is idle.  0 (started, or nothing to do) or -errno (could
  * not: the caller retries later). */
-int pool_spare_start(struct pool *p, const struct config *cfg,
+int pool_spare_start(struct pool *p, const struct pool_params *pp,
 		     const struct meminfo *mi, int64_t now_ms);
 
 /* At exit: stop making a file (a zero-fill is cancelled and its file
  * deleted; a fallocate'd one finishes as a valid spare), end a running
  * swapoff (its file stays active), and wait up to wait_ms for both. */
-void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms);
+void pool_stop(struct pool *p, const struct pool_params *pp, int64_t wait_ms);
 
 /* End a running swapoff (SIGKILL to its child; the kernel puts the area
  * back and the file stays active, counted, retried later).  True when
@@ -193,7 +202,7 @@ bool pool_swapoff_abort(struct pool *p);
  * whose used pages fit in RAM with the margin on a fresh reading; delete
  * inactive ones.  Each file that stays is logged with the reason.
  * Returns how many stay. */
-int pool_erase(struct pool *p, const struct config *cfg);
+int pool_erase(struct pool *p, const struct pool_params *pp);
 
 bool pool_busy(const struct pool *p);      /* the grow lane works */
 bool pool_has_spare(const struct pool *p); /* next GROW: one swapon */
@@ -221,7 +230,7 @@ size_t pool_worker_stack_b(long min_b);
 
 /* Worker lanes (pool_jobs.c). */
 int pool_job_start(struct pool *p, enum pool_lane lane, enum job_kind kind,
-		   int slot, uint64_t size_b, const struct config *cfg,
+		   int slot, uint64_t size_b, const struct pool_params *pp,
 		   bool urgent);
 bool pool_job_done(const struct pool *p, enum pool_lane lane);
 bool pool_job_idle(const struct pool *p, enum pool_lane lane);

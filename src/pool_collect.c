@@ -4,7 +4,6 @@
 #include "pool.h"
 
 #include "log.h"
-#include "params.h"
 #include "policy.h"
 #include "util.h"
 
@@ -47,7 +46,7 @@ static const char *swapon_why(int rc)
 
 /* The grow lane's job: a file made (a spare, or for a GROW), or a spare
  * turned on. */
-static void collect_grow(struct pool *p, const struct config *cfg,
+static void collect_grow(struct pool *p, const struct pool_params *pp,
 			 const struct meminfo *mi, int64_t now_ms,
 			 struct pool_done *d)
 {
@@ -79,7 +78,7 @@ static void collect_grow(struct pool *p, const struct config *cfg,
 			if (urgent && !p->stopping) {
 				/* Made just before the GROW asked. */
 				d->grow = true;
-				d->grow_out = pool_grow(p, cfg, mi, now_ms,
+				d->grow_out = pool_grow(p, pp, mi, now_ms,
 							&size_b);
 			}
 			return;
@@ -121,7 +120,7 @@ static void collect_grow(struct pool *p, const struct config *cfg,
 		f->active = true;
 		p->c.adopted++;
 		d->grow_out = p->stopping ? FSM_FAILED
-					  : pool_grow(p, cfg, mi, now_ms, &size_b);
+					  : pool_grow(p, pp, mi, now_ms, &size_b);
 		return;
 	}
 	if (j.rc == -EINVAL && f) {
@@ -133,7 +132,7 @@ static void collect_grow(struct pool *p, const struct config *cfg,
 			pool_drop(p, f);
 			d->grow_out = p->stopping
 					      ? FSM_FAILED
-					      : pool_grow(p, cfg, mi, now_ms,
+					      : pool_grow(p, pp, mi, now_ms,
 							  &size_b);
 		} else {
 			d->grow_out = FSM_FAILED;
@@ -183,7 +182,7 @@ static void collect_shrink(struct pool *p, struct pool_done *d)
 	d->shrink_out = FSM_OK;
 }
 
-void pool_collect(struct pool *p, const struct config *cfg,
+void pool_collect(struct pool *p, const struct pool_params *pp,
 		  const struct meminfo *mi, int64_t now_ms,
 		  struct pool_done *d)
 {
@@ -191,7 +190,7 @@ void pool_collect(struct pool *p, const struct config *cfg,
 	if (pool_job_done(p, LANE_SHRINK))
 		collect_shrink(p, d);
 	if (pool_job_done(p, LANE_GROW))
-		collect_grow(p, cfg, mi, now_ms, d);
+		collect_grow(p, pp, mi, now_ms, d);
 }
 
 bool pool_swapoff_abort(struct pool *p)
@@ -207,7 +206,7 @@ bool pool_swapoff_abort(struct pool *p)
 	return true;
 }
 
-void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms)
+void pool_stop(struct pool *p, const struct pool_params *pp, int64_t wait_ms)
 {
 	struct pool_job *g = &p->lane[LANE_GROW];
 	int64_t end = gm_now_ms() + wait_ms;
@@ -232,7 +231,7 @@ void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms)
 			pool_wake_drain(p);
 		else if (pfd.fd < 0)
 			poll(NULL, 0, 10);
-		pool_collect(p, cfg, &mi, gm_now_ms(), &d);
+		pool_collect(p, pp, &mi, gm_now_ms(), &d);
 	}
 	if (!pool_job_idle(p, LANE_GROW) || !pool_job_idle(p, LANE_SHRINK))
 		log_warnx("stopping with a file operation still running after "
@@ -240,9 +239,9 @@ void pool_stop(struct pool *p, const struct config *cfg, int64_t wait_ms)
 }
 
 /* One file at exit: judged on a fresh reading.  0 removed, 1 stays. */
-static int erase_one(struct pool *p, const struct config *cfg, int slot)
+static int erase_one(struct pool *p, const struct pool_params *pp, int slot)
 {
-	const struct free_params *fp = FREE_PARAMS(cfg);
+	const struct free_params *fp = &pp->fp;
 	struct pool_file *f;
 	struct meminfo mi;
 	char path[800];
@@ -284,7 +283,7 @@ static int erase_one(struct pool *p, const struct config *cfg, int slot)
 		}
 		f->active = false;
 	}
-	rc = p->sys->remove(&p->dir, slot, cfg->paranoid);
+	rc = p->sys->remove(&p->dir, slot, pp->paranoid);
 	if (rc < 0) {
 		log_warnx("%s stays: cannot delete it (%s)", path,
 			  strerror(-rc));
@@ -295,7 +294,7 @@ static int erase_one(struct pool *p, const struct config *cfg, int slot)
 	return 0;
 }
 
-int pool_erase(struct pool *p, const struct config *cfg)
+int pool_erase(struct pool *p, const struct pool_params *pp)
 {
 	int slots[POOL_MAX], n = p->n, i, left = 0;
 
@@ -303,6 +302,6 @@ int pool_erase(struct pool *p, const struct config *cfg)
 	for (i = 0; i < n; i++)
 		slots[i] = p->f[i].slot;
 	for (i = 0; i < n; i++)
-		left += erase_one(p, cfg, slots[i]);
+		left += erase_one(p, pp, slots[i]);
 	return left;
 }

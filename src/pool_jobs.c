@@ -6,7 +6,6 @@
 #include "pool.h"
 
 #include "log.h"
-#include "params.h"
 #include "util.h"
 
 #include <errno.h>
@@ -91,7 +90,7 @@ static void *worker(void *arg)
 }
 
 int pool_job_start(struct pool *p, enum pool_lane lane, enum job_kind kind,
-		   int slot, uint64_t size_b, const struct config *cfg,
+		   int slot, uint64_t size_b, const struct pool_params *pp,
 		   bool urgent)
 {
 	struct pool_job *j = &p->lane[lane];
@@ -108,8 +107,8 @@ int pool_job_start(struct pool *p, enum pool_lane lane, enum job_kind kind,
 	j->slot = slot;
 	j->size_b = size_b;
 	j->urgent = urgent;
-	j->paranoid = cfg->paranoid;
-	j->prop = params_swap(cfg);
+	j->paranoid = pp->paranoid;
+	j->prop = pp->prop;
 	if (pthread_attr_init(&attr) != 0)
 		return -ENOMEM;
 	stack_b = pool_worker_stack_b(sysconf(_SC_THREAD_STACK_MIN));

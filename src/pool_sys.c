@@ -3,6 +3,8 @@
  * pool_sys (the tests use fakes). */
 #include "pool.h"
 
+#include "config.h"
+
 #include "log.h"
 #include "util.h"
 

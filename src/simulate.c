@@ -233,7 +233,7 @@ int simulate_buf_obs(const struct config *cfg, const char *buf, size_t len,
 			r.read_errors++;
 		}
 		/* As the daemon decides, forecast included. */
-		tick_run(cfg, &ts, &ops, have_mi ? &mi : NULL, tick, &tk);
+		tick_run(TICK_PARAMS(cfg), &ts, &ops, have_mi ? &mi : NULL, tick, &tk);
 		if (tk.valid) {
 			snprintf(pct, sizeof(pct), "%.1f", tk.o.free_pct);
 			if (tk.o.free_pct < r.min_free_pct)

@@ -2,9 +2,7 @@
  * loop and --simulate so that a replay decides as the daemon does. */
 #include "tick.h"
 
-#include "config.h"
 #include "meminfo.h"
-#include "params.h"
 
 #include <string.h>
 
@@ -22,21 +20,22 @@ void tick_init(struct tick_state *ts, int64_t now_ms)
 	ts->grow_wait_ms = -1;
 	ts->grow_retry_ms = 0;
 	ts->standby_retry_ms = 0;
+	ts->shrink_retry_ms = 0;
 }
 
-bool tick_calm(const struct config *cfg, enum fsm_state state,
+bool tick_calm(const struct tick_params *tp, enum fsm_state state,
 	       const struct fsm_reading *r, const struct outlook *o)
 {
 	return r->valid && (state == FSM_STEADY || state == FSM_OVERFED) &&
-	       !r->shortage && o->free_pct >= cfg->freetarget_pct &&
+	       !r->shortage && o->free_pct >= tp->freetarget_pct &&
 	       predict_ms_to_limit(o->free_kb, o->limit_kb, o->slope_kb_s) >
 		       CALM_HORIZON_MS;
 }
 
-void tick_grow_done(const struct config *cfg, struct tick_state *ts,
+void tick_grow_done(const struct tick_params *tp, struct tick_state *ts,
 		    enum fsm_outcome out, int64_t took_ms, int64_t now_ms)
 {
-	int64_t cooldown_ms = params_cooldown_ms(cfg);
+	int64_t cooldown_ms = tp->cooldown_ms;
 
 	if (out == FSM_PENDING) {
 		if (ts->grow_wait_ms < 0)
@@ -64,39 +63,44 @@ void tick_grow_done(const struct config *cfg, struct tick_state *ts,
 	fsm_report(cooldown_ms, &ts->fsm, FSM_ACT_GROW, out, now_ms);
 }
 
-void tick_standby_failed(const struct config *cfg, struct tick_state *ts,
+void tick_shrink_done(const struct tick_params *tp, struct tick_state *ts,
+		      enum fsm_outcome out, int64_t now_ms)
+{
+	if (out == FSM_FAILED)
+		ts->shrink_retry_ms = now_ms + tp->cooldown_ms;
+}
+
+void tick_standby_failed(const struct tick_params *tp, struct tick_state *ts,
 			 int64_t now_ms)
 {
-	ts->standby_retry_ms = now_ms + params_cooldown_ms(cfg);
+	ts->standby_retry_ms = now_ms + tp->cooldown_ms;
 }
 
-void tick_force_diet(const struct config *cfg, struct tick_state *ts,
+void tick_force_diet(const struct tick_params *tp, struct tick_state *ts,
 		     int64_t now_ms)
 {
-	fsm_force_diet(params_cooldown_ms(cfg), &ts->fsm, now_ms);
+	fsm_force_diet(tp->cooldown_ms, &ts->fsm, now_ms);
 }
 
-void tick_run(const struct config *cfg, struct tick_state *ts,
+void tick_run(const struct tick_params *tp, struct tick_state *ts,
 	      const struct tick_ops *ops, const struct meminfo *mi,
 	      int64_t now_ms, struct tick_result *res)
 {
 	struct fsm_reading r = {0};
-	int64_t cooldown_ms = params_cooldown_ms(cfg), took_ms = -1;
+	int64_t cooldown_ms = tp->cooldown_ms, took_ms = -1;
 
 	memset(res, 0, sizeof(*res));
 	res->before = ts->fsm.state;
 	res->next_poll_ms = -1; /* the caller keeps its interval */
 	if (mi) {
-		struct poll_params pp = {cfg->poll_min_ms, cfg->poll_max_ms,
-					 (double)cfg->spike_rate_b / 1024.0};
 		/* Lead time: what a grow takes now, plus one fast poll. */
 		int64_t lead_ms = ops->lead_ms(ops->ctx, ts->provision_ms) +
-				  cfg->poll_min_ms;
+				  tp->poll.min_ms;
 
-		predict_classify(LIMIT_PARAMS(cfg), &ts->trend, mi, now_ms, lead_ms, &r,
-				 &res->o);
+		predict_classify(&tp->limits, &ts->trend, mi, now_ms, lead_ms,
+				 &r, &res->o);
 		res->valid = true;
-		res->next_poll_ms = predict_poll_ms(&pp, res->o.free_kb,
+		res->next_poll_ms = predict_poll_ms(&tp->poll, res->o.free_kb,
 						    res->o.limit_kb,
 						    res->o.slope_kb_s);
 	}
@@ -105,17 +109,20 @@ void tick_run(const struct config *cfg, struct tick_state *ts,
 	/* A grow that failed (not for room) waits for its back-off. */
 	if (res->act == FSM_ACT_GROW && now_ms < ts->grow_retry_ms)
 		res->act = FSM_ACT_NONE;
+	/* So does a shrink after a failed swapoff. */
+	if (res->act == FSM_ACT_SHRINK && now_ms < ts->shrink_retry_ms)
+		res->act = FSM_ACT_NONE;
 	res->out = FSM_OK;
 	if (res->act == FSM_ACT_GROW) {
 		res->out = ops->grow(ops->ctx, mi, now_ms, &res->size_b,
 				     &took_ms);
-		tick_grow_done(cfg, ts, res->out, took_ms, now_ms);
+		tick_grow_done(tp, ts, res->out, took_ms, now_ms);
 	} else if (res->act == FSM_ACT_SHRINK) {
 		res->out = ops->shrink(ops->ctx, mi, now_ms, &res->size_b);
 		fsm_report(cooldown_ms, &ts->fsm, res->act, res->out, now_ms);
 	}
-	res->calm = tick_calm(cfg, ts->fsm.state, &r, &res->o);
+	res->calm = tick_calm(tp, ts->fsm.state, &r, &res->o);
 	if (res->calm && ops->standby && now_ms >= ts->standby_retry_ms &&
 	    ops->standby(ops->ctx, mi, now_ms) < 0)
-		tick_standby_failed(cfg, ts, now_ms);
+		tick_standby_failed(tp, ts, now_ms);
 }

@@ -13,8 +13,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct config;
 struct meminfo;
+
+/* The settings a tick decides by (params.h fills it from the config). */
+struct tick_params {
+	struct limit_params limits; /* the free figure and its thresholds */
+	int freetarget_pct;         /* calm only at or above it */
+	int64_t cooldown_ms;        /* FSM timers, back-off ceiling */
+	struct poll_params poll;    /* poll interval bounds, spike rate */
+};
 
 /* The effects a tick may ask for.  ctx is the caller's (the pool, or
  * the simulator's virtual pool). */
@@ -45,6 +52,7 @@ struct tick_state {
 	int64_t grow_retry_ms;   /* after a failed grow, not before this */
 	int grow_failures;       /* failed grows in a row */
 	int64_t standby_retry_ms; /* after a failed standby, not before */
+	int64_t shrink_retry_ms; /* after a failed swapoff, not before */
 };
 
 /* What one tick saw and did. */
@@ -66,27 +74,33 @@ struct tick_result {
 void tick_init(struct tick_state *ts, int64_t now_ms);
 
 /* One tick on mi (NULL: the reading failed, and nothing is done). */
-void tick_run(const struct config *cfg, struct tick_state *ts,
+void tick_run(const struct tick_params *tp, struct tick_state *ts,
 	      const struct tick_ops *ops, const struct meminfo *mi,
 	      int64_t now_ms, struct tick_result *res);
 
 /* A grow the ops answered FSM_PENDING ended with out (which may be
  * FSM_PENDING again); took_ms < 0: measure from when it was asked. */
-void tick_grow_done(const struct config *cfg, struct tick_state *ts,
+void tick_grow_done(const struct tick_params *tp, struct tick_state *ts,
 		    enum fsm_outcome out, int64_t took_ms, int64_t now_ms);
 
+/* A SHRINK the ops answered FSM_PENDING ended with out: a failed one
+ * (a swapoff interrupted or OOM-killed, a delete refused) is not tried
+ * again for a cooldown, so a diet does not retry it at every tick. */
+void tick_shrink_done(const struct tick_params *tp, struct tick_state *ts,
+		      enum fsm_outcome out, int64_t now_ms);
+
 /* A standby file the ops started could not be made. */
-void tick_standby_failed(const struct config *cfg, struct tick_state *ts,
+void tick_standby_failed(const struct tick_params *tp, struct tick_state *ts,
 			 int64_t now_ms);
 
 /* Calm: steady or overfed, no shortage (not even forecast), free at or
  * above freetarget, and not heading for the limit within a minute.  The
  * one definition, used at start and at every tick. */
-bool tick_calm(const struct config *cfg, enum fsm_state state,
+bool tick_calm(const struct tick_params *tp, enum fsm_state state,
 	       const struct fsm_reading *r, const struct outlook *o);
 
 /* SIGUSR2. */
-void tick_force_diet(const struct config *cfg, struct tick_state *ts,
+void tick_force_diet(const struct tick_params *tp, struct tick_state *ts,
 		     int64_t now_ms);
 
 #endif

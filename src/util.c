@@ -78,13 +78,15 @@ int gm_read_alloc(const char *path, size_t max, char **bufp, size_t *lenp)
 
 		if (len == cap) {
 			char *nb;
-			if (cap >= max) {
+			/* One byte past max: a file of exactly max bytes
+			 * reads to its end; one more is too big. */
+			if (cap > max) {
 				rc = -EFBIG;
 				break;
 			}
 			cap = cap ? cap * 2 : 65536;
 			if (cap > max)
-				cap = max;
+				cap = max < SIZE_MAX ? max + 1 : max;
 			nb = realloc(buf, cap ? cap : 1);
 			if (!nb) {
 				rc = -ENOMEM;

@@ -3,6 +3,7 @@
  * or delete leaves, the erase at exit, and the workers' stack size. */
 #include "config.h"
 #include "log.h"
+#include "params.h"
 #include "pool.h"
 #include "t.h"
 
@@ -249,7 +250,7 @@ static void settle(struct pool *p, struct pool_done *d)
 
 		if (poll(&pfd, 1, 10) > 0)
 			pool_wake_drain(p);
-		pool_collect(p, &cfg, &mi, 1000, &one);
+		pool_collect(p, POOL_PARAMS(&cfg), &mi, 1000, &one);
 		if (one.grow) {
 			d->grow = true;
 			d->grow_out = one.grow_out;
@@ -338,7 +339,7 @@ static void test_adopt(void)
 		uint64_t size_b;
 
 		f_meminfo(&mi);
-		CHECK(pool_grow(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+		CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 		      "grow on the hidden active file");
 		settle(&p, &d);
 		CHECK(slot(&p, 1) && slot(&p, 1)->active,
@@ -369,7 +370,7 @@ static void test_spare_errors(void)
 	pool_fake(&p);
 	pool_adopt(&p, 4 * MB, 0);
 	w.activate_rc = -EPERM;
-	CHECK(pool_grow(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "grow with spare");
 	settle(&p, &d);
 	CHECK(d.grow && d.grow_out == FSM_NO_ROOM,
@@ -379,7 +380,7 @@ static void test_spare_errors(void)
 	/* EINVAL: the kernel refuses the file: only then it goes, and a
 	 * new one is made and turned on. */
 	w.activate_rc = -EINVAL;
-	CHECK(pool_grow(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "grow with bad spare");
 	settle(&p, &d);
 	CHECK(!slot(&p, 2) && !w.exists[2], "bad spare deleted");
@@ -409,9 +410,9 @@ static void test_shrink(void)
 	mi.swap_total_kb = 128 * 1024;
 	mi.swap_free_kb = 128 * 1024 - 5010;
 	w.deactivate_rc = -EINTR;
-	CHECK(pool_shrink(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "shrink starts");
-	CHECK(pool_shrink(&p, &cfg, &mi, 0, &size_b) == FSM_NOTHING,
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_NOTHING,
 	      "one swapoff at a time");
 	settle(&p, &d);
 	CHECK(d.shrink && d.shrink_out == FSM_FAILED &&
@@ -421,7 +422,7 @@ static void test_shrink(void)
 	w.deactivate_rc = 0;
 	w.remove_rc = -EIO;
 	pool_refresh(&p, 0);
-	CHECK(pool_shrink(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "shrink again");
 	settle(&p, &d);
 	CHECK(w.ndeactivated == 1 && w.deactivated[0] == 2,
@@ -453,14 +454,14 @@ static void test_grow_ends_swapoff(void)
 	mi.swap_total_kb = 64 * 1024;
 	mi.swap_free_kb = 64 * 1024 - 10;
 	w.deactivate_slow = true;
-	CHECK(pool_shrink(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "shrink starts");
 	for (i = 0; i < 500 && !__atomic_load_n(&p.lane[LANE_SHRINK].child,
 						 __ATOMIC_ACQUIRE);
 	     i++)
 		poll(NULL, 0, 10);
 	CHECK(p.lane[LANE_SHRINK].child > 0, "the swapoff child runs");
-	CHECK(pool_grow(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "a shortage grows");
 	CHECK(__atomic_load_n(&p.lane[LANE_SHRINK].cancel, __ATOMIC_ACQUIRE),
 	      "the grow ended the swapoff");
@@ -503,7 +504,7 @@ static void test_erase(void)
 	w.used_kb[3] = 100 * 1024;
 	pool_fake(&p);
 	pool_adopt(&p, 4 * MB, 0);
-	left = pool_erase(&p, &cfg);
+	left = pool_erase(&p, POOL_PARAMS(&cfg));
 	CHECK(left == 1, "one file stays: %d", left);
 	CHECK(w.active[2] && w.exists[2], "the file that does not fit stays");
 	CHECK(!w.active[1] && !w.exists[1] && !w.active[3] && !w.exists[3],
@@ -523,7 +524,7 @@ static void test_erase(void)
 	w.used_kb[3] = 100 * 1024;
 	pool_fake(&p);
 	pool_adopt(&p, 4 * MB, 0);
-	left = pool_erase(&p, &cfg);
+	left = pool_erase(&p, POOL_PARAMS(&cfg));
 	CHECK(left == 1 && w.active[1] && !w.exists[2] && !w.exists[3],
 	      "first file too big: only it stays (left %d)", left);
 	pool_unfake(&p);
@@ -551,7 +552,7 @@ static void test_failed_unlink(void)
 	pool_fake(&p);
 	pool_adopt(&p, 4 * MB, 0);
 	w.remove_rc = -EIO;
-	CHECK(pool_shrink(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "an extra spare goes first");
 	settle(&p, &d);
 	CHECK(d.shrink && d.shrink_out == FSM_FAILED,
@@ -574,7 +575,7 @@ static void test_failed_unlink(void)
 	pool_adopt(&p, 4 * MB, 0);
 	w.activate_rc = -EINVAL;
 	w.remove_rc = -EIO;
-	CHECK(pool_grow(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING,
+	CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "grow with a bad spare");
 	settle(&p, &d);
 	CHECK(d.grow && d.grow_out == FSM_FAILED,
@@ -596,7 +597,7 @@ static void test_failed_unlink(void)
 	pool_fake(&p);
 	pool_adopt(&p, 4 * MB, 0);
 	w.remove_rc = -EIO;
-	left = pool_erase(&p, &cfg);
+	left = pool_erase(&p, POOL_PARAMS(&cfg));
 	CHECK(left == 2, "erase, deletes failing: both stay (%d)", left);
 	CHECK(p.n == 2 && slot(&p, 1) && !slot(&p, 1)->active &&
 		      slot(&p, 2) && w.exists[1] && w.exists[2],
@@ -644,7 +645,7 @@ static void test_slots(void)
 	pool_fake(&p);
 	pool_adopt(&p, 4 * MB, 0);
 	f_meminfo(&mi);
-	CHECK(pool_grow(&p, &cfg, &mi, 0, &size_b) == FSM_PENDING, "grow");
+	CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING, "grow");
 	settle(&p, &d);
 	CHECK(slot(&p, 3) && slot(&p, 3)->active && d.grow_out == FSM_OK,
 	      "new file at slot 3, past the foreign 2");

@@ -1,0 +1,266 @@
+/* tick.c: one tick's decision sequence through a fake ops table: the grow
+ * back-off, the shrink back-off after a failed swapoff, the standby retry,
+ * the provisioning time, the one "calm", and a failed reading. */
+#include "fsm.h"
+#include "meminfo.h"
+#include "t.h"
+#include "tick.h"
+
+#include <stdint.h>
+
+#define COOLDOWN_MS 30000
+
+struct fake {
+	int grows, shrinks, standbys;
+	enum fsm_outcome grow_out, shrink_out;
+	int standby_rc;
+	int64_t lead;
+};
+
+static enum fsm_outcome f_grow(void *ctx, const struct meminfo *mi,
+			       int64_t now_ms, uint64_t *size_b,
+			       int64_t *took_ms)
+{
+	struct fake *f = ctx;
+
+	(void)mi;
+	(void)now_ms;
+	f->grows++;
+	*size_b = 64u << 20;
+	*took_ms = 7;
+	return f->grow_out;
+}
+
+static enum fsm_outcome f_shrink(void *ctx, const struct meminfo *mi,
+				 int64_t now_ms, uint64_t *size_b)
+{
+	struct fake *f = ctx;
+
+	(void)mi;
+	(void)now_ms;
+	f->shrinks++;
+	*size_b = 64u << 20;
+	return f->shrink_out;
+}
+
+static int64_t f_lead(void *ctx, int64_t provision_ms)
+{
+	struct fake *f = ctx;
+
+	return f->lead > provision_ms ? f->lead : provision_ms;
+}
+
+static int f_standby(void *ctx, const struct meminfo *mi, int64_t now_ms)
+{
+	struct fake *f = ctx;
+
+	(void)mi;
+	(void)now_ms;
+	f->standbys++;
+	return f->standby_rc;
+}
+
+static struct tick_params params(void)
+{
+	struct tick_params tp = {{{60, 80}, 20, 40},
+				 30,
+				 COOLDOWN_MS,
+				 {100, 5000, 100.0 * 1024}};
+	return tp;
+}
+
+/* 1000 MiB of RAM, free_pct of it available, no swap. */
+static struct meminfo mem(int free_pct)
+{
+	struct meminfo mi = {0};
+
+	mi.mem_total_kb = 1000 * 1024;
+	mi.mem_available_kb = (uint64_t)free_pct * 1024 * 10;
+	mi.mem_free_kb = mi.mem_available_kb;
+	mi.has_mem_available = true;
+	return mi;
+}
+
+static void test_no_reading(void)
+{
+	struct tick_params tp = params();
+	struct fake f = {0};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
+	struct tick_state ts;
+	struct tick_result res;
+
+	tick_init(&ts, 0);
+	tick_run(&tp, &ts, &ops, NULL, 1000, &res);
+	CHECK(!res.valid && res.act == FSM_ACT_NONE, "no reading: nothing");
+	CHECK(f.grows + f.shrinks + f.standbys == 0, "no reading: no op");
+	CHECK(res.next_poll_ms == -1, "no reading: the caller's interval");
+}
+
+static void test_grow_backoff(void)
+{
+	struct tick_params tp = params();
+	struct fake f = {0};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
+	struct tick_state ts;
+	struct tick_result res;
+	struct meminfo short_mi = mem(10);
+	int64_t t = 1000, want[] = {1000, 2000, 4000, 8000, 16000, 30000,
+				    30000};
+	size_t i;
+
+	tick_init(&ts, 0);
+	f.grow_out = FSM_FAILED;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int before = f.grows;
+
+		tick_run(&tp, &ts, &ops, &short_mi, t, &res);
+		CHECK(f.grows == before + 1 && res.act == FSM_ACT_GROW,
+		      "failure %zu: grown at t=%lld", i, (long long)t);
+		tick_run(&tp, &ts, &ops, &short_mi, t + want[i] - 1, &res);
+		CHECK(f.grows == before + 1 && res.act == FSM_ACT_NONE,
+		      "failure %zu: held back for %lld ms", i,
+		      (long long)want[i]);
+		t += want[i];
+	}
+	CHECK(f.standbys == 0, "a shortage is never calm");
+	/* A success resets the back-off and measures the provisioning. */
+	f.grow_out = FSM_OK;
+	tick_run(&tp, &ts, &ops, &short_mi, t, &res);
+	CHECK(res.out == FSM_OK && ts.grow_failures == 0, "success resets");
+	CHECK(ts.provision_ms == 7, "provision_ms from took_ms: %lld",
+	      (long long)ts.provision_ms);
+	CHECK(ts.fsm.state == FSM_HUNGRY, "hungry after a grow");
+}
+
+static void test_pending_grow(void)
+{
+	struct tick_params tp = params();
+	struct fake f = {0};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
+	struct tick_state ts;
+	struct tick_result res;
+	struct meminfo short_mi = mem(10);
+
+	tick_init(&ts, 0);
+	f.grow_out = FSM_PENDING;
+	tick_run(&tp, &ts, &ops, &short_mi, 5000, &res);
+	CHECK(res.out == FSM_PENDING && ts.grow_wait_ms == 5000,
+	      "pending since the ask");
+	CHECK(ts.fsm.state == FSM_STEADY, "no state change while pending");
+	tick_grow_done(&tp, &ts, FSM_OK, -1, 5400);
+	CHECK(ts.provision_ms == 400, "provision measured from the ask: %lld",
+	      (long long)ts.provision_ms);
+	CHECK(ts.fsm.state == FSM_HUNGRY && ts.grow_wait_ms == -1,
+	      "hungry once the file is on");
+	/* No room: a diet for a cooldown. */
+	tick_init(&ts, 0);
+	tick_run(&tp, &ts, &ops, &short_mi, 5000, &res);
+	tick_grow_done(&tp, &ts, FSM_NO_ROOM, -1, 5100);
+	CHECK(ts.fsm.state == FSM_DIET, "no room: diet");
+}
+
+static void test_shrink_backoff(void)
+{
+	struct tick_params tp = params();
+	struct fake f = {0};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
+	struct tick_state ts;
+	struct tick_result res;
+	struct meminfo plenty = mem(90);
+
+	tick_init(&ts, 0);
+	tick_force_diet(&tp, &ts, 0);
+	f.shrink_out = FSM_PENDING;
+	tick_run(&tp, &ts, &ops, &plenty, 1000, &res);
+	CHECK(res.act == FSM_ACT_SHRINK && f.shrinks == 1, "diet shrinks");
+	/* The swapoff was OOM-killed or interrupted. */
+	tick_shrink_done(&tp, &ts, FSM_FAILED, 2000);
+	tick_run(&tp, &ts, &ops, &plenty, 2100, &res);
+	tick_run(&tp, &ts, &ops, &plenty, 2000 + COOLDOWN_MS - 1, &res);
+	CHECK(f.shrinks == 1, "no retry for a cooldown: %d", f.shrinks);
+	/* A shortage still grows during the shrink back-off. */
+	{
+		struct meminfo short_mi = mem(10);
+		struct tick_state t2;
+
+		tick_init(&t2, 0);
+		tick_shrink_done(&tp, &t2, FSM_FAILED, 0);
+		tick_run(&tp, &t2, &ops, &short_mi, 100, &res);
+		CHECK(res.act == FSM_ACT_GROW, "grow not held by a failed "
+					       "shrink");
+	}
+	/* After the cooldown, an overfed surplus shrinks again. */
+	tick_init(&ts, 0);
+	tick_shrink_done(&tp, &ts, FSM_FAILED, 0);
+	tick_run(&tp, &ts, &ops, &plenty, 10, &res); /* steady -> overfed */
+	tick_run(&tp, &ts, &ops, &plenty, COOLDOWN_MS + 10, &res);
+	CHECK(res.act == FSM_ACT_SHRINK && f.shrinks == 2,
+	      "retried after the cooldown");
+	/* A shrink that went well sets no back-off. */
+	tick_init(&ts, 0);
+	tick_shrink_done(&tp, &ts, FSM_OK, 0);
+	CHECK(ts.shrink_retry_ms == 0, "no back-off after success");
+}
+
+static void test_standby_retry(void)
+{
+	struct tick_params tp = params();
+	struct fake f = {0};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
+	struct tick_state ts;
+	struct tick_result res;
+	struct meminfo calm = mem(50);
+
+	tick_init(&ts, 0);
+	f.standby_rc = -28;
+	tick_run(&tp, &ts, &ops, &calm, 1000, &res);
+	CHECK(res.calm && f.standbys == 1, "calm: standby asked");
+	tick_run(&tp, &ts, &ops, &calm, 1000 + COOLDOWN_MS - 1, &res);
+	CHECK(f.standbys == 1, "failed standby waits a cooldown");
+	f.standby_rc = 0;
+	tick_run(&tp, &ts, &ops, &calm, 1000 + COOLDOWN_MS, &res);
+	CHECK(f.standbys == 2, "retried after it");
+	tick_run(&tp, &ts, &ops, &calm, 2000 + COOLDOWN_MS, &res);
+	CHECK(f.standbys == 3, "a standby that started is asked every tick");
+	/* No standby op (the simulator): calm is still reported. */
+	ops.standby = NULL;
+	tick_run(&tp, &ts, &ops, &calm, 3000 + COOLDOWN_MS, &res);
+	CHECK(res.calm && f.standbys == 3, "NULL standby op");
+}
+
+static void test_calm(void)
+{
+	struct tick_params tp = params();
+	struct fsm_reading r = {true, false, false, false};
+	struct outlook o = {50, 500 * 1024, 200 * 1024, 0};
+
+	CHECK(tick_calm(&tp, FSM_STEADY, &r, &o), "steady, flat: calm");
+	CHECK(tick_calm(&tp, FSM_OVERFED, &r, &o), "overfed: calm");
+	CHECK(!tick_calm(&tp, FSM_HUNGRY, &r, &o), "hungry: not calm");
+	CHECK(!tick_calm(&tp, FSM_DIET, &r, &o), "diet: not calm");
+	o.free_pct = 29;
+	CHECK(!tick_calm(&tp, FSM_STEADY, &r, &o), "under freetarget");
+	o.free_pct = 50;
+	/* 300 MiB of headroom at 10 MiB/s: the limit in 30 s. */
+	o.slope_kb_s = -10 * 1024;
+	CHECK(!tick_calm(&tp, FSM_STEADY, &r, &o), "heading for the limit");
+	/* At 1 MiB/s: 300 s away. */
+	o.slope_kb_s = -1024;
+	CHECK(tick_calm(&tp, FSM_STEADY, &r, &o), "slow decline: calm");
+	r.shortage = true;
+	CHECK(!tick_calm(&tp, FSM_STEADY, &r, &o), "shortage: not calm");
+	r.shortage = false;
+	r.valid = false;
+	CHECK(!tick_calm(&tp, FSM_STEADY, &r, &o), "no reading: not calm");
+}
+
+int main(void)
+{
+	test_no_reading();
+	test_grow_backoff();
+	test_pending_grow();
+	test_shrink_backoff();
+	test_standby_retry();
+	test_calm();
+	T_END();
+}
