@@ -1,6 +1,9 @@
 /* --plot: an SVG of one or two replays (see plot.h).  Every coordinate
  * comes from the ticks; nothing here knows how they were produced.
- * No libm: ticks and scales use plain arithmetic. */
+ * No libm: ticks and scales use plain arithmetic.
+ *
+ * Over 450 lines on purpose: one SVG writer, whose parts (axes, bands,
+ * lines, marks, legend) share the page geometry and the scales. */
 #include "plot.h"
 
 #include <errno.h>

@@ -1,5 +1,6 @@
-/* The files we own: adoption at start, grow, shrink, what the worker
- * lanes finished, and erase.  Decisions and bookkeeping only; every
+/* The files we own: the books, grow and shrink.  (Adoption and the
+ * refresh from /proc/swaps are in pool_adopt.c; what the lanes finished,
+ * stop and erase in pool_collect.c.)  Decisions and bookkeeping only; every
  * system call goes through p->sys, and every file operation through a
  * worker lane (pool_jobs.c). */
 #include "pool.h"
@@ -54,7 +55,7 @@ void pool_path(const struct pool *p, int slot, char *out, size_t len)
 	snprintf(out, len, "%s/%d", p->dir.canon, slot);
 }
 
-static bool slot_busy(const struct pool *p, int slot)
+bool pool_slot_busy(const struct pool *p, int slot)
 {
 	int l;
 
@@ -74,7 +75,7 @@ static int free_slot(const struct pool *p)
 	for (slot = 1; slot <= 99999; slot++) {
 		char name[16];
 
-		if (slot_busy(p, slot) || pool_find((struct pool *)p, slot))
+		if (pool_slot_busy(p, slot) || pool_find((struct pool *)p, slot))
 			continue;
 		snprintf(name, sizeof(name), "%d", slot);
 		if (!p->sys->exists(&p->dir, name))
@@ -88,7 +89,7 @@ static struct pool_file *first_spare(struct pool *p)
 	int i;
 
 	for (i = 0; i < p->n; i++)
-		if (!p->f[i].active && !slot_busy(p, p->f[i].slot))
+		if (!p->f[i].active && !pool_slot_busy(p, p->f[i].slot))
 			return &p->f[i];
 	return NULL;
 }
@@ -153,150 +154,6 @@ void pool_view(const struct pool *p, struct pool_view *v)
 			     __atomic_load_n(&g->urgent, __ATOMIC_ACQUIRE);
 	v->c = p->c;
 	v->dir = p->dir.canon;
-}
-
-int pool_refresh(struct pool *p, int64_t now_ms)
-{
-	static struct swaps_table t; /* the loop's only: not on its stack */
-	char path[800];
-	int i, rc = p->sys->swaps_read(p->swaps_path, &t);
-
-	(void)now_ms;
-	if (rc < 0)
-		return rc;
-	for (i = 0; i < p->n; i++) {
-		struct pool_file *f = &p->f[i];
-		char name[16];
-		int k;
-
-		pool_path(p, f->slot, path, sizeof(path));
-		k = swaps_find(&t, path);
-		if (k >= 0) {
-			f->active = true;
-			f->used_kb = t.e[k].used_kb;
-			f->priority = t.e[k].priority;
-			continue;
-		}
-		/* A line the parser could not read may be ours: what the
-		 * kernel may still have on is never forgotten. */
-		if (f->active && t.skipped > 0)
-			continue;
-		/* A lane's own swapoff can end before the lane reports. */
-		if (f->active && !slot_busy(p, f->slot))
-			log_warnx("swap file %s was turned off behind our back; "
-				  "keeping it as a spare", path);
-		f->active = false;
-		f->used_kb = 0;
-		snprintf(name, sizeof(name), "%d", f->slot);
-		/* Gone from the directory too: forget it (unless a lane
-		 * is working on it: it tells us itself). */
-		if (!slot_busy(p, f->slot) && !p->sys->exists(&p->dir, name)) {
-			log_warnx("swap file %s was deleted behind our back",
-				  path);
-			pool_drop(p, f);
-			i--;
-		}
-	}
-	return 0;
-}
-
-struct adopt_ctx {
-	struct pool *p;
-	uint64_t min_b;
-	int64_t now_ms;
-	bool swaps_known; /* /proc/swaps was read */
-};
-
-/* One directory entry at start: adopted already, a valid leftover kept
- * as a spare, or an invalid one deleted (never through a link: the
- * entry itself goes; a directory is left for the administrator). */
-static void adopt_entry(void *arg, const char *name)
-{
-	struct adopt_ctx *a = arg;
-	struct pool *p = a->p;
-	int slot = pool_slot_of_name(name);
-	char path[800];
-	uint64_t size_b;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", p->dir.canon, name);
-	if (slot < 0) {
-		if (name[0] != '.')
-			log_warnx("ignoring %s: not a name ghostmemory uses",
-				  path);
-		return;
-	}
-	if (pool_find(p, slot))
-		return; /* active: adopted */
-	rc = p->sys->validate(&p->dir, slot, a->min_b, &size_b);
-	if (rc == 0 && p->n < POOL_MAX - LANE_N) {
-		/* If /proc/swaps could not be read, this may be an active
-		 * file: a swapon then says EBUSY, and it is adopted. */
-		p->f[p->n++] = (struct pool_file){
-			.slot = slot, .size_b = size_b, .since_ms = a->now_ms};
-		p->c.spares_kept++;
-		log_notice("kept valid leftover %s as a spare", path);
-		return;
-	}
-	if (!a->swaps_known) {
-		log_warnx("not deleting %s: /proc/swaps is unreadable, so it "
-			  "may be in use", path);
-		return;
-	}
-	rc = rc ? rc : -EMFILE;
-	if (p->sys->remove(&p->dir, slot, false) < 0) {
-		log_warn("cannot delete invalid leftover %s", path);
-		return;
-	}
-	p->c.leftovers_deleted++;
-	log_notice("deleted invalid leftover %s: %s", path,
-		   rc == -EMFILE ? "too many files"
-				 : swapfile_reject_reason(-rc));
-}
-
-void pool_adopt(struct pool *p, uint64_t min_swapsize_b, int64_t now_ms)
-{
-	static struct swaps_table t;
-	struct adopt_ctx a = {p, min_swapsize_b, now_ms, true};
-	int i, rc;
-
-	p->n = 0;
-	rc = p->sys->swaps_read(p->swaps_path, &t);
-	if (rc < 0) {
-		errno = -rc;
-		log_warn("cannot read %s; adopting nothing and deleting "
-			 "nothing", p->swaps_path);
-		t.count = 0;
-		a.swaps_known = false;
-	} else if (t.skipped > 0) {
-		log_warnx("%s: %d line(s) could not be read; they are "
-			  "ignored", p->swaps_path, t.skipped);
-	}
-	for (i = 0; i < t.count && p->n < POOL_MAX - LANE_N; i++) {
-		int slot = pool_slot_of_path(p->dir.canon, t.e[i].path);
-		char name[16];
-		uint64_t size_b;
-
-		if (slot < 0)
-			continue;
-		snprintf(name, sizeof(name), "%d", slot);
-		size_b = t.e[i].size_kb * 1024;
-		/* The Size column leaves out the header page. */
-		if (p->sys->validate(&p->dir, slot, 0, &size_b) < 0)
-			size_b = t.e[i].size_kb * 1024;
-		p->f[p->n++] = (struct pool_file){
-			.slot = slot, .active = true, .used_kb = t.e[i].used_kb,
-			.priority = t.e[i].priority, .since_ms = now_ms,
-			.size_b = size_b,
-		};
-		p->c.adopted++;
-		log_notice("adopted active swap file %s", t.e[i].path);
-	}
-	rc = p->sys->sweep(&p->dir, adopt_entry, &a);
-	if (rc < 0) {
-		errno = -rc;
-		log_warn("cannot list %s", p->dir.canon);
-	}
 }
 
 /* What policy_grow_size needs: memory figures, our files, the disk. */
@@ -432,7 +289,7 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	 * cost disk and nothing else: they go first. */
 	for (i = 0; spare && i < p->n && !f; i++)
 		if (!p->f[i].active && &p->f[i] != spare &&
-		    !slot_busy(p, p->f[i].slot))
+		    !pool_slot_busy(p, p->f[i].slot))
 			f = &p->f[i];
 	if (f) {
 		*size_b = f->size_b;
@@ -442,7 +299,7 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			       : FSM_FAILED;
 	}
 	for (i = 0; i < p->n; i++) {
-		if (!p->f[i].active || slot_busy(p, p->f[i].slot))
+		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot))
 			continue;
 		c[n].size_kb = p->f[i].size_b / 1024;
 		c[n].used_kb = p->f[i].used_kb;

@@ -217,6 +217,8 @@ void pool_lane_slots(const struct pool *p, int *making, int *retiring);
  * (or NULL), forgetting one, its real path, and how a failure to make a
  * file counts (-ENOSPC: no room; else a failed create). */
 struct pool_file *pool_find(struct pool *p, int slot);
+/* A lane is working on this slot (it reports the file itself). */
+bool pool_slot_busy(const struct pool *p, int slot);
 void pool_drop(struct pool *p, struct pool_file *f);
 void pool_path(const struct pool *p, int slot, char *out, size_t len);
 enum fsm_outcome pool_make_outcome(struct pool *p, int rc);

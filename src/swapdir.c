@@ -1,6 +1,10 @@
 /* The swap directory: which filesystems can hold swap files, the start-up
  * safety checks (every directory above it, symlink, owner, mode,
- * filesystem), and free space. */
+ * filesystem), and free space.
+ *
+ * Over 450 lines on purpose: the walk from / to the directory, one
+ * component at a time with its own refusal for each step, is one piece
+ * (struct walk), and the filesystem table is data, not logic. */
 #include "swapfile.h"
 #include "swapdir.h"
 

@@ -1,6 +1,11 @@
 /* Swap files: create (SPEC "Creating a swap file", in that order),
  * activate, deactivate, remove, and validate leftovers.  Every function
- * returns 0 or -errno; the caller decides what is fatal. */
+ * returns 0 or -errno; the caller decides what is fatal.
+ *
+ * Over 450 lines on purpose: it is every system call on one file, and
+ * its steps share the by-descriptor helpers (open_slot, fd_path,
+ * swaps_names) that make swapon and swapoff reach exactly the inode that
+ * was made; split, those would have to be exported to a second file. */
 #include "swapfile.h"
 
 #include "config.h"
