@@ -8,12 +8,12 @@
  * that line only, never the areas listed around it. */
 #include "swaps.h"
 
+#include "util.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DELETED_SUFFIX " (deleted)"
 /* 32 areas with PATH_MAX paths, every byte escaped, fit well below. */
@@ -202,53 +202,17 @@ bad:
 
 int swaps_read(const char *path, struct swaps_table *t)
 {
-	size_t cap = 16384, len = 0;
-	char *buf, *nbuf;
-	ssize_t n;
-	int fd, rc, saved;
+	size_t len = 0;
+	char *buf = NULL;
+	int rc;
 
 	t->count = 0;
 	t->skipped = 0;
-	buf = malloc(cap);
-	if (buf == NULL)
-		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		saved = errno;
-		free(buf);
-		return -saved;
-	}
-	for (;;) {
-		if (len == cap) {
-			cap *= 2;
-			if (cap > SWAPS_READ_MAX) {
-				rc = -EFBIG;
-				goto out;
-			}
-			nbuf = realloc(buf, cap);
-			if (nbuf == NULL) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			buf = nbuf;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	rc = swaps_parse_buf(t, buf, len);
-out:
-	saved = errno;
+	rc = gm_read_alloc(path, SWAPS_READ_MAX, &buf, &len);
+	if (rc < 0)
+		return rc;
+	rc = swaps_parse_buf(t, buf ? buf : "", len);
 	free(buf);
-	close(fd);
-	errno = saved;
 	return rc;
 }
 
