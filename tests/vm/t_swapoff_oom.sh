@@ -1,24 +1,26 @@
 #!/bin/sh
-# Guest test 9 (issue 11): a swapoff forced into the OOM killer kills
-# nothing but the swapoff.  Sixteen bystanders hold more than the guest's
-# RAM between them, most of it in the daemon's one file; a --meminfo_file fixture tells
-# the daemon there is plenty of memory, so it swaps that file off and
-# the pages cannot come back.  The kernel makes the caller of swapoff
-# the OOM killer's first victim: that must be the daemon's short-lived
-# child (its comm is the daemon's, "ghostmemory", with another pid), and
-# nothing else.  The daemon and the bystander live, the file stays
-# active and counted (status, dump), the failure is logged and the
-# swapoff retried (and killed again); the bystanders' pages read back
-# intact through the area the kernel put back.
+# Guest test 9 (issue 11): a swapoff forced into the OOM killer costs
+# the daemon nothing.  Sixteen bystanders hold more than the guest's RAM
+# between them, most of it in the daemon's one file; a --meminfo_file
+# fixture tells the daemon there is plenty of memory, so it swaps that
+# file off and the pages cannot come back.  The kernel makes the caller
+# of swapoff the OOM killer's first victim: that must be the daemon's
+# short-lived child (its comm is the daemon's, "ghostmemory", with
+# another pid).  The daemon lives, the file stays active and counted
+# (status, dump), the failure is logged, the swapoff is retried only
+# after the back-off, and every bystander that lives reads its pages
+# back intact through the area the kernel put back.
 #
-# Sixteen, not one (GM_VM_PROCS=1 tries one): a swapoff looks at its
-# fatal signal only between address spaces, so once killed it goes on
-# reading one big process's pages in; the OOM reaper gives up on it
-# after about 2 s and the next OOM takes the bystander (Debian 12's
-# 6.1: two runs of three).  No daemon can stop that; its guard is to
-# swap off only what fits in MemAvailable.
+# What no daemon can promise, measured and reported, not asserted: a
+# second victim.  A killed swapoff looks at its signal only between
+# address spaces, and while it unwinds the area it was turning off takes
+# no new page, so the machine has no swap at all; the OOM reaper gives
+# up on the child after about 2 s and the next OOM may take a bystander
+# (Debian 12's 6.1: about one run in two, with 1, 16 or 64 bystanders).
+# The daemon's guard is not to start a swapoff whose pages do not fit in
+# MemAvailable on a fresh reading, which the fixture defeats on purpose.
 . tests/vm/lib.sh
-n=vm_swapoff_oom_kills_only_the_swapoff
+n=vm_swapoff_oom_daemon_outlives_it
 VM_MEM=${GM_VM_MEM:-192}
 vm_begin_gm $n
 vm_run swapoff_oom 1024 420 gm.scenario=swapoff_oom gm.cooldown=3 \
@@ -42,23 +44,26 @@ grep '^GMOOM .*Killed process' "$VM_LOG" |
 # ghostmemory processes (--status) run at oom_score_adj -1000.  Children
 # live for a fraction of a second here: at least one victim must have
 # been seen as the daemon's child, the others are named if not.
-seen=0
+seen=0 first=1 others=0
 while read -r pid comm; do
 	if echo "$children" | grep -qx "$pid"; then
 		seen=$((seen + 1))
 		echo "# $n: the OOM killer took pid $pid ($comm), a child of the daemon"
-	else
+	elif [ "$comm" = ghostmemory ]; then
 		echo "# $n: the OOM killer took pid $pid ($comm), not seen as a child (too short-lived for the 50 ms watch)"
+	else
+		others=$((others + 1))
+		echo "# $n: NOTE: a second victim while a killed swapoff unwound: pid $pid ($comm)"
 	fi
-	[ "$comm" = ghostmemory ] ||
-		vm_why "the OOM killer took $comm (pid $pid), not the swapoff"
+	[ "$first" = 0 ] || [ "$comm" = ghostmemory ] ||
+		vm_why "the OOM killer's first victim was $comm (pid $pid), not the swapoff"
+	first=0
 	[ "$pid" != "$daemon" ] ||
 		vm_why "the OOM killer took the daemon itself (pid $pid)"
 done <"$VM_WORK/victims"
 [ "$seen" -ge 1 ] ||
 	vm_why "no OOM victim was seen as a child of the daemon (children: ${children:-none seen})"
 vm_expect 'after_failure' daemon_alive = 1
-vm_expect 'after_failure' bystander_alive = 1
 vm_expect 'after_failure' f1_active -eq 1
 vm_expect 'status ' lists_f1 -eq 1
 vm_expect 'status ' failures_swapoff -ge 1
@@ -67,9 +72,14 @@ grep -q '^GMLOG daemon.log: .*swapoff /var/lib/ghostmemory/[0-9]* .* and is retr
 	vm_why "the daemon did not log the failed swapoff"
 vm_expect 'retry ' seen = 1
 vm_expect 'end ' daemon_alive = 1
-vm_expect 'end ' bystander_alive = 1
 vm_expect 'end ' f1_active -eq 1
+# Every bystander that lived read its pages back intact.
+if grep '^GMRESULT wl name=by' "$VM_LOG" | grep -v ' bad_pages=0' |
+	grep -q 'result=ok'; then
+	vm_why "a bystander read back bad pages"
+fi
 procs=$(vm_val "$VM_LOG" 'bystanders_check' of)
-vm_expect 'bystanders_check' ok -eq "${procs:-1}"
+alive=$(vm_val "$VM_LOG" 'bystanders_check' ok)
+echo "# $n: bystanders alive at the end: ${alive:-?} of ${procs:-?}; other victims: $others"
 vm_files_ok /var/lib/ghostmemory
 vm_verdict $n
