@@ -32,7 +32,7 @@ CONFIG_SRCS="src/config.c src/config_keys.c src/config_file.c src/config_args.c 
 sources() {
 	case "$1" in
 	meminfo) echo "src/meminfo.c $CONFIG_SRCS" ;;
-	swaps) echo "src/swaps.c" ;;
+	swaps) echo "src/swaps.c src/util.c" ;;
 	config) echo "$CONFIG_SRCS" ;;
 	swaphdr) echo "src/swaphdr.c" ;;
 	trace) echo "src/trace.c src/simulate.c $CONFIG_SRCS src/meminfo.c src/policy.c src/fsm.c src/predict.c src/tick.c" ;;
