@@ -4,7 +4,7 @@
  * valgrind alike.
  *
  * tests/unit/fixtures/regress/<target>-<want>-<what>: target is meminfo,
- * swaps, config, swaphdr or trace (input layout as in
+ * swaps, config, swaphdr, trace or ctl (input layout as in
  * fuzz/fuzz_<target>.c);
  * want is "ok" (the parser accepts it), "bad" (rejects it; for swaps:
  * refuses the table or skips a line of it) or "any" (only
@@ -15,6 +15,7 @@
 #define GM_FUZZ_REGRESS 1
 
 #include "../../fuzz/fuzz_config.c"
+#include "../../fuzz/fuzz_ctl.c"
 #include "../../fuzz/fuzz_meminfo.c"
 #include "../../fuzz/fuzz_swaphdr.c"
 #include "../../fuzz/fuzz_swaps.c"
@@ -32,7 +33,7 @@
 #define CORPUS_DIR "fuzz/corpus"
 
 static const char *const targets[] = {"meminfo", "swaps", "config",
-				      "swaphdr", "trace"};
+				      "swaphdr", "trace", "ctl"};
 
 static int run_harness(const char *target, const uint8_t *d, size_t n)
 {
@@ -44,6 +45,8 @@ static int run_harness(const char *target, const uint8_t *d, size_t n)
 		return fuzz_config_one(d, n);
 	if (strcmp(target, "trace") == 0)
 		return fuzz_trace_one(d, n);
+	if (strcmp(target, "ctl") == 0)
+		return fuzz_ctl_one(d, n);
 	return fuzz_swaphdr_one(d, n);
 }
 
@@ -60,6 +63,11 @@ static int accepted(const char *target, const uint8_t *d, size_t n)
 	if (strcmp(target, "swaps") == 0)
 		return swaps_parse_buf(&fuzz_tab, (const char *)d, n) == 0 &&
 		       fuzz_tab.skipped == 0;
+	if (strcmp(target, "ctl") == 0) {
+		struct ctlp_req req;
+
+		return ctlp_parse((const char *)d, n, &req) == CTLP_OK;
+	}
 	if (strcmp(target, "trace") == 0) {
 		struct trace tr;
 		char err[256];
