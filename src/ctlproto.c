@@ -168,8 +168,7 @@ int ctlp_parse_reply(const char *buf, size_t len, struct ctlp_reply *rep)
 	struct token t[MAX_TOKENS];
 	const char *nl = memchr(buf, '\n', len);
 	uint64_t v;
-	size_t i, m;
-	int n, c;
+	int n;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->met = -1;
@@ -180,7 +179,8 @@ int ctlp_parse_reply(const char *buf, size_t len, struct ctlp_reply *rep)
 	len = (size_t)(nl - buf);
 	if (len > 4 && memcmp(buf, "ERR ", 4) == 0) {
 		const char *sp = memchr(buf + 4, ' ', len - 4);
-		size_t wl = sp ? (size_t)(sp - buf - 4) : len - 4;
+		size_t wl = sp ? (size_t)(sp - buf - 4) : len - 4, i, m;
+		int c;
 
 		for (c = 1; c < CTLP_NCODES; c++)
 			if (codes[c].word && strlen(codes[c].word) == wl &&

@@ -42,8 +42,10 @@ static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
 				  int64_t now_ms, uint64_t *size_b)
 {
 	struct daemon *d = ctx;
+	struct pool_params pp = params_pool(&d->cfg);
 
-	return pool_shrink(&d->pool, POOL_PARAMS(&d->cfg), mi, now_ms, size_b);
+	pp.keep_free_b = resv_sum_b(&d->resv);
+	return pool_shrink(&d->pool, &pp, mi, now_ms, size_b);
 }
 
 /* A swapon if a spare is ready, else as long as making a file took. */
@@ -66,9 +68,15 @@ static int op_standby(void *ctx, const struct meminfo *mi, int64_t now_ms)
 	return pool_spare_start(&d->pool, POOL_PARAMS(&d->cfg), mi, now_ms);
 }
 
+static uint64_t op_reserve_short(void *ctx)
+{
+	return loop_resv_short_b(ctx);
+}
+
 static struct tick_ops ops_of(struct daemon *d)
 {
-	struct tick_ops ops = {d, op_grow, op_shrink, op_lead_ms, op_standby};
+	struct tick_ops ops = {d,          op_grow,    op_shrink,
+			       op_lead_ms, op_standby, op_reserve_short};
 	return ops;
 }
 
@@ -157,23 +165,51 @@ static void psi_start(struct daemon *d)
 		 window_us / 1000);
 }
 
-/* Sleep until the next poll, a PSI event, a worker or a signal. */
+/* Sleep until the next poll, a PSI event, a worker, a signal or a new
+ * reservation.  Control clients are served on the way without a tick,
+ * so however many there are, the poll interval stays what it was. */
 static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
 {
 	/* poll(2) skips a negative fd: no PSI, or no wake pipe. */
-	struct pollfd pfd[2] = {{d->psi_fd, POLLPRI, 0},
-				{pool_wake_fd(&d->pool), POLLIN, 0}};
-	struct timespec ts = {d->next_poll_ms / 1000,
-			      (d->next_poll_ms % 1000) * 1000000L};
-	int rc = ppoll(pfd, 2, &ts, waitmask);
+	struct pollfd pfd[2 + 1 + CTL_MAX_CLIENTS] = {
+		{d->psi_fd, POLLPRI, 0}, {pool_wake_fd(&d->pool), POLLIN, 0}};
+	int64_t until = gm_now_ms() + d->next_poll_ms;
 
-	if (rc < 0) {
-		d->wakeups[WAKE_SIGNAL]++;
-		return;
-	}
-	if (rc == 0) {
-		d->wakeups[WAKE_TIMER]++;
-		return;
+	for (;;) {
+		int64_t now = gm_now_ms(), left = until - now;
+		int64_t client_ms = ctl_next_deadline(&d->ctl);
+		struct timespec ts;
+		int rc, nctl;
+
+		if (left < 0)
+			left = 0;
+		if (client_ms >= 0 && client_ms - now < left)
+			left = client_ms > now ? client_ms - now : 0;
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (left % 1000) * 1000000L;
+		nctl = ctl_pollfds(&d->ctl, pfd + 2);
+		pfd[0].revents = pfd[1].revents = 0;
+		rc = ppoll(pfd, 2 + (nfds_t)nctl, &ts, waitmask);
+		if (rc < 0) {
+			d->wakeups[WAKE_SIGNAL]++;
+			return;
+		}
+		if (nctl) {
+			d->resv_changed = false;
+			loop_ctl_service(d, gm_now_ms());
+			if (d->resv_changed) {
+				d->wakeups[WAKE_CTL]++;
+				return;
+			}
+		}
+		if (!(pfd[0].revents | pfd[1].revents) &&
+		    gm_now_ms() < until)
+			continue; /* only control clients: sleep on */
+		if (!(pfd[0].revents | pfd[1].revents)) {
+			d->wakeups[WAKE_TIMER]++;
+			return;
+		}
+		break;
 	}
 	if (pfd[1].revents & POLLIN) {
 		/* The job itself is taken in by the tick that follows. */
@@ -219,6 +255,7 @@ static void tick(struct daemon *d, int64_t t)
 		last_warn_ms = t;
 	}
 	pool_refresh(&d->pool, t);
+	loop_resv_expire(d, t);
 	tick_run(TICK_PARAMS(&d->cfg), &d->ts, &ops, rc < 0 ? NULL : &d->mi, t, &tk);
 	if (tk.valid) {
 		d->have_mi = true;

@@ -1,5 +1,6 @@
 /* ghostmemory: what the command line asks for, then the daemon's start:
  * checks, the pid file, the pool, self-protection, the loop, the exit. */
+#include "client.h"
 #include "config.h"
 #include "log.h"
 #include "loop.h"
@@ -73,6 +74,7 @@ static int run_daemon(struct daemon *d)
 		log_init(true, d->cfg.quiet ? -1 : d->cfg.verbose ? 1 : 0);
 	}
 	proc_signals(&waitmask);
+	loop_ctl_open(d);
 	pool_adopt(&d->pool, d->cfg.min_swapsize_b, gm_now_ms());
 	lockmode = proc_protect();
 	d->next_poll_ms = 1000;
@@ -98,6 +100,7 @@ static int run_daemon(struct daemon *d)
 		pool_erase(&d->pool, POOL_PARAMS(&d->cfg));
 	left = pool_active_count(&d->pool);
 	log_notice("exiting on signal; %d swap file(s) left active", left);
+	ctl_close(&d->ctl);
 	publish_remove(&d->cfg);
 	unlink(d->cfg.pidfile);
 	close(pidfd);
@@ -114,6 +117,11 @@ int main(int argc, char *argv[])
 	d.argc = argc;
 	d.argv = argv;
 	rc = config_build(&d.cfg, argc, argv, err, sizeof(err));
+	if (rc && client_is_apt_hook(argc, argv)) {
+		/* Whatever is wrong, apt must go on. */
+		printf("ghostmemory: no swap reserved for apt: %s\n", err);
+		return GM_EXIT_OK;
+	}
 	if (rc) {
 		fprintf(stderr, "ghostmemory: %s\n", err);
 		if (!strstr(err, ".conf") && !strchr(err, ':'))
@@ -134,6 +142,8 @@ int main(int argc, char *argv[])
 	}
 	if (d.cfg.show_status)
 		return status_print(d.cfg.rundir, stdout);
+	if (client_wanted(&d.cfg) || d.cfg.command_argi)
+		return client_main(&d.cfg, argv);
 	if (d.cfg.record_path[0])
 		return record_run(&d.cfg);
 	if (d.cfg.plot_path[0])

@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "policy.h"
+#include "resv.h"
 #include "util.h"
 
 #include <errno.h>
@@ -106,6 +107,24 @@ uint64_t pool_owned_b(const struct pool *p)
 
 	for (i = 0; i < p->n; i++)
 		sum += p->f[i].size_b;
+	return sum;
+}
+
+static uint64_t file_free_b(const struct pool_file *f)
+{
+	uint64_t used_b = f->used_kb * 1024;
+
+	return f->size_b > used_b ? f->size_b - used_b : 0;
+}
+
+uint64_t pool_free_b(const struct pool *p)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->f[i].active)
+			sum += file_free_b(&p->f[i]);
 	return sum;
 }
 
@@ -279,7 +298,8 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	struct pool_file *spare = first_spare(p), *f = NULL;
 	const struct free_params *fp = &pp->fp;
 	int idx[POOL_MAX];
-	int i, n = 0, pick;
+	int i, n = 0, pick, held = 0;
+	uint64_t own_free_b = pool_free_b(p);
 
 	(void)now_ms;
 	*size_b = 0;
@@ -301,6 +321,12 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	for (i = 0; i < p->n; i++) {
 		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot))
 			continue;
+		/* Reservations are held: their swap stays. */
+		if (!resv_shrink_ok(pp->keep_free_b, own_free_b,
+				    file_free_b(&p->f[i]))) {
+			held++;
+			continue;
+		}
 		c[n].size_kb = p->f[i].size_b / 1024;
 		c[n].used_kb = p->f[i].used_kb;
 		idx[n++] = i;
@@ -312,6 +338,10 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	if (pick < 0) {
 		if (n)
 			log_info("no swap file can be removed safely now");
+		else if (held)
+			log_info("%d swap file(s) kept for reservations "
+				 "(%" PRIu64 " MiB reserved)", held,
+				 pp->keep_free_b / MIB);
 		return FSM_NOTHING;
 	}
 	f = &p->f[idx[pick]];

@@ -27,6 +27,8 @@ struct pool_params {
 	struct free_params fp;
 	struct swap_prop prop;
 	bool paranoid;
+	uint64_t keep_free_b; /* reservations: a shrink leaves this much
+			       * free in our active files (0: no floor) */
 };
 
 struct pool_file {
@@ -170,8 +172,9 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 			   uint64_t *size_b);
 
 /* SHRINK: start turning off and deleting one file (extra spares first,
- * then policy_pick_shrink's): FSM_PENDING, or FSM_NOTHING when none may
- * go (or one is already going). */
+ * then policy_pick_shrink's, never one that would leave less than
+ * pp->keep_free_b free): FSM_PENDING, or FSM_NOTHING when none may go
+ * (or one is already going). */
 enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			     const struct meminfo *mi, int64_t now_ms,
 			     uint64_t *size_b);
@@ -208,6 +211,9 @@ bool pool_busy(const struct pool *p);      /* the grow lane works */
 bool pool_has_spare(const struct pool *p); /* next GROW: one swapon */
 int64_t pool_make_ms(const struct pool *p);
 uint64_t pool_owned_b(const struct pool *p);
+/* Free space (size less used) of our active files: what reservations
+ * are met from. */
+uint64_t pool_free_b(const struct pool *p);
 int pool_active_count(const struct pool *p);
 void pool_view(const struct pool *p, struct pool_view *v);
 /* Only the slots being made and retired (0: none): cheap, per tick. */

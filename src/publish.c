@@ -43,6 +43,16 @@ static void snapshot_build(const struct daemon *d, int64_t t,
 	for (i = 0; i < WAKE_NSOURCES; i++)
 		s->wakeups[i] = d->wakeups[i];
 	s->pid = (long)getpid();
+	s->ctl_open = d->ctl.lfd >= 0;
+	s->ctl_clients = d->ctl.nclients;
+	s->ctl = d->ctl.st;
+	for (i = 0; i < RESV_MAX; i++)
+		if (d->resv.r[i].id)
+			s->resv[s->nresv++] = d->resv.r[i];
+	s->resv_short_b = loop_resv_short_b(d);
+	s->resv_made = d->resv.made;
+	s->resv_released = d->resv.released;
+	s->resv_expired = d->resv.expired;
 }
 
 void publish_dump(const struct daemon *d, int64_t t)
@@ -74,12 +84,14 @@ void publish_status(struct daemon *d, int64_t t)
 	pool_lane_slots(&d->pool, &making, &retiring);
 	if (d->published_ms >= 0 && d->ts.fsm.state == d->published_state &&
 	    making == d->published_making &&
+	    resv_count(&d->resv) == d->published_resv &&
 	    retiring == d->published_retiring && t - d->published_ms < 5000)
 		return;
 	d->published_ms = t;
 	d->published_state = d->ts.fsm.state;
 	d->published_making = making;
 	d->published_retiring = retiring;
+	d->published_resv = resv_count(&d->resv);
 	snapshot_build(d, t, &s);
 	n = status_format(&s, buf, sizeof(buf));
 	rc = status_write_atomic(d->cfg.rundir, "status", buf,

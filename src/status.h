@@ -4,8 +4,10 @@
 #ifndef GM_STATUS_H
 #define GM_STATUS_H
 
+#include "ctl.h"
 #include "fsm.h"
 #include "pool.h"
+#include "resv.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +19,7 @@ enum wake_source {
 	WAKE_PSI,       /* a PSI memory-pressure event */
 	WAKE_SIGNAL,    /* a signal */
 	WAKE_WORKER,    /* the file maker finished a file */
+	WAKE_CTL,       /* a reservation was made on the control socket */
 	WAKE_NSOURCES
 };
 
@@ -39,6 +42,14 @@ struct snapshot {
 	struct pool_counters c;
 	unsigned long wakeups[WAKE_NSOURCES];
 	long pid;
+	/* The control socket and reservations (shown when either is) */
+	bool ctl_open;               /* the socket is listening */
+	int ctl_clients;             /* connected now */
+	struct ctl_stats ctl;
+	int nresv;
+	struct resv resv[RESV_MAX];  /* the held ones, first nresv */
+	uint64_t resv_short_b;       /* what they still lack */
+	unsigned long resv_made, resv_released, resv_expired;
 };
 
 /* One "key=value ..." line per item, stable keys, each line ending in

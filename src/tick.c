@@ -99,6 +99,12 @@ void tick_run(const struct tick_params *tp, struct tick_state *ts,
 
 		predict_classify(&tp->limits, &ts->trend, mi, now_ms, lead_ms,
 				 &r, &res->o);
+		/* Reserved swap is grown at once, and never a surplus. */
+		if (ops->reserve_short_b && ops->reserve_short_b(ops->ctx)) {
+			r.shortage = true;
+			r.forecast = r.surplus = false;
+			res->reserve_short = true;
+		}
 		res->valid = true;
 		res->next_poll_ms = predict_poll_ms(&tp->poll, res->o.free_kb,
 						    res->o.limit_kb,

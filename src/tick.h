@@ -42,6 +42,10 @@ struct tick_ops {
 	/* Memory is calm: make a standby file if wanted.  0, or < 0 when
 	 * it could not start (retried after a cooldown).  May be NULL. */
 	int (*standby)(void *ctx, const struct meminfo *mi, int64_t now_ms);
+	/* Reservations (resv.h): how much free swap they still lack; more
+	 * than 0 is a shortage, whatever the free figure says.  May be
+	 * NULL. */
+	uint64_t (*reserve_short_b)(void *ctx);
 };
 
 struct tick_state {
@@ -65,6 +69,7 @@ struct tick_result {
 	struct outlook o;          /* the free figure and its forecast */
 	bool cannot_grow;          /* short of memory on a diet: say once */
 	bool calm;                 /* standby files may be made */
+	bool reserve_short;        /* reservations lacked swap: a shortage */
 	int64_t next_poll_ms;      /* how long to sleep */
 };
 

@@ -85,7 +85,7 @@ static void test_no_reading(void)
 {
 	struct tick_params tp = params();
 	struct fake f = {0};
-	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby, NULL};
 	struct tick_state ts;
 	struct tick_result res;
 
@@ -100,7 +100,7 @@ static void test_grow_backoff(void)
 {
 	struct tick_params tp = params();
 	struct fake f = {0};
-	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby, NULL};
 	struct tick_state ts;
 	struct tick_result res;
 	struct meminfo short_mi = mem(10);
@@ -136,7 +136,7 @@ static void test_pending_grow(void)
 {
 	struct tick_params tp = params();
 	struct fake f = {0};
-	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby, NULL};
 	struct tick_state ts;
 	struct tick_result res;
 	struct meminfo short_mi = mem(10);
@@ -163,7 +163,7 @@ static void test_shrink_backoff(void)
 {
 	struct tick_params tp = params();
 	struct fake f = {0};
-	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby, NULL};
 	struct tick_state ts;
 	struct tick_result res;
 	struct meminfo plenty = mem(90);
@@ -206,7 +206,7 @@ static void test_standby_retry(void)
 {
 	struct tick_params tp = params();
 	struct fake f = {0};
-	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby, NULL};
 	struct tick_state ts;
 	struct tick_result res;
 	struct meminfo calm = mem(50);
@@ -226,6 +226,47 @@ static void test_standby_retry(void)
 	ops.standby = NULL;
 	tick_run(&tp, &ts, &ops, &calm, 3000 + COOLDOWN_MS, &res);
 	CHECK(res.calm && f.standbys == 3, "NULL standby op");
+}
+
+static uint64_t f_short_b;
+static uint64_t f_reserve_short(void *ctx)
+{
+	(void)ctx;
+	return f_short_b;
+}
+
+/* Reservations that lack swap are a shortage at any free figure: the
+ * tick grows at once, and a surplus is not one. */
+static void test_reserve_short(void)
+{
+	struct tick_params tp = params();
+	struct fake f = {0};
+	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, NULL,
+			       f_reserve_short};
+	struct tick_state ts;
+	struct tick_result res;
+	struct meminfo calm = mem(50), plenty = mem(90);
+
+	f.grow_out = FSM_OK;
+	tick_init(&ts, 0);
+	f_short_b = 0;
+	tick_run(&tp, &ts, &ops, &calm, 1000, &res);
+	CHECK(res.act == FSM_ACT_NONE && !res.reserve_short,
+	      "met: nothing to do");
+	f_short_b = 1;
+	tick_run(&tp, &ts, &ops, &calm, 2000, &res);
+	CHECK(res.act == FSM_ACT_GROW && f.grows == 1 && res.reserve_short &&
+		      !res.calm,
+	      "short by a byte at 50%% free: grow (act %d)", (int)res.act);
+	tick_run(&tp, &ts, &ops, &plenty, 3000, &res);
+	CHECK(res.act == FSM_ACT_GROW && f.grows == 2,
+	      "still short at 90%% free: grow again, no surplus");
+	f_short_b = 0;
+	tick_init(&ts, 0);
+	tick_run(&tp, &ts, &ops, &plenty, 1000, &res);
+	CHECK(!res.reserve_short && ts.fsm.state == FSM_OVERFED,
+	      "met at 90%% free: the surplus counts again (state %d)",
+	      (int)ts.fsm.state);
 }
 
 static void test_calm(void)
@@ -262,5 +303,6 @@ int main(void)
 	test_shrink_backoff();
 	test_standby_retry();
 	test_calm();
+	test_reserve_short();
 	T_END();
 }
