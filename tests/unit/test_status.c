@@ -260,6 +260,57 @@ static void test_metrics(void)
 	      buf);
 }
 
+/* Reservations and the control socket: their lines only on a daemon
+ * with either (the text above stays as it was), exact when there; the
+ * metrics always; a hostile count is clamped to the table. */
+static void test_reservations(void)
+{
+	struct snapshot s = two_files();
+	char buf[8192];
+
+	status_format(&s, buf, sizeof(buf));
+	CHECK(!strstr(buf, "reservations ") && !strstr(buf, "control "),
+	      "no socket, no reservation: no lines");
+	s.ctl_open = true;
+	s.ctl_clients = 1;
+	s.ctl = (struct ctl_stats){9, 2, 1, 3};
+	s.wakeups[WAKE_CTL] = 4;
+	s.nresv = 2;
+	s.resv[0] = (struct resv){.id = 7, .size_b = 1073741824,
+				  .since_ms = 100500, .expires_ms = 3700500};
+	s.resv[1] = (struct resv){.id = 8, .size_b = 67108864,
+				  .since_ms = 130500, .expires_ms = 130600};
+	s.resv_short_b = 1048576;
+	s.resv_made = 5;
+	s.resv_released = 2;
+	s.resv_expired = 1;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "wakeups timer=100 psi=7 signal=2 worker=3\n"
+			  "reservations count=2 reserved_kb=1114112 "
+			  "short_kb=1024 made=5 released=2 expired=1\n"
+			  "reservation id=7 size_kb=1048576 age_s=30 "
+			  "ttl_s=3570\n"
+			  "reservation id=8 size_kb=65536 age_s=0 ttl_s=1\n"
+			  "control open=1 clients=1 served=9 busy=2 denied=1 "
+			  "dropped=3 wakeups=4 now_ms=130500\n") != NULL,
+	      "reservation lines: %s", buf);
+	metrics_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "\nghostmemory_reserved_bytes 1140850688\n") &&
+		      strstr(buf, "\nghostmemory_reservations 2\n") &&
+		      strstr(buf, "\nghostmemory_reserve_short_bytes 1048576\n") &&
+		      strstr(buf, "\nghostmemory_control_requests_total"
+				  "{result=\"busy\"} 2\n") &&
+		      strstr(buf, "\nghostmemory_wakeups_total{source=\"ctl\"} "
+				  "4\n"),
+	      "reservation metrics: %s", buf);
+	s.nresv = 1000;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "reservations count=32 "), "count clamped");
+	s.nresv = -5;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "reservations count=0 "), "negative count");
+}
+
 static void test_write_atomic(const char *dir)
 {
 	char path[512], tmp[512], *got;
@@ -423,6 +474,7 @@ static void write_samples(const char *dir)
 
 int main(void)
 {
+	test_reservations();
 	char dir[] = "/tmp/gm-test-status.XXXXXX";
 	const char *samples = getenv("GM_METRICS_SAMPLES");
 
