@@ -166,9 +166,13 @@ int ctl_pollfds(const struct ctl *c, struct pollfd *p)
 
 	if (c->lfd < 0)
 		return 0;
-	p[n].fd = c->lfd;
-	p[n].events = POLLIN;
-	p[n++].revents = 0;
+	/* Paused: a pending connection would wake poll at once, again and
+	 * again. */
+	if (!c->accept_pause_ms) {
+		p[n].fd = c->lfd;
+		p[n].events = POLLIN;
+		p[n++].revents = 0;
+	}
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		if (c->c[i].fd < 0)
 			continue;
@@ -181,7 +185,7 @@ int ctl_pollfds(const struct ctl *c, struct pollfd *p)
 
 int64_t ctl_next_deadline(const struct ctl *c)
 {
-	int64_t t = -1;
+	int64_t t = c->accept_pause_ms ? c->accept_pause_ms : -1;
 	int i;
 
 	for (i = 0; i < CTL_MAX_CLIENTS; i++)
@@ -269,11 +273,21 @@ int ctl_service(struct ctl *c, int64_t now_ms, ctl_handler h, void *ctx)
 
 	if (c->lfd < 0)
 		return 0;
-	for (i = 0; i < CTL_ACCEPT_BURST; i++) {
+	if (c->accept_pause_ms && now_ms >= c->accept_pause_ms)
+		c->accept_pause_ms = 0;
+	for (i = 0; i < CTL_ACCEPT_BURST && !c->accept_pause_ms; i++) {
 		int fd = accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			break; /* EAGAIN: no more; anything else: next time */
-		take(c, fd, now_ms);
+
+		if (fd >= 0) {
+			take(c, fd, now_ms);
+			continue;
+		}
+		/* Out of fds or memory: the connection stays queued; try
+		 * again in a while rather than at every wake-up. */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM)
+			c->accept_pause_ms = now_ms + CTL_ACCEPT_PAUSE_MS;
+		break; /* EAGAIN: no more; anything else: next time */
 	}
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		struct ctl_client *cl = &c->c[i];

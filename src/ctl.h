@@ -21,6 +21,8 @@
 /* Connections taken in by one ctl_service call: a flood waits for the
  * next one instead of holding the loop. */
 #define CTL_ACCEPT_BURST 64
+/* accept(2) short of fds or memory: the socket rests this long. */
+#define CTL_ACCEPT_PAUSE_MS 1000
 
 struct ctl_client {
 	int fd;                /* -1: free */
@@ -43,6 +45,8 @@ struct ctl {
 	ino_t ino;             /*   is still ours */
 	struct ctl_client c[CTL_MAX_CLIENTS];
 	int nclients;
+	int64_t accept_pause_ms; /* after accept(2) failed for want of
+				  * memory or fds: not polled until then */
 	struct ctl_stats st;
 };
 
@@ -67,7 +71,8 @@ void ctl_close(struct ctl *c);
  * were written to p (at most 1 + CTL_MAX_CLIENTS). */
 int ctl_pollfds(const struct ctl *c, struct pollfd *p);
 
-/* The earliest client deadline, or -1 when no client waits. */
+/* The earliest client deadline (or the end of a pause in accepting),
+ * or -1 when nothing waits: call ctl_service then. */
 int64_t ctl_next_deadline(const struct ctl *c);
 
 /* Take in new clients, read what the others sent, answer each whole

@@ -194,7 +194,7 @@ static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
 			d->wakeups[WAKE_SIGNAL]++;
 			return;
 		}
-		if (nctl) {
+		if (nctl || client_ms >= 0) {
 			d->resv_changed = false;
 			loop_ctl_service(d, gm_now_ms());
 			if (d->resv_changed) {

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -179,6 +180,42 @@ static void test_serve(void)
 	CHECK(strncmp(buf, "ERR version ", 12) == 0 && c.nclients == 0,
 	      "version: %s", buf);
 	close(fd);
+	/* Out of fds: accept(2) fails, the socket rests a while instead of
+	 * waking poll at once for ever, then the client is taken. */
+	{
+		struct rlimit rl, low;
+		struct pollfd pfds[1 + CTL_MAX_CLIENTS];
+		int probe, restored;
+
+		fd = client();
+		probe = dup(0);
+		getrlimit(RLIMIT_NOFILE, &rl);
+		low = rl;
+		low.rlim_cur = (rlim_t)probe; /* the next fd is over it */
+		close(probe);
+		CHECK(setrlimit(RLIMIT_NOFILE, &low) == 0, "lower the limit");
+		ctl_service(&c, 20000, echo_handler, NULL);
+		/* Under valgrind (GM_VALGRIND=1, mk/check.mk) a descriptor
+		 * over the limit is closed, taking the connection with it:
+		 * the kernel keeps it queued. */
+		restored = setrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+			   !getenv("GM_VALGRIND");
+		CHECK(c.accept_pause_ms == 20000 + CTL_ACCEPT_PAUSE_MS &&
+			      c.nclients == 0,
+		      "paused until %lld", (long long)c.accept_pause_ms);
+		CHECK(ctl_pollfds(&c, pfds) == 0 &&
+			      ctl_next_deadline(&c) == c.accept_pause_ms,
+		      "not polled while paused, woken at its end");
+		ctl_service(&c, 20000 + CTL_ACCEPT_PAUSE_MS, echo_handler,
+			    NULL);
+		if (restored)
+			CHECK(c.accept_pause_ms == 0 && c.nclients == 1,
+			      "taken after the pause (pause %lld, %d clients, busy %lu denied %lu)", (long long)c.accept_pause_ms, c.nclients, c.st.busy, c.st.denied);
+		else
+			printf("note: under valgrind the end of the pause is "
+			       "not checked\n");
+		close(fd);
+	}
 	ctl_close(&c);
 }
 
