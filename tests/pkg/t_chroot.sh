@@ -132,7 +132,8 @@ for f in /lib/systemd/system/ghostmemory.service \
 	[ -f "$root$f" ] || bad="$bad [$f missing]"
 done
 conff=$(in_root dpkg-query -W -f '${Conffiles}\n' ghostmemory)
-for f in /etc/ghostmemory.conf /etc/default/ghostmemory /etc/init.d/ghostmemory; do
+for f in /etc/ghostmemory.conf /etc/default/ghostmemory /etc/init.d/ghostmemory \
+	/etc/apt/apt.conf.d/20ghostmemory; do
 	echo "$conff" | grep -q "^ $f " || bad="$bad [$f not a conffile]"
 done
 ls "$root"/etc/rc2.d/S[0-9][0-9]ghostmemory >/dev/null 2>&1 ||
