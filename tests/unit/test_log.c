@@ -1,4 +1,4 @@
-/* log.c in the foreground, its stderr captured in a temporary file:
+/* log.c in the foreground, its stderr captured (capture_begin):
  * which levels each verbosity shows, the "ghostmemory: " prefix, the
  * strerror suffix of the non-x forms, errno left as it was, a long
  * message cut rather than overrun, and fatal/fatalx's exit codes. */
@@ -6,29 +6,9 @@
 #include "t.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-static char path[] = "/tmp/gm-test-log.XXXXXX";
-static int cap_fd = -1, saved_stderr = -1;
-
-/* Send stderr to the (emptied) capture file. */
-static void capture(void)
-{
-	fflush(stderr);
-	if (ftruncate(cap_fd, 0) != 0 || lseek(cap_fd, 0, SEEK_SET) != 0)
-		perror("capture");
-	dup2(cap_fd, 2);
-}
-
-/* Put stderr back; what was written to it meanwhile. */
-static const char *captured(void)
-{
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	return slurp_text(path);
-}
+static char cap[4096]; /* what a capture caught */
 
 static void test_levels(void)
 {
@@ -47,13 +27,14 @@ static void test_levels(void)
 		const char *out;
 
 		log_init(false, rows[i].verbosity);
-		capture();
+		capture_begin();
 		log_errx("E");
 		log_warnx("W");
 		log_notice("N");
 		log_info("I");
 		log_debug("D");
-		out = captured();
+		capture_end(cap, sizeof(cap));
+		out = cap;
 		CHECK(out && strcmp(out, rows[i].want) == 0,
 		      "verbosity %d: got \"%s\"", rows[i].verbosity,
 		      out ? out : "(unreadable)");
@@ -61,10 +42,11 @@ static void test_levels(void)
 	/* log_set_verbosity changes it without log_init. */
 	log_init(false, 1);
 	log_set_verbosity(-1);
-	capture();
+	capture_begin();
 	log_warnx("hidden");
 	log_errx("shown");
-	CHECK_STR(captured(), "ghostmemory: shown\n", "set_verbosity -1");
+	capture_end(cap, sizeof(cap));
+	CHECK_STR(cap, "ghostmemory: shown\n", "set_verbosity -1");
 }
 
 static void test_errno(void)
@@ -77,7 +59,7 @@ static void test_errno(void)
 		 "ghostmemory: open /x: %s\nghostmemory: warn 3: %s\n"
 		 "ghostmemory: plain\n",
 		 strerror(ENOENT), strerror(EACCES));
-	capture();
+	capture_begin();
 	errno = ENOENT;
 	log_err("open %s", "/x");
 	CHECK(errno == ENOENT, "log_err keeps errno (%d)", errno);
@@ -89,7 +71,8 @@ static void test_errno(void)
 	log_info("not shown");
 	CHECK(errno == EIO, "log_errx and a hidden log_info keep errno (%d)",
 	      errno);
-	out = captured();
+	capture_end(cap, sizeof(cap));
+	out = cap;
 	CHECK(out && strcmp(out, want) == 0, "strerror appended: got \"%s\"",
 	      out ? out : "(unreadable)");
 }
@@ -101,9 +84,10 @@ static void test_long(void)
 
 	memset(big, 'x', sizeof(big) - 1);
 	log_init(false, 0);
-	capture();
+	capture_begin();
 	log_notice("%s", big);
-	out = captured();
+	capture_end(cap, sizeof(cap));
+	out = cap;
 	/* "ghostmemory: " + the message cut to 1023 bytes + "\n". */
 	CHECK(out && strlen(out) == 13 + 1023 + 1 && out[strlen(out) - 1] == '\n',
 	      "a long message is cut: %zu bytes", out ? strlen(out) : 0);
@@ -124,7 +108,7 @@ static void test_fatal(void)
 		pid_t pid;
 
 		log_init(false, -1);
-		capture();
+		capture_begin();
 		pid = fork();
 		if (pid == 0) {
 			errno = EROFS;
@@ -134,7 +118,8 @@ static void test_fatal(void)
 		}
 		if (pid > 0)
 			waitpid(pid, &status, 0);
-		out = captured();
+		capture_end(cap, sizeof(cap));
+		out = cap;
 		CHECK(pid > 0 && WIFEXITED(status) &&
 			      WEXITSTATUS(status) == rows[i].code,
 		      "fatal%s exits %d (status 0x%x)",
@@ -150,18 +135,9 @@ static void test_fatal(void)
 
 int main(void)
 {
-	cap_fd = mkstemp(path);
-	saved_stderr = dup(2);
-	if (cap_fd < 0 || saved_stderr < 0) {
-		CHECK(0, "cannot set up the capture file %s", path);
-		T_END();
-	}
 	test_levels();
 	test_errno();
 	test_long();
 	test_fatal();
-	close(cap_fd);
-	close(saved_stderr);
-	unlink(path);
 	T_END();
 }
