@@ -6,271 +6,18 @@
 #include "params.h"
 #include "pool.h"
 #include "t.h"
+#include "t_pool.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#define KB 1024ull
-#define MB (1024ull * 1024)
-#define NSLOT 16
-
-/* The fake world: a directory of slots, the kernel's active areas. */
-static struct {
-	bool exists[NSLOT];
-	bool valid[NSLOT];
-	bool active[NSLOT];
-	uint64_t used_kb[NSLOT];
-	uint64_t size_b[NSLOT];
-	char foreign[NSLOT][32]; /* other names in the directory */
-	int nforeign;
-	int swaps_rc;            /* swaps_read result */
-	int activate_rc, deactivate_rc, remove_rc;
-	bool deactivate_slow;    /* swapoff: a real child that waits */
-	uint64_t mem_avail_kb;   /* what a fresh reading says */
-	int deactivated[NSLOT];  /* order of swapoffs: slot numbers */
-	int ndeactivated;
-	int removed;
-} w;
-
-static void world_reset(void)
+/* File 1 active, file 2 an inactive spare, both adopted. */
+static void pool_with_spare(struct pool *p)
 {
-	memset(&w, 0, sizeof(w));
-	w.mem_avail_kb = 1000 * 1024;
-}
-
-static int f_swaps_read(const char *path, struct swaps_table *t)
-{
-	int s;
-
-	(void)path;
-	memset(t, 0, sizeof(*t));
-	if (w.swaps_rc)
-		return w.swaps_rc;
-	for (s = 1; s < NSLOT; s++)
-		if (w.active[s] && t->count < SWAPS_MAX) {
-			struct swaps_entry *e = &t->e[t->count++];
-			snprintf(e->path, sizeof(e->path), "/gm/%d", s);
-			e->is_file = true;
-			e->size_kb = w.size_b[s] / 1024 - 4;
-			e->used_kb = w.used_kb[s];
-			e->priority = -2;
-		}
-	return 0;
-}
-
-static bool f_exists(const struct swapdir *d, const char *name)
-{
-	int s = pool_slot_of_name(name), i;
-
-	(void)d;
-	for (i = 0; i < w.nforeign; i++)
-		if (strcmp(w.foreign[i], name) == 0)
-			return true;
-	return s > 0 && s < NSLOT && w.exists[s];
-}
-
-static int f_space(const struct swapdir *d, uint64_t *avail, uint64_t *size)
-{
-	(void)d;
-	*avail = 100000 * MB;
-	*size = 200000 * MB;
-	return 0;
-}
-
-static int f_sweep(const struct swapdir *d,
-		   void (*each)(void *ctx, const char *name), void *ctx)
-{
-	char name[16];
-	int s, i;
-
-	(void)d;
-	for (i = 0; i < w.nforeign; i++)
-		each(ctx, w.foreign[i]);
-	for (s = 1; s < NSLOT; s++)
-		if (w.exists[s]) {
-			snprintf(name, sizeof(name), "%d", s);
-			each(ctx, name);
-		}
-	return 0;
-}
-
-static int f_validate(const struct swapdir *d, int slot, uint64_t min_b,
-		      uint64_t *size_b)
-{
-	(void)d;
-	if (slot <= 0 || slot >= NSLOT || !w.exists[slot] || !w.valid[slot])
-		return -EBADMSG;
-	if (w.size_b[slot] < min_b)
-		return -ERANGE;
-	*size_b = w.size_b[slot];
-	return 0;
-}
-
-static int f_make(const struct swapdir *d, int slot, uint64_t size_b,
-		  bool zero_fill, const int *cancel)
-{
-	(void)d;
-	(void)zero_fill;
-	(void)cancel;
-	if (slot <= 0 || slot >= NSLOT || w.exists[slot])
-		return -EEXIST;
-	w.exists[slot] = w.valid[slot] = true;
-	w.size_b[slot] = size_b;
-	return 0;
-}
-
-static int f_activate(const struct swapdir *d, int slot,
-		      const struct swap_prop *sp)
-{
-	(void)d;
-	(void)sp;
-	if (w.active[slot])
-		return -EBUSY;
-	if (w.activate_rc)
-		return w.activate_rc;
-	w.active[slot] = true;
-	return 0;
-}
-
-static int f_turn_on(const struct swapdir *d, int slot, uint64_t size_b,
-		     const struct swap_prop *sp, const int *cancel)
-{
-	int rc = f_activate(d, slot, sp);
-
-	(void)size_b;
-	(void)cancel;
-	if (rc == -EINVAL)
-		w.exists[slot] = false; /* as swapfile_turn_on */
-	return rc;
-}
-
-static int f_deactivate(const struct swapdir *d, int slot, int *child)
-{
-	(void)d;
-	if (w.deactivate_slow && child) {
-		/* As swapfile_deactivate: a child that only a signal ends
-		 * (an endless swapoff), its pid published while it runs. */
-		int status;
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			for (;;)
-				pause();
-		}
-		if (pid < 0)
-			return -errno;
-		__atomic_store_n(child, (int)pid, __ATOMIC_RELEASE);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		__atomic_store_n(child, 0, __ATOMIC_RELEASE);
-		return WIFSIGNALED(status) ? -EINTR : -EIO;
-	}
-	if (w.deactivate_rc)
-		return w.deactivate_rc;
-	w.active[slot] = false;
-	w.deactivated[w.ndeactivated++] = slot;
-	/* Its pages come back into RAM. */
-	w.mem_avail_kb -= w.used_kb[slot] < w.mem_avail_kb ? w.used_kb[slot]
-							  : w.mem_avail_kb;
-	w.used_kb[slot] = 0;
-	return 0;
-}
-
-static int f_remove(const struct swapdir *d, int slot, bool paranoid)
-{
-	(void)d;
-	(void)paranoid;
-	if (w.active[slot])
-		return -EPERM; /* the kernel refuses to delete an active file */
-	if (w.remove_rc)
-		return w.remove_rc;
-	w.exists[slot] = false;
-	w.removed++;
-	return 0;
-}
-
-static int f_meminfo(struct meminfo *mi)
-{
-	memset(mi, 0, sizeof(*mi));
-	mi->mem_total_kb = 2000 * 1024;
-	mi->mem_available_kb = w.mem_avail_kb;
-	mi->has_mem_available = true;
-	return 0;
-}
-
-static long f_page_size(void)
-{
-	return 4096;
-}
-
-static const struct pool_sys fake = {
-	f_swaps_read, f_exists,  f_space,      f_sweep,
-	f_validate,   f_make,    f_turn_on,    f_activate,
-	f_deactivate, f_remove,  f_meminfo,    f_page_size,
-};
-
-static struct config cfg;
-
-static void pool_fake(struct pool *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->sys = &fake;
-	p->swaps_path = "/proc/swaps";
-	p->dir.fd = -1;
-	strcpy(p->dir.canon, "/gm");
-	if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0)
-		p->wake[0] = p->wake[1] = -1;
-}
-
-static void pool_unfake(struct pool *p)
-{
-	close(p->wake[0]);
-	close(p->wake[1]);
-}
-
-/* Let the lanes finish and take their results in. */
-static void settle(struct pool *p, struct pool_done *d)
-{
-	struct meminfo mi;
-	int i;
-
-	f_meminfo(&mi);
-	memset(d, 0, sizeof(*d));
-	for (i = 0; i < 500 && (!pool_job_idle(p, LANE_GROW) ||
-				!pool_job_idle(p, LANE_SHRINK));
-	     i++) {
-		struct pollfd pfd = {pool_wake_fd(p), POLLIN, 0};
-		struct pool_done one;
-
-		if (poll(&pfd, 1, 10) > 0)
-			pool_wake_drain(p);
-		pool_collect(p, POOL_PARAMS(&cfg), &mi, 1000, &one);
-		if (one.grow) {
-			d->grow = true;
-			d->grow_out = one.grow_out;
-		}
-		if (one.shrink) {
-			d->shrink = true;
-			d->shrink_out = one.shrink_out;
-		}
-		d->spare_failed |= one.spare_failed;
-	}
-}
-
-static struct pool_file *slot(struct pool *p, int s)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->f[i].slot == s)
-			return &p->f[i];
-	return NULL;
+	world_reset();
+	world_file(1, 64 * MB, true, 0);
+	world_file(2, 64 * MB, false, 0);
+	pool_adopted(p);
 }
 
 static void test_names(void)
@@ -301,15 +48,11 @@ static void test_adopt(void)
 
 	world_reset();
 	/* 1 active, 2 valid inactive, 3 invalid, "junk" foreign. */
-	w.exists[1] = w.valid[1] = w.active[1] = true;
-	w.size_b[1] = 64 * MB;
-	w.used_kb[1] = 123;
-	w.exists[2] = w.valid[2] = true;
-	w.size_b[2] = 64 * MB;
+	world_file(1, 64 * MB, true, 123);
+	world_file(2, 64 * MB, false, 0);
 	w.exists[3] = true;
 	strcpy(w.foreign[w.nforeign++], "junk");
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	pool_adopted(&p);
 	CHECK(p.n == 2, "adopted + kept: %d files", p.n);
 	CHECK(slot(&p, 1) && slot(&p, 1)->active &&
 		      slot(&p, 1)->used_kb == 123,
@@ -323,11 +66,9 @@ static void test_adopt(void)
 	/* /proc/swaps unreadable: nothing is deleted, valid files kept. */
 	world_reset();
 	w.swaps_rc = -EIO;
-	w.exists[1] = w.valid[1] = w.active[1] = true;
-	w.size_b[1] = 64 * MB;
+	world_file(1, 64 * MB, true, 0);
 	w.exists[3] = true;
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	pool_adopted(&p);
 	CHECK(w.exists[3], "unreadable /proc/swaps: invalid file not deleted");
 	CHECK(slot(&p, 1) && !slot(&p, 1)->active,
 	      "unreadable /proc/swaps: our active file kept (as spare)");
@@ -362,13 +103,7 @@ static void test_spare_errors(void)
 	f_meminfo(&mi);
 	/* The kernel's table is full (EPERM with files on): the spare
 	 * stays, no file is made. */
-	world_reset();
-	w.exists[1] = w.valid[1] = w.active[1] = true;
-	w.size_b[1] = 64 * MB;
-	w.exists[2] = w.valid[2] = true;
-	w.size_b[2] = 64 * MB;
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	pool_with_spare(&p);
 	w.activate_rc = -EPERM;
 	CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "grow with spare");
@@ -398,14 +133,9 @@ static void test_shrink(void)
 	/* The least-used active file goes; a failed swapoff keeps it
 	 * active and counted. */
 	world_reset();
-	w.exists[1] = w.valid[1] = w.active[1] = true;
-	w.size_b[1] = 64 * MB;
-	w.used_kb[1] = 5000;
-	w.exists[2] = w.valid[2] = w.active[2] = true;
-	w.size_b[2] = 64 * MB;
-	w.used_kb[2] = 10;
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	world_file(1, 64 * MB, true, 5000);
+	world_file(2, 64 * MB, true, 10);
+	pool_adopted(&p);
 	f_meminfo(&mi);
 	mi.swap_total_kb = 128 * 1024;
 	mi.swap_free_kb = 128 * 1024 - 5010;
@@ -445,11 +175,8 @@ static void test_grow_ends_swapoff(void)
 	 * kernel would hold the new file's swapon until it ends), its file
 	 * stays active and counted, and the grow goes on. */
 	world_reset();
-	w.exists[1] = w.valid[1] = w.active[1] = true;
-	w.size_b[1] = 64 * MB;
-	w.used_kb[1] = 10;
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	world_file(1, 64 * MB, true, 10);
+	pool_adopted(&p);
 	f_meminfo(&mi);
 	mi.swap_total_kb = 64 * 1024;
 	mi.swap_free_kb = 64 * 1024 - 10;
@@ -495,15 +222,10 @@ static void test_erase(void)
 	 * Each swapoff is judged on a fresh reading and on its own file. */
 	world_reset();
 	w.mem_avail_kb = 900 * 1024;
-	for (int s = 1; s <= 3; s++) {
-		w.exists[s] = w.valid[s] = w.active[s] = true;
-		w.size_b[s] = 1024 * MB;
-	}
-	w.used_kb[1] = 100 * 1024;
-	w.used_kb[2] = 850 * 1024; /* > what is left after 1 and 3 */
-	w.used_kb[3] = 100 * 1024;
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	world_file(1, 1024 * MB, true, 100 * 1024);
+	world_file(2, 1024 * MB, true, 850 * 1024); /* > what 1, 3 leave */
+	world_file(3, 1024 * MB, true, 100 * 1024);
+	pool_adopted(&p);
 	left = pool_erase(&p, POOL_PARAMS(&cfg));
 	CHECK(left == 1, "one file stays: %d", left);
 	CHECK(w.active[2] && w.exists[2], "the file that does not fit stays");
@@ -515,15 +237,10 @@ static void test_erase(void)
 	/* Reversed order in the table: the same answer. */
 	world_reset();
 	w.mem_avail_kb = 900 * 1024;
-	for (int s = 1; s <= 3; s++) {
-		w.exists[s] = w.valid[s] = w.active[s] = true;
-		w.size_b[s] = 1024 * MB;
-	}
-	w.used_kb[1] = 850 * 1024;
-	w.used_kb[2] = 100 * 1024;
-	w.used_kb[3] = 100 * 1024;
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	world_file(1, 1024 * MB, true, 850 * 1024);
+	world_file(2, 1024 * MB, true, 100 * 1024);
+	world_file(3, 1024 * MB, true, 100 * 1024);
+	pool_adopted(&p);
 	left = pool_erase(&p, POOL_PARAMS(&cfg));
 	CHECK(left == 1 && w.active[1] && !w.exists[2] && !w.exists[3],
 	      "first file too big: only it stays (left %d)", left);
@@ -543,14 +260,10 @@ static void test_failed_unlink(void)
 	f_meminfo(&mi);
 	/* An extra spare (JOB_DELETE) that cannot be deleted. */
 	world_reset();
-	w.exists[1] = w.valid[1] = w.active[1] = true;
-	w.size_b[1] = 64 * MB;
-	for (int s = 2; s <= 3; s++) {
-		w.exists[s] = w.valid[s] = true;
-		w.size_b[s] = 64 * MB;
-	}
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	world_file(1, 64 * MB, true, 0);
+	world_file(2, 64 * MB, false, 0);
+	world_file(3, 64 * MB, false, 0);
+	pool_adopted(&p);
 	w.remove_rc = -EIO;
 	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "an extra spare goes first");
@@ -566,13 +279,7 @@ static void test_failed_unlink(void)
 
 	/* A spare the kernel refuses (EINVAL) that cannot be deleted: it
 	 * stays in the books, and no other file is made in its place. */
-	world_reset();
-	w.exists[1] = w.valid[1] = w.active[1] = true;
-	w.size_b[1] = 64 * MB;
-	w.exists[2] = w.valid[2] = true;
-	w.size_b[2] = 64 * MB;
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	pool_with_spare(&p);
 	w.activate_rc = -EINVAL;
 	w.remove_rc = -EIO;
 	CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
@@ -589,13 +296,7 @@ static void test_failed_unlink(void)
 
 	/* At exit: an inactive file and an active one (swapped off) whose
 	 * deletes fail both stay, counted as staying. */
-	world_reset();
-	w.exists[1] = w.valid[1] = w.active[1] = true;
-	w.size_b[1] = 64 * MB;
-	w.exists[2] = w.valid[2] = true;
-	w.size_b[2] = 64 * MB;
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	pool_with_spare(&p);
 	w.remove_rc = -EIO;
 	left = pool_erase(&p, POOL_PARAMS(&cfg));
 	CHECK(left == 2, "erase, deletes failing: both stay (%d)", left);
@@ -639,11 +340,9 @@ static void test_slots(void)
 
 	/* A foreign name at the next slot is skipped. */
 	world_reset();
-	w.exists[1] = w.valid[1] = w.active[1] = true;
-	w.size_b[1] = 64 * MB;
+	world_file(1, 64 * MB, true, 0);
 	strcpy(w.foreign[w.nforeign++], "2");
-	pool_fake(&p);
-	pool_adopt(&p, 4 * MB, 0);
+	pool_adopted(&p);
 	f_meminfo(&mi);
 	CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING, "grow");
 	settle(&p, &d);
