@@ -6,6 +6,15 @@
 
 #define MI "MemTotal: 1000 kB\nMemAvailable: 500 kB\n"
 
+static char err[200]; /* the last parse's message */
+
+/* trace_parse of a NUL-terminated text. */
+static int parse(struct trace *tr, const char *text)
+{
+	err[0] = '\0';
+	return trace_parse(tr, text, strlen(text), err, sizeof(err));
+}
+
 static void test_good(void)
 {
 	static const char text[] =
@@ -22,8 +31,7 @@ static void test_good(void)
 		"T\t2.25  \n" MI
 		"T 2.250\n" MI "SwapTotal: 0 kB"; /* no final newline */
 	struct trace tr;
-	char err[200] = "";
-	int rc = trace_parse(&tr, text, sizeof(text) - 1, err, sizeof(err));
+	int rc = parse(&tr, text);
 
 	CHECK(rc == 0, "good trace: %s", err);
 	if (rc == 0) {
@@ -67,9 +75,7 @@ static void test_defaults(void)
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct trace tr;
-		char err[200] = "";
-		int rc = trace_parse(&tr, rows[i].text, strlen(rows[i].text),
-				     err, sizeof(err));
+		int rc = parse(&tr, rows[i].text);
 
 		CHECK(rc == 0 && tr.have_disk == rows[i].have_disk &&
 			      tr.disk_avail_b == rows[i].avail_b &&
@@ -122,9 +128,7 @@ static void test_malformed(void)
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct trace tr;
-		char err[200] = "";
-		int rc = trace_parse(&tr, rows[i].text, strlen(rows[i].text),
-				     err, sizeof(err));
+		int rc = parse(&tr, rows[i].text);
 
 		CHECK(rc == -1 && strncmp(err, rows[i].want,
 					  strlen(rows[i].want)) == 0,
@@ -140,7 +144,6 @@ static void test_nul(void)
 {
 	static const char text[] = "ghostmemory-trace\0001\nT 0\n" MI;
 	struct trace tr;
-	char err[200] = "";
 
 	CHECK(trace_parse(&tr, text, sizeof(text) - 1, err, sizeof(err)) == -1 &&
 		      strncmp(err, "line 1: not a trace", 19) == 0,
