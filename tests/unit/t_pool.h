@@ -38,6 +38,8 @@ static struct {
 	int deactivated[NSLOT];  /* order of swapoffs: slot numbers */
 	int ndeactivated;
 	int removed;
+	int swaps_reads;         /* /proc/swaps reads: one a tick */
+	void (*on_swaps_read)(void); /* called at each (test_loop) */
 } w;
 
 static inline void world_reset(void)
@@ -52,6 +54,9 @@ static inline int f_swaps_read(const char *path, struct swaps_table *t)
 
 	(void)path;
 	memset(t, 0, sizeof(*t));
+	w.swaps_reads++;
+	if (w.on_swaps_read)
+		w.on_swaps_read();
 	if (w.swaps_rc)
 		return w.swaps_rc;
 	for (s = 1; s < NSLOT; s++)
