@@ -1,15 +1,25 @@
-# What the recording tests (t_record.sh, t_recordcli.sh) share; sourced
-# from the repository top after common.sh.  Not a test.
+# What the obs scripts share beyond tests/lib/common.sh (which they
+# source first, from the repository top).  Not a test.
 # shellcheck shell=sh
 
-# rec_workspace TAG: a fresh directory $work (/tmp/gm-TAG.XXXXXX) that
-# goes on any exit, with the recorder $rec_pid (when one runs) stopped;
-# and the fixture $work/meminfo: 1 GB of RAM, 15% available, no swap.
-rec_workspace() {
+# obs_workspace TAG: a fresh directory $work (/tmp/gm-TAG.XXXXXX) that
+# goes on any exit, with the recorder $rec_pid stopped when one runs.
+obs_workspace() {
 	work=$(mktemp -d "/tmp/gm-$1.XXXXXX") || exit 1
 	rec_pid=
-	trap rec_cleanup EXIT
+	trap obs_cleanup EXIT
 	trap 'exit 1' INT TERM
+}
+
+obs_cleanup() {
+	[ -n "$rec_pid" ] && kill "$rec_pid" 2>/dev/null
+	rm -rf "$work"
+}
+
+# rec_workspace TAG: obs_workspace, and the recording tests' fixture
+# $work/meminfo: 1 GB of RAM, 15% available, no swap.
+rec_workspace() {
+	obs_workspace "$1"
 	cat >"$work/meminfo" <<'M'
 MemTotal:        1000000 kB
 MemFree:          100000 kB
@@ -19,9 +29,4 @@ Cached:            60000 kB
 SwapTotal:             0 kB
 SwapFree:              0 kB
 M
-}
-
-rec_cleanup() {
-	[ -n "$rec_pid" ] && kill "$rec_pid" 2>/dev/null
-	rm -rf "$work"
 }
