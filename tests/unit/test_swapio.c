@@ -1,19 +1,20 @@
-/* swapio.c on a temporary file: whole writes land where asked, the zero
- * fill overwrites every byte (also a size that is not a whole block),
- * a set cancel flag stops it before anything is written, and errors
- * come back as -1 with errno. */
+/* swapio.c on a temporary file (t_swap.h: on a filesystem that can hold
+ * swap files): whole writes land where asked, the zero fill overwrites
+ * every byte (also a size that is not a whole block) and leaves the
+ * file out of the page cache, a set cancel flag stops it before
+ * anything is written, and errors come back as -1 with errno. */
 #include "swapio.h"
 #include "t.h"
+#include "t_swap.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define MB (1024u * 1024u)
-
-static char path[] = "/tmp/gm-test-swapio.XXXXXX";
 
 /* The file's bytes [off, off+len) all equal to c. */
 static bool all_bytes(int fd, off_t off, size_t len, int c)
@@ -98,6 +99,31 @@ static void test_zeros(int fd)
 	      "zero fill on a bad fd: EBADF (errno %d)", errno);
 }
 
+/* It runs when memory is short: what it wrote must not stay in RAM. */
+static void test_zeros_spare_cache(int fd)
+{
+	const size_t size = 8 * MB, pages = size / ps;
+	unsigned char *vec = malloc(pages);
+	size_t i, resident = 0;
+	void *map;
+
+	CHECK(ftruncate(fd, 0) == 0 && vec != NULL, "set-up");
+	CHECK(swapio_write_zeros(fd, size, NULL) == 0, "zero fill 8 MiB");
+	map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(map != MAP_FAILED && vec && mincore(map, size, vec) == 0,
+	      "mincore: %s", strerror(errno));
+	if (map != MAP_FAILED && vec) {
+		for (i = 0; i < pages; i++)
+			resident += vec[i] & 1;
+		CHECK(resident < pages / 2,
+		      "%zu of %zu pages still in the page cache", resident,
+		      pages);
+	}
+	if (map != MAP_FAILED)
+		munmap(map, size);
+	free(vec);
+}
+
 static void test_random(void)
 {
 	uint8_t a[32], b[32];
@@ -118,15 +144,21 @@ static void test_random(void)
 
 int main(void)
 {
-	int fd = mkstemp(path);
+	char path[300];
+	int fd;
 
-	CHECK(fd >= 0, "mkstemp %s", path);
+	if (swap_fixture_begin() < 0)
+		T_END();
+	snprintf(path, sizeof(path), "%s/io", base);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	CHECK(fd >= 0, "open %s: %s", path, strerror(errno));
 	if (fd >= 0) {
 		test_write_all(fd);
 		test_zeros(fd);
+		test_zeros_spare_cache(fd);
 		close(fd);
-		unlink(path);
 	}
+	rm_tree(base);
 	test_random();
 	T_END();
 }
