@@ -5,6 +5,7 @@
 #ifndef GM_T_H
 #define GM_T_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,27 @@ static inline void capture_end(char *out, size_t outlen)
 		close(fds[0]);
 	fds[0] = fds[1] = -1;
 	out[n > 0 ? n : 0] = '\0';
+}
+
+/* t_mkdtemp: make the temporary directory TMPL (a mkdtemp template,
+ * filled in place); 0, or -1 after a failed check. */
+static inline int t_mkdtemp(char *tmpl)
+{
+	if (mkdtemp(tmpl) != NULL)
+		return 0;
+	CHECK(0, "mkdtemp %s: %s", tmpl, strerror(errno));
+	return -1;
+}
+
+/* rm_tree: delete a directory the test made, with all in it. */
+static inline void rm_tree(const char *dir)
+{
+	char cmd[600];
+
+	/* Only ever a mkdtemp directory of ours; nothing in it is swap. */
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("warning: could not remove %s\n", dir);
 }
 
 #define T_END()                                                              \

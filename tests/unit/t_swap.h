@@ -68,16 +68,6 @@ static inline int make_base(void)
 	return -1;
 }
 
-static inline void rm_tree(const char *dir)
-{
-	char cmd[600];
-
-	/* base is ours, made by mkdtemp; nothing in it is active swap. */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("warning: could not remove %s\n", dir);
-}
-
 /* swap_fixture_begin: page size, root or not, umask 022 and base; -1
  * (a failed check) when no filesystem here can hold swap files. */
 static inline int swap_fixture_begin(void)

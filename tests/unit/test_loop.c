@@ -266,10 +266,8 @@ static void test_arm(void)
 int main(void)
 {
 	log_init(false, -1);
-	if (!mkdtemp(dir)) {
-		CHECK(0, "mkdtemp %s", dir);
+	if (t_mkdtemp(dir) < 0)
 		T_END();
-	}
 	snprintf(mem_path, sizeof(mem_path), "%s/meminfo", dir);
 	snprintf(conf_path, sizeof(conf_path), "%s/conf", dir);
 	snprintf(rundir_arg, sizeof(rundir_arg), "--rundir=%s", dir);
@@ -280,14 +278,6 @@ int main(void)
 	test_read_error();
 	test_reload();
 	test_arm();
-	unlink(mem_path);
-	unlink(conf_path);
-	{
-		char p[400];
-
-		snprintf(p, sizeof(p), "%s/status", dir);
-		unlink(p);
-	}
-	CHECK(rmdir(dir) == 0, "rmdir %s: something was left in it", dir);
+	rm_tree(dir);
 	T_END();
 }

@@ -131,10 +131,8 @@ int main(void)
 {
 	FILE *f;
 
-	if (!mkdtemp(dir)) {
-		CHECK(0, "mkdtemp %s", dir);
+	if (t_mkdtemp(dir) < 0)
 		T_END();
-	}
 	snprintf(svg, sizeof(svg), "%s/p.svg", dir);
 	snprintf(bad_trace, sizeof(bad_trace), "%s/bad.trace", dir);
 	f = fopen(bad_trace, "w");
@@ -145,8 +143,6 @@ int main(void)
 	test_tick_log();
 	test_compare_config();
 	test_plot_run();
-	unlink(svg);
-	unlink(bad_trace);
-	CHECK(rmdir(dir) == 0, "rmdir %s: something was left", dir);
+	rm_tree(dir);
 	T_END();
 }

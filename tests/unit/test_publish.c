@@ -203,10 +203,8 @@ int main(void)
 	char m[320];
 
 	log_init(false, -1);
-	if (!mkdtemp(rundir)) {
-		CHECK(0, "mkdtemp: %s", strerror(errno));
+	if (t_mkdtemp(rundir) < 0)
 		T_END();
-	}
 	snprintf(m, sizeof(m), "%s/m", rundir);
 	mkdir(m, 0700);
 	snprintf(status_path, sizeof(status_path), "%s/status", rundir);
@@ -216,9 +214,10 @@ int main(void)
 	test_failure();
 	test_dump();
 	test_remove();
+	/* The atomic writes leave no temporary file behind. */
 	unlink(status_path);
-	unlink(metrics_path);
-	rmdir(m);
-	rmdir(rundir);
+	CHECK(rmdir(m) == 0 && rmdir(rundir) == 0,
+	      "nothing left in %s but the status file", rundir);
+	rm_tree(rundir);
 	T_END();
 }
