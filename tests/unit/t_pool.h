@@ -1,7 +1,8 @@
-/* A fake world for struct pool_sys, shared by test_pool and test_loop: a
- * directory of numbered slots and the kernel's active areas (w), the
- * fake system calls over them, a pool opened on them, and helpers to
- * lay out files and let the worker lanes finish.  Include after t.h. */
+/* A fake world for struct pool_sys, shared by the four pool tests and
+ * test_loop: a directory of numbered slots and the kernel's active
+ * areas (w), the fake system calls over them, a pool opened on them,
+ * and helpers to lay out files and let the worker lanes finish.
+ * Include after t.h. */
 #ifndef GM_T_POOL_H
 #define GM_T_POOL_H
 
@@ -298,6 +299,15 @@ static inline void pool_adopted(struct pool *p)
 {
 	pool_fake(p);
 	pool_adopt(p, 4 * MB, 0);
+}
+
+/* File 1 active, file 2 an inactive spare, both adopted. */
+static inline void pool_with_spare(struct pool *p)
+{
+	world_reset();
+	world_file(1, 64 * MB, true, 0);
+	world_file(2, 64 * MB, false, 0);
+	pool_adopted(p);
 }
 
 #endif
