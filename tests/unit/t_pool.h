@@ -7,6 +7,7 @@
 #define GM_T_POOL_H
 
 #include "config.h"
+#include "log.h"
 #include "params.h"
 #include "pool.h"
 
@@ -308,6 +309,16 @@ static inline void pool_with_spare(struct pool *p)
 	world_file(1, 64 * MB, true, 0);
 	world_file(2, 64 * MB, false, 0);
 	pool_adopted(p);
+}
+
+/* What a pool test starts with: a quiet log, and cfg at its defaults
+ * with 64 MiB files. */
+static inline void pool_tests_begin(void)
+{
+	log_init(false, -1);
+	config_defaults(&cfg);
+	cfg.swapsize_auto = false;
+	cfg.swapsize_b = 64 * MB;
 }
 
 #endif

@@ -126,10 +126,7 @@ static void test_slots(void)
 
 int main(void)
 {
-	log_init(false, -1);
-	config_defaults(&cfg);
-	cfg.swapsize_auto = false;
-	cfg.swapsize_b = 64 * MB;
+	pool_tests_begin();
 	test_names();
 	test_spare_errors();
 	test_shrink();

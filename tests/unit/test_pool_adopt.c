@@ -63,10 +63,7 @@ static void test_adopt(void)
 
 int main(void)
 {
-	log_init(false, -1);
-	config_defaults(&cfg);
-	cfg.swapsize_auto = false;
-	cfg.swapsize_b = 64 * MB;
+	pool_tests_begin();
 	test_adopt();
 	T_END();
 }

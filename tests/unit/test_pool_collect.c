@@ -159,10 +159,7 @@ static void test_failed_unlink(void)
 
 int main(void)
 {
-	log_init(false, -1);
-	config_defaults(&cfg);
-	cfg.swapsize_auto = false;
-	cfg.swapsize_b = 64 * MB;
+	pool_tests_begin();
 	test_grow_ends_swapoff();
 	test_erase();
 	test_failed_unlink();

@@ -161,8 +161,7 @@ static void test_worker_stack(void)
 
 int main(void)
 {
-	log_init(false, -1);
-	config_defaults(&cfg);
+	pool_tests_begin();
 	test_make();
 	test_on_off_delete();
 	test_one_at_a_time();
