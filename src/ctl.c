@@ -114,6 +114,7 @@ int ctl_open(struct ctl *c, const char *rundir, char *err, size_t errlen)
 		return rc;
 	}
 	c->lfd = fd;
+	c->open = true;
 	c->dev = st.st_dev;
 	c->ino = st.st_ino;
 	memcpy(c->path, sa.sun_path, sizeof(c->path));
@@ -147,11 +148,12 @@ void ctl_close(struct ctl *c)
 	struct stat st;
 	int i;
 
+	if (!c->open)
+		return;
+	c->open = false;
 	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		if (c->c[i].fd >= 0)
 			drop(c, &c->c[i]);
-	if (c->lfd < 0)
-		return;
 	close(c->lfd);
 	c->lfd = -1;
 	/* Not a node someone put in our place. */
@@ -164,7 +166,7 @@ int ctl_pollfds(const struct ctl *c, struct pollfd *p)
 {
 	int i, n = 0;
 
-	if (c->lfd < 0)
+	if (!c->open)
 		return 0;
 	/* Paused: a pending connection would wake poll at once, again and
 	 * again. */
@@ -187,6 +189,9 @@ int64_t ctl_next_deadline(const struct ctl *c)
 {
 	int64_t t = c->accept_pause_ms ? c->accept_pause_ms : -1;
 	int i;
+
+	if (!c->open)
+		return -1;
 
 	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		if (c->c[i].fd >= 0 && (t < 0 || c->c[i].deadline_ms < t))
@@ -271,7 +276,7 @@ int ctl_service(struct ctl *c, int64_t now_ms, ctl_handler h, void *ctx)
 {
 	int i, answered = 0;
 
-	if (c->lfd < 0)
+	if (!c->open)
 		return 0;
 	if (c->accept_pause_ms && now_ms >= c->accept_pause_ms)
 		c->accept_pause_ms = 0;

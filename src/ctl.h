@@ -38,7 +38,9 @@ struct ctl_stats {
 	unsigned long dropped; /* no whole request in time, or hung up */
 };
 
+/* All zero (a daemon that never opened it) reads as closed. */
 struct ctl {
+	bool open;             /* lfd and the clients are valid */
 	int lfd;               /* listening socket, or -1: no socket */
 	char path[108];        /* its name (sun_path) */
 	dev_t dev;             /* the node we bound, removed only if it */

@@ -43,7 +43,7 @@ static void snapshot_build(const struct daemon *d, int64_t t,
 	for (i = 0; i < WAKE_NSOURCES; i++)
 		s->wakeups[i] = d->wakeups[i];
 	s->pid = (long)getpid();
-	s->ctl_open = d->ctl.lfd >= 0;
+	s->ctl_open = d->ctl.open;
 	s->ctl_clients = d->ctl.nclients;
 	s->ctl = d->ctl.st;
 	for (i = 0; i < RESV_MAX; i++)

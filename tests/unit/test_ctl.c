@@ -50,6 +50,21 @@ static void reply_of(int fd, char *buf, size_t len)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
+/* A daemon that never opened the socket (a zeroed struct): nothing to
+ * poll, no deadline, nothing served, nothing closed (fd 0 is not ours). */
+static void test_zeroed(void)
+{
+	struct ctl c;
+	struct pollfd p[1 + CTL_MAX_CLIENTS];
+
+	memset(&c, 0, sizeof(c));
+	CHECK(ctl_pollfds(&c, p) == 0 && ctl_next_deadline(&c) == -1 &&
+		      ctl_service(&c, 1000, echo_handler, NULL) == 0,
+	      "a zeroed ctl is closed");
+	ctl_close(&c);
+	CHECK(fcntl(0, F_GETFD) >= 0 || errno != EBADF, "fd 0 left alone");
+}
+
 static void test_not_root_dir(void)
 {
 	struct ctl c;
@@ -228,6 +243,7 @@ int main(void)
 	}
 	chmod(dir, 0755);
 	snprintf(path, sizeof(path), "%s/%s", dir, CTL_SOCKET_NAME);
+	test_zeroed();
 	test_not_root_dir();
 	if (geteuid() == 0) {
 		test_open_checks();
