@@ -147,5 +147,14 @@ int main(int argc, char *argv[])
 	}
 	if (d.cfg.erase_now)
 		return erase_now(&d);
+	/* Root in a container (unprivileged LXC, docker without
+	 * --privileged) may not swapon: say so before touching anything. */
+	if (proc_has_sys_admin("/proc/self/status") == 0) {
+		fprintf(stderr, "ghostmemory: no CAP_SYS_ADMIN (a container?): "
+				"swapon(2) is not allowed here, so there is "
+				"nothing to manage; swap must come from the "
+				"host\n");
+		return GM_EXIT_NO_CAP;
+	}
 	return run_daemon(&d);
 }
