@@ -295,7 +295,7 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	 * cost disk and nothing else: they go first. */
 	for (i = 0; spare && i < p->n && !f; i++)
 		if (!p->f[i].active && &p->f[i] != spare &&
-		    !pool_slot_busy(p, p->f[i].slot))
+		    !pool_slot_busy(p, p->f[i].slot) && !p->f[i].resume_target)
 			f = &p->f[i];
 	if (f) {
 		*size_b = f->size_b;
@@ -305,7 +305,8 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			       : FSM_FAILED;
 	}
 	for (i = 0; i < p->n; i++) {
-		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot))
+		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot) ||
+		    p->f[i].resume_target)
 			continue;
 		/* Under strict overcommit a swapoff lowers CommitLimit. */
 		if (!policy_shrink_keeps_commit(pp->size.freetarget_pct,

@@ -36,6 +36,8 @@ static struct {
 	int deactivated[NSLOT];  /* order of swapoffs: slot numbers */
 	int ndeactivated;
 	int removed;
+	bool resume[NSLOT];      /* the hibernation resume target */
+	bool image[NSLOT];       /* holds a hibernation image */
 } w;
 
 static void world_reset(void)
@@ -104,6 +106,8 @@ static int f_validate(const struct swapdir *d, int slot, uint64_t min_b,
 		      uint64_t *size_b)
 {
 	(void)d;
+	if (slot > 0 && slot < NSLOT && w.exists[slot] && w.image[slot])
+		return -EBUSY;
 	if (slot <= 0 || slot >= NSLOT || !w.exists[slot] || !w.valid[slot])
 		return -EBADMSG;
 	if (w.size_b[slot] < min_b)
@@ -209,10 +213,19 @@ static long f_page_size(void)
 	return 4096;
 }
 
+static bool f_is_resume_target(const struct swapdir *d, int slot)
+{
+	(void)d;
+	return slot > 0 && slot < NSLOT && w.resume[slot];
+}
+
 static const struct pool_sys fake = {
-	f_swaps_read, f_exists,  f_space,      f_sweep,
-	f_validate,   f_make,    f_turn_on,    f_activate,
-	f_deactivate, f_remove,  f_meminfo,    f_page_size,
+	.swaps_read = f_swaps_read, .exists = f_exists, .space = f_space,
+	.sweep = f_sweep, .validate = f_validate, .make = f_make,
+	.turn_on = f_turn_on, .activate = f_activate,
+	.deactivate = f_deactivate, .remove = f_remove,
+	.is_resume_target = f_is_resume_target, .meminfo = f_meminfo,
+	.page_size = f_page_size,
 };
 
 static struct config cfg;
@@ -530,6 +543,60 @@ static void test_erase(void)
 	pool_unfake(&p);
 }
 
+/* The hibernation resume target: adopted and counted, but never
+ * chosen for a shrink, never erased; an inactive one (it may hold an
+ * image, so no swap signature) is neither kept nor deleted. */
+static void test_resume_target(void)
+{
+	struct pool p;
+	struct meminfo mi;
+	struct pool_done d;
+	uint64_t size_b;
+	int left;
+
+	world_reset();
+	for (int s = 1; s <= 2; s++) {
+		w.exists[s] = w.valid[s] = w.active[s] = true;
+		w.size_b[s] = 64 * MB;
+	}
+	w.used_kb[1] = 100;
+	w.used_kb[2] = 0; /* the least used: it would go first */
+	w.resume[2] = true;
+	w.exists[3] = true; /* inactive, no valid header: an image */
+	w.resume[3] = true;
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	CHECK(p.n == 2 && slot(&p, 2) && slot(&p, 2)->resume_target &&
+		      !slot(&p, 1)->resume_target,
+	      "adopted, the target marked");
+	CHECK(w.exists[3] && !slot(&p, 3) && w.removed == 0,
+	      "inactive target left alone");
+	pool_unfake(&p);
+	/* Not the configured target, but an image in it: left too. */
+	w.resume[3] = false;
+	w.image[3] = true;
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	CHECK(w.exists[3] && !slot(&p, 3) && w.removed == 0,
+	      "leftover with an image left alone");
+	f_meminfo(&mi);
+	mi.swap_total_kb = 128 * 1024;
+	mi.swap_free_kb = 128 * 1024 - 100;
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
+	      "a shrink starts");
+	settle(&p, &d);
+	CHECK(w.ndeactivated == 1 && w.deactivated[0] == 1,
+	      "the other file went, not the target (%d)", w.deactivated[0]);
+	pool_refresh(&p, 0);
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) ==
+		      FSM_NOTHING,
+	      "nothing else may go");
+	left = pool_erase(&p, POOL_PARAMS(&cfg));
+	CHECK(left == 1 && w.active[2] && w.exists[2] && w.exists[3],
+	      "erase leaves the target (left %d)", left);
+	pool_unfake(&p);
+}
+
 /* A delete that fails leaves the file on disk: it must stay in the
  * books (as an inactive file), whichever path tried the delete. */
 static void test_failed_unlink(void)
@@ -654,6 +721,7 @@ static void test_slots(void)
 
 int main(void)
 {
+	test_resume_target();
 	log_init(false, -1);
 	config_defaults(&cfg);
 	cfg.swapsize_auto = false;

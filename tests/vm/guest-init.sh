@@ -7,8 +7,8 @@
 #   WORKLOAD result=ok|killed|enomem|corrupt ...   (one per workload run)
 #   GMLOG <line>             the daemon's log, dumped at the end
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
-#   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom
-#             (default run)
+#   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
+#             commit (default run)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
 #   mb rate hold   workload size (MiB), rate (MiB/s, 0 = max), hold (s)
 #   fs        ext4|xfs|btrfs (what the host formatted /dev/vda with)
@@ -20,6 +20,7 @@
 #   push      swapoff_slow: the workload that pushes the bystander out (MiB)
 #   swapsize  swapoff_*: --swapsize and --max_swapsize of the daemon
 #             (default 256m)
+#   step interval  commit: MiB per step, ms between steps (16, 200)
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 umask 022
 
@@ -34,7 +35,7 @@ echo
 
 P_scenario=run P_daemon=none P_mb=512 P_rate=0 P_hold=2 P_fs=ext4
 P_cooldown=600 P_args= P_timeout=600 P_sample_ms=50 P_lower=20 P_mb2=200
-P_swapsize=256m P_push=128 P_procs=1
+P_swapsize=256m P_push=128 P_procs=1 P_step=16 P_interval=200
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	gm.*=*)
@@ -602,6 +603,38 @@ swapoff_oom)
 	wait "$GM_PID"
 	dmesg | grep -E 'invoked oom-killer|oom-kill:|Killed process|reaped process' |
 		sed 's/^/GMOOM /'
+	;;
+commit)
+	# Strict overcommit: a program commits mb MiB without touching it,
+	# step MiB every interval ms; malloc fails once Committed_AS reaches
+	# CommitLimit, and only added swap raises that.  The commit figures
+	# are noted every 500 ms (GMINFO commit ...).
+	commit_figs() {
+		awk '/^CommitLimit:/ { l = $2 } /^Committed_AS:/ { c = $2 }
+			END { printf "commit_limit_kb=%d committed_kb=%d\n", l, c }' /proc/meminfo
+	}
+	echo 2 >/proc/sys/vm/overcommit_memory
+	result "overcommit mode=$(cat /proc/sys/vm/overcommit_memory) ratio=$(cat /proc/sys/vm/overcommit_ratio) $(commit_figs)"
+	start_daemon
+	sleep 3
+	(
+		while :; do
+			say "commit t_ms=$(now_ms) $(commit_figs) swaps=$(grep -c "^$SWAPDIR/" /proc/swaps)"
+			sleep 0.5
+		done
+	) 2>/dev/null &
+	FIGS_PID=$!
+	result "commit_start $(commit_figs)"
+	t0=$(now_ms)
+	(oom0 /bin/workload commit "$P_mb" "$P_step" "$P_interval") >/tmp/wl.main 2>>/tmp/wl.err
+	wl_report main "$P_mb" 0 $? $(($(now_ms) - t0))
+	kill "$FIGS_PID"
+	result "commit_end $(commit_figs)"
+	[ -n "$GM_PID" ] && result "daemon_alive=$(alive "$GM_PID")"
+	# Back to the default so that the reports below can fork freely.
+	echo 0 >/proc/sys/vm/overcommit_memory
+	TAG=end
+	files_report "$SWAPDIR"
 	;;
 *)
 	result "setup=fail why=unknown_scenario_$P_scenario"

@@ -13,6 +13,14 @@
  *     "WORKLOAD allocated mb=.. ms=.." once every page is touched.
  *     SIGUSR1 ends the hold early (the check and the free still run).
  *
+ *   workload commit MB STEP_MB INTERVAL_MS
+ *     Commit MB MiB without touching it (under vm.overcommit_memory=2 a
+ *     private writable mapping is charged when it is made), STEP_MB at a
+ *     time every INTERVAL_MS, and stop at the first refusal.  One line:
+ *       WORKLOAD result=ok|enomem mb=.. committed_mb=.. steps=..
+ *                elapsed_ms=.. commit_limit_kb=..
+ *     commit_limit_kb: CommitLimit when it stopped.
+ *
  *   workload sample INTERVAL_MS LOWER_PCT OUTFILE
  *     Watch /proc/meminfo and /proc/swaps until SIGTERM and keep the peaks
  *     in OUTFILE (rewritten on every change, so a SIGKILL loses nothing):
@@ -271,9 +279,44 @@ static int run_sampler(long interval_ms, long lower_pct, const char *out)
 	}
 }
 
+static int run_commit(long mb, long step_mb, long interval_ms)
+{
+	char buf[8192];
+	long done = 0, steps = 0;
+	int64_t t0 = now_ms();
+	int ok = 1;
+
+	if (step_mb <= 0)
+		step_mb = 1;
+	while (done < mb) {
+		long n = mb - done < step_mb ? mb - done : step_mb;
+		void *p = mmap(NULL, (size_t)n * CHUNK_B,
+			       PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			ok = 0;
+			break;
+		}
+		done += n;
+		steps++;
+		sleep_ms(interval_ms);
+	}
+	printf("WORKLOAD result=%s mb=%ld committed_mb=%ld steps=%ld "
+	       "elapsed_ms=%lld commit_limit_kb=%llu\n",
+	       ok ? "ok" : "enomem", mb, done, steps,
+	       (long long)(now_ms() - t0),
+	       slurp("/proc/meminfo", buf, sizeof(buf)) > 0
+		       ? field_kb(buf, "CommitLimit:")
+		       : 0ULL);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 5 && strcmp(argv[1], "commit") == 0)
+		return run_commit(atol(argv[2]), atol(argv[3]), atol(argv[4]));
 	if (argc == 5 && strcmp(argv[1], "sample") == 0)
 		return run_sampler(atol(argv[2]), atol(argv[3]), argv[4]);
 	if (argc == 4) {
@@ -285,6 +328,7 @@ int main(int argc, char **argv)
 		return run_workload(atol(argv[1]), atol(argv[2]), atol(argv[3]));
 	}
 	fprintf(stderr, "usage: workload MB RATE HOLD_S\n"
+			"       workload commit MB STEP_MB INTERVAL_MS\n"
 			"       workload sample INTERVAL_MS LOWER_PCT OUTFILE\n");
 	return 2;
 }
