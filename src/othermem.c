@@ -160,8 +160,7 @@ void othermem_sample(const struct othermem_ops *ops,
 {
 	char buf[64];
 	size_t len = 0;
-	uint64_t v, rest_free_kb;
-	int i, pool_pct = ZSWAP_DEFAULT_POOL_PCT;
+	int i;
 
 	memset(om, 0, sizeof(*om));
 	for (i = 0; t && i < t->count; i++) {
@@ -174,6 +173,9 @@ void othermem_sample(const struct othermem_ops *ops,
 		      sizeof(buf), &len) == 0)
 		om->zswap_on = len > 0 && (buf[0] == 'Y' || buf[0] == '1');
 	if (om->zswap_on) {
+		int pool_pct = ZSWAP_DEFAULT_POOL_PCT;
+		uint64_t v, rest_free_kb;
+
 		len = 0;
 		if (ops->read(ops->ctx,
 			      "/sys/module/zswap/parameters/max_pool_percent",

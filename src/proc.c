@@ -200,10 +200,12 @@ int proc_parse_capeff(const char *buf, size_t len, uint64_t *capeff)
 
 	while (i < len) {
 		const char *eol = memchr(buf + i, '\n', len - i);
-		size_t end = eol ? (size_t)(eol - buf) : len, j, n = 0;
-		uint64_t v = 0;
+		size_t end = eol ? (size_t)(eol - buf) : len;
 
 		if (end - i > k && memcmp(buf + i, key, k) == 0) {
+			size_t j, n = 0;
+			uint64_t v = 0;
+
 			for (j = i + k; j < end && (buf[j] == '\t' ||
 						   buf[j] == ' '); j++)
 				;

@@ -163,10 +163,10 @@ int resume_read(const char *root, struct resume_target *t)
 
 bool resume_fd_is_target(const struct resume_target *t, int fd)
 {
-	struct {
-		struct fiemap fm;
-		struct fiemap_extent ext[1];
-	} m;
+	/* struct fiemap ends in a flexible array: room for one extent. */
+	uint64_t space[(sizeof(struct fiemap) + sizeof(struct fiemap_extent)) /
+			       sizeof(uint64_t) + 1];
+	struct fiemap *fm = (struct fiemap *)(void *)space;
 	struct stat st;
 	long page = sysconf(_SC_PAGESIZE);
 	bool known = false;
@@ -174,14 +174,14 @@ bool resume_fd_is_target(const struct resume_target *t, int fd)
 
 	if (!t->set || fstat(fd, &st) < 0)
 		return false;
-	memset(&m, 0, sizeof(m));
-	m.fm.fm_start = 0;
-	m.fm.fm_length = (uint64_t)(page > 0 ? page : 4096);
-	m.fm.fm_extent_count = 1;
-	if (ioctl(fd, FS_IOC_FIEMAP, &m.fm) == 0 && m.fm.fm_mapped_extents == 1 &&
-	    m.ext[0].fe_logical == 0 && page > 0) {
+	memset(space, 0, sizeof(space));
+	fm->fm_start = 0;
+	fm->fm_length = (uint64_t)(page > 0 ? page : 4096);
+	fm->fm_extent_count = 1;
+	if (ioctl(fd, FS_IOC_FIEMAP, fm) == 0 && fm->fm_mapped_extents == 1 &&
+	    fm->fm_extents[0].fe_logical == 0 && page > 0) {
 		known = true;
-		pages = m.ext[0].fe_physical / (uint64_t)page;
+		pages = fm->fm_extents[0].fe_physical / (uint64_t)page;
 	}
 	return resume_is_target(t, major(st.st_dev), minor(st.st_dev), known,
 				pages);

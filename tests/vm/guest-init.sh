@@ -8,7 +8,7 @@
 #   GMLOG <line>             the daemon's log, dumped at the end
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
 #   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
-#             commit (default run)
+#             commit|zram (default run)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
 #   mb rate hold   workload size (MiB), rate (MiB/s, 0 = max), hold (s)
 #   fs        ext4|xfs|btrfs (what the host formatted /dev/vda with)
@@ -21,6 +21,8 @@
 #   swapsize  swapoff_*: --swapsize and --max_swapsize of the daemon
 #             (default 256m)
 #   step interval  commit: MiB per step, ms between steps (16, 200)
+#   zram_mb   zram: size of /dev/zram0 (default: MemTotal), priority 100
+#   fill      workload pages: byte (default) or half (half random)
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 umask 022
 
@@ -35,7 +37,8 @@ echo
 
 P_scenario=run P_daemon=none P_mb=512 P_rate=0 P_hold=2 P_fs=ext4
 P_cooldown=600 P_args= P_timeout=600 P_sample_ms=50 P_lower=20 P_mb2=200
-P_swapsize=256m P_push=128 P_procs=1 P_step=16 P_interval=200
+P_swapsize=256m P_push=128 P_procs=1 P_step=16 P_interval=200 P_zram_mb=
+P_fill=byte
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	gm.*=*)
@@ -603,6 +606,37 @@ swapoff_oom)
 	wait "$GM_PID"
 	dmesg | grep -E 'invoked oom-killer|oom-kill:|Killed process|reaped process' |
 		sed 's/^/GMOOM /'
+	;;
+zram)
+	# zram of the RAM's size at priority 100 (zram-tools' defaults on
+	# small boards), then the workload.  Every 500 ms: zram's use, the
+	# daemon's files and its free figure (GMINFO zram ...).
+	export WORKLOAD_FILL=$P_fill
+	[ -n "$P_zram_mb" ] || P_zram_mb=$(($(awk '/^MemTotal/ { print $2 }' /proc/meminfo) / 1024))
+	if [ -b /dev/zram0 ] && echo "${P_zram_mb}M" >/sys/block/zram0/disksize &&
+		mkswap /dev/zram0 >/dev/null && workload swapon /dev/zram0 100; then
+		result "zram_setup ok=1 mb=$P_zram_mb"
+	else
+		result "setup=fail why=zram"
+	fi
+	start_sampler
+	start_daemon
+	zram_used() { awk '$1 == "/dev/zram0" { print $4 }' /proc/swaps; }
+	(
+		while :; do
+			say "zram t_ms=$(now_ms) zram_used_kb=$(zram_used) files=$(grep -c "^$SWAPDIR/" /proc/swaps) $(grep '^free_kb=' /run/ghostmemory/status 2>/dev/null) $(grep '^free_pct=' /run/ghostmemory/status 2>/dev/null | cut -d' ' -f1) $(grep '^zram ' /run/ghostmemory/status 2>/dev/null | tr ' ' '\n' | grep -E '^(counted_kb|ratio)=' | sed 's/^/zram_/' | tr '\n' ' ')"
+			sleep 0.5
+		done
+	) 2>/dev/null &
+	FIGS_PID=$!
+	run_wl main "$P_mb" "$P_rate" "$P_hold"
+	kill "$FIGS_PID"
+	sleep 1
+	[ -n "$GM_PID" ] && result "daemon_alive=$(alive "$GM_PID")"
+	# The lowest priority of our files against zram's.
+	result "zram_end used_kb=$(zram_used) size_kb=$(awk '$1 == "/dev/zram0" { print $3 }' /proc/swaps) file_prio_max=$(awk -v d="$SWAPDIR/" 'index($1, d) == 1 { if (m == "" || $5 > m) m = $5 } END { print (m == "" ? "none" : m) }' /proc/swaps) orig_b=$(awk '{ print $1 }' /sys/block/zram0/mm_stat) mem_used_b=$(awk '{ print $3 }' /sys/block/zram0/mm_stat)"
+	TAG=end
+	files_report "$SWAPDIR"
 	;;
 commit)
 	# Strict overcommit: a program commits mb MiB without touching it,
