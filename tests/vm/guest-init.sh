@@ -23,6 +23,8 @@
 #   step interval  commit: MiB per step, ms between steps (16, 200)
 #   zram_mb   zram: size of /dev/zram0 (default: MemTotal), priority 100
 #   fill      workload pages: byte (default) or half (half random)
+#   without   zram, commit: 1 = run the workload once before the daemon
+#             starts (wl name=without), then again with it (name=main)
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 umask 022
 
@@ -38,7 +40,7 @@ echo
 P_scenario=run P_daemon=none P_mb=512 P_rate=0 P_hold=2 P_fs=ext4
 P_cooldown=600 P_args= P_timeout=600 P_sample_ms=50 P_lower=20 P_mb2=200
 P_swapsize=256m P_push=128 P_procs=1 P_step=16 P_interval=200 P_zram_mb=
-P_fill=byte
+P_fill=byte P_without=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	gm.*=*)
@@ -620,8 +622,15 @@ zram)
 		result "setup=fail why=zram"
 	fi
 	start_sampler
-	start_daemon
 	zram_used() { awk '$1 == "/dev/zram0" { print $4 }' /proc/swaps; }
+	kills() { dmesg | grep -c 'Killed process'; }
+	if [ "$P_without" = 1 ]; then
+		run_wl without "$P_mb" "$P_rate" "$P_hold"
+		result "zram_without kills=$(kills) used_kb=$(zram_used)"
+		sleep 2
+	fi
+	k0=$(kills)
+	start_daemon
 	(
 		while :; do
 			say "zram t_ms=$(now_ms) zram_used_kb=$(zram_used) files=$(grep -c "^$SWAPDIR/" /proc/swaps) $(grep '^free_kb=' /run/ghostmemory/status 2>/dev/null) $(grep '^free_pct=' /run/ghostmemory/status 2>/dev/null | cut -d' ' -f1) $(grep '^zram ' /run/ghostmemory/status 2>/dev/null | tr ' ' '\n' | grep -E '^(counted_kb|ratio)=' | sed 's/^/zram_/' | tr '\n' ' ')"
@@ -632,6 +641,7 @@ zram)
 	run_wl main "$P_mb" "$P_rate" "$P_hold"
 	kill "$FIGS_PID"
 	sleep 1
+	result "oom_main kills=$(($(kills) - k0))"
 	[ -n "$GM_PID" ] && result "daemon_alive=$(alive "$GM_PID")"
 	# The lowest priority of our files against zram's.
 	result "zram_end used_kb=$(zram_used) size_kb=$(awk '$1 == "/dev/zram0" { print $3 }' /proc/swaps) file_prio_max=$(awk -v d="$SWAPDIR/" 'index($1, d) == 1 { if (m == "" || $5 > m) m = $5 } END { print (m == "" ? "none" : m) }' /proc/swaps) orig_b=$(awk '{ print $1 }' /sys/block/zram0/mm_stat) mem_used_b=$(awk '{ print $3 }' /sys/block/zram0/mm_stat)"
@@ -649,6 +659,11 @@ commit)
 	}
 	echo 2 >/proc/sys/vm/overcommit_memory
 	result "overcommit mode=$(cat /proc/sys/vm/overcommit_memory) ratio=$(cat /proc/sys/vm/overcommit_ratio) $(commit_figs)"
+	if [ "$P_without" = 1 ]; then
+		t0=$(now_ms)
+		(oom0 /bin/workload commit "$P_mb" "$P_step" "$P_interval") >/tmp/wl.without 2>>/tmp/wl.err
+		wl_report without "$P_mb" 0 $? $(($(now_ms) - t0))
+	fi
 	start_daemon
 	sleep 3
 	(
