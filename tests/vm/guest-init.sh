@@ -55,6 +55,7 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 P_args=$(echo "$P_args" | tr ',' ' ')
+export WORKLOAD_FILL=$P_fill
 
 say() { echo "GMINFO $*"; }
 result() { echo "GMRESULT $*"; }
@@ -128,6 +129,14 @@ files_report() {
 		echo "GMFILE path=$f size=$sz mode=$mode uid=$uid type=$type active=$act sig=$sig tag=$TAG"
 	done
 	result "files tag=$TAG dir=$1 count=$(ls "$1" 2>/dev/null | wc -l) active=$(grep -c "^$1/" /proc/swaps)"
+}
+
+# zswap's state (zswap.enabled=1 on the command line turns it on): what
+# its pool holds, from debugfs (Debian 12's kernel has no Zswap line).
+zswap_report() {
+	zd=/sys/kernel/debug/zswap
+	[ -d $zd ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	result "zswap enabled=$(cat /sys/module/zswap/parameters/enabled 2>/dev/null) stored_pages=$(cat $zd/stored_pages 2>/dev/null) pool_total_size=$(cat $zd/pool_total_size 2>/dev/null) written_back_pages=$(cat $zd/written_back_pages 2>/dev/null) status_line=$(grep '^zswap=' /run/ghostmemory/status 2>/dev/null | tr ' ' ',')"
 }
 
 start_sampler() {
@@ -345,6 +354,7 @@ shrink)
 	run_wl main "$P_mb" "$P_rate" "$P_hold"
 	t0=$(now_ms)
 	result "after_workload swaps=$(grep -c "^$SWAPDIR/" /proc/swaps)"
+	zswap_report
 	# Gone = no active swap area of ours.  An inactive file left in the
 	# directory (a warm spare) is reported for the host to judge.
 	gone() { ! grep -q "^$SWAPDIR/" /proc/swaps; }
