@@ -314,6 +314,32 @@ gm_fixture_start() {
 	gm_start "$1"
 }
 
+# surplus_swapoff KEY POINT SECONDS: the fixture says surplus; wait up
+# to SECONDS for the swapoff of $F1 (swapoff_running POINT), then say
+# "KEY=1 after_ms=N" or "KEY=0".
+surplus_swapoff() {
+	fixture surplus
+	ss_t0=$(now_ms)
+	if wait_for "$3" swapoff_running "$2" >/dev/null; then
+		result "$1=1 after_ms=$(($(now_ms) - ss_t0))"
+	else
+		result "$1=0"
+	fi
+}
+
+# first_file_bystanders: the daemon (gm_fixture_start) grows its first
+# file, F1, on a shortage; memory is then steady, and the bystanders
+# ($P_procs of them, $P_mb MiB between them) start.
+first_file_bystanders() {
+	fixture short
+	gm_fixture_start /tmp/daemon.log
+	wait_for 120 ours_at_least 1 || result "no_first_file=1"
+	fixture steady
+	F1=$(first_ours)
+	result "first_file path=${F1:-none}"
+	bystanders_start "$P_procs" "$P_mb"
+}
+
 # wait_ms MS COMMAND...: poll every 50 ms until COMMAND succeeds.
 wait_ms() {
 	wm_end=$(($(now_ms) + $1))
@@ -459,25 +485,13 @@ swapoff_slow)
 	# file, the disk's reads throttled by the host): meanwhile the daemon
 	# answers --status and SIGUSR1, grows on a shortage, and stops on
 	# SIGTERM with the file still active; the next start adopts it.
-	fixture short
-	gm_fixture_start /tmp/daemon.log
-	wait_for 120 ours_at_least 1 || result "no_first_file=1"
-	fixture steady
-	F1=$(first_ours)
-	result "first_file path=${F1:-none}"
-	bystanders_start "$P_procs" "$P_mb"
+	first_file_bystanders
 	# A second workload pushes the bystander's (older) pages out to the
 	# file, and goes: its own slots are freed, the bystander's stay.
 	run_wl push "$P_push" 0 1
 	sleep 1
 	result "loaded used_kb=$(used_kb "$F1") by_swap_kb=$(bystanders_swap_kb) files=$(ours_active) memavail_kb=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)"
-	fixture surplus
-	t0=$(now_ms)
-	if wait_for 60 swapoff_running start >/dev/null; then
-		result "swapoff_started=1 after_ms=$(($(now_ms) - t0))"
-	else
-		result "swapoff_started=0"
-	fi
+	surplus_swapoff swapoff_started start 60
 	# (a) --status and the USR1 dump, while the swapoff runs.
 	swapoff_running a
 	CHILD_A=$sr_child
@@ -516,13 +530,7 @@ swapoff_slow)
 	sed 's/^/GMLOG status.b: /' /tmp/status.b
 	# The surplus again: the new (empty) files go first, then the
 	# swapoff of the first file is retried.
-	fixture surplus
-	t=$(now_ms)
-	if wait_for 120 swapoff_running retry >/dev/null; then
-		result "retried=1 after_ms=$(($(now_ms) - t))"
-	else
-		result "retried=0"
-	fi
+	surplus_swapoff retried retry 120
 	# (c) SIGTERM during the (retried) swapoff.
 	swapoff_running c
 	CHILD_C=$sr_child
@@ -558,13 +566,7 @@ swapoff_oom)
 	# so the daemon swaps it off.  The OOM killer must take the swapoff
 	# (the kernel marks it the first victim) and no one else; the file
 	# stays active and counted, the daemon retries later.
-	fixture short
-	gm_fixture_start /tmp/daemon.log
-	wait_for 120 ours_at_least 1 || result "no_first_file=1"
-	fixture steady
-	F1=$(first_ours)
-	result "first_file path=${F1:-none}"
-	bystanders_start "$P_procs" "$P_mb"
+	first_file_bystanders
 	sleep 1
 	all_alive() { [ "$(bystanders_alive)" = "$P_procs" ] && echo 1 || echo 0; }
 	result "loaded used_kb=$(used_kb "$F1") by_swap_kb=$(bystanders_swap_kb) files=$(ours_active) memtotal_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) memavail_kb=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)"
