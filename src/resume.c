@@ -48,7 +48,10 @@ static bool cmdline_value(const char *c, size_t n, const char *key,
 	while (i < n) {
 		size_t j = i;
 
-		while (j < n && c[j] != ' ' && c[j] != '\n' && c[j] != '\t')
+		/* A NUL ends a word too: the buffer may not be the
+		 * kernel's. */
+		while (j < n && c[j] != ' ' && c[j] != '\n' && c[j] != '\t' &&
+		       c[j] != '\0')
 			j++;
 		if (j - i > k && memcmp(c + i, key, k) == 0) {
 			*v = c + i + k;

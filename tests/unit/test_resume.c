@@ -48,6 +48,13 @@ static void test_parse(void)
 	CHECK(!t.set, "garbage and look-alikes");
 	parse(NULL, NULL, "resume= quiet", &t);
 	CHECK(!t.set, "empty resume=");
+	{
+		/* A NUL right after resume= (found by fuzz_sysfs): no name
+		 * made of NUL bytes. */
+		static const char c[] = "ro resume=\0\0A=abc quiet";
+		resume_parse(NULL, 0, NULL, 0, c, sizeof(c) - 1, &t);
+		CHECK(!t.set, "NUL after resume=");
+	}
 	parse(NULL, NULL, "resume=/dev/vda2 resume_offset=-5", &t);
 	CHECK(t.set && t.offset_pages == 0, "bad offset: none");
 	parse("99999:1\n", NULL, NULL, &t);
