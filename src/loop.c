@@ -6,7 +6,6 @@
 #include "params.h"
 #include "proc.h"
 #include "psi.h"
-#include "swaps.h"
 #include "util.h"
 
 #include <errno.h>
@@ -28,19 +27,18 @@ static const char *meminfo_src(const struct config *cfg)
 	return cfg->meminfo_path[0] ? cfg->meminfo_path : "/proc/meminfo";
 }
 
-/* A reading of memory, and of the other swap that changes what it
- * means (zram, zswap, strict overcommit).  With a meminfo_file (a test's
- * fixture) the machine's other swap is not looked at. */
-static int read_memory(struct daemon *d)
+/* A reading of memory, /proc/swaps (the pool's books), and the other
+ * swap that changes what memory means (zram, zswap, strict overcommit)
+ * from that same /proc/swaps.  With a meminfo_file (a test's fixture)
+ * the machine's other swap is not looked at. */
+static int read_memory(struct daemon *d, int64_t t)
 {
-	static struct swaps_table t; /* the loop's only: not on its stack */
 	int rc = meminfo_read(meminfo_src(&d->cfg), &d->mi);
 
+	pool_refresh(&d->pool, t);
 	if (rc < 0 || d->cfg.meminfo_path[0])
 		return rc;
-	othermem_sample(&othermem_sys_ops,
-			swaps_read("/proc/swaps", &t) == 0 ? &t : NULL,
-			&d->mi, &d->om);
+	othermem_sample(&othermem_sys_ops, d->pool.swaps, &d->mi, &d->om);
 	othermem_apply(&d->om, &d->mi);
 	return 0;
 }
@@ -129,7 +127,7 @@ void loop_arm(struct daemon *d)
 	struct outlook o;
 	int64_t t0 = gm_now_ms(), left;
 
-	if (!cfg->spare || pool_has_spare(&d->pool) || read_memory(d) < 0)
+	if (!cfg->spare || pool_has_spare(&d->pool) || read_memory(d, t0) < 0)
 		return;
 	/* Calm as the loop judges it, from a first reading (no slope). */
 	tick_init(&probe, t0);
@@ -243,14 +241,13 @@ static void tick(struct daemon *d, int64_t t)
 	/* What the workers finished first, so this reading counts a file
 	 * that is now on. */
 	collect(d, t);
-	rc = read_memory(d);
+	rc = read_memory(d, t);
 	if (rc < 0 && (last_warn_ms < 0 || t - last_warn_ms > 60000)) {
 		/* A read error does nothing this tick (never a surplus). */
 		errno = -rc;
 		log_warn("cannot read %s", meminfo_src(&d->cfg));
 		last_warn_ms = t;
 	}
-	pool_refresh(&d->pool, t);
 	tick_run(TICK_PARAMS(&d->cfg), &d->ts, &ops, rc < 0 ? NULL : &d->mi, t, &tk);
 	if (tk.valid) {
 		d->have_mi = true;

@@ -111,6 +111,8 @@ struct pool {
 	const struct pool_sys *sys;
 	struct swapdir dir;     /* handle, configured and real path */
 	const char *swaps_path; /* normally /proc/swaps */
+	const struct swaps_table *swaps; /* its last reading by pool_refresh
+					  * (NULL: none, or unreadable) */
 	int n;
 	struct pool_file f[POOL_MAX];
 	struct pool_counters c;

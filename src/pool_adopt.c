@@ -17,6 +17,7 @@ int pool_refresh(struct pool *p, int64_t now_ms)
 	int i, rc = p->sys->swaps_read(p->swaps_path, &t);
 
 	(void)now_ms;
+	p->swaps = rc < 0 ? NULL : &t;
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < p->n; i++) {
