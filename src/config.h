@@ -29,11 +29,12 @@ enum gm_exit {
 	GM_EXIT_DIR_FSTYPE = 13,    /* filesystem cannot hold swap files */
 	GM_EXIT_DIR_UNUSABLE = 14,  /* missing and not creatable, not a dir */
 	GM_EXIT_DIR_PARENT = 15,    /* a directory above it not root-only */
+	GM_EXIT_NO_CAP = 20,        /* root without CAP_SYS_ADMIN (container) */
 	/* The reservation client (--reserve, --release); a wrapped
 	 * COMMAND's own status is passed on instead. */
-	GM_EXIT_NO_DAEMON = 20,     /* no daemon answers on the socket */
-	GM_EXIT_REFUSED = 21,       /* the daemon refused the request */
-	GM_EXIT_WAIT = 22,          /* --wait ran out before the swap was there */
+	GM_EXIT_NO_DAEMON = 21,     /* no daemon answers on the socket */
+	GM_EXIT_REFUSED = 22,       /* the daemon refused the request */
+	GM_EXIT_WAIT = 23,          /* --wait ran out before the swap was there */
 };
 
 enum gm_discard {

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "meminfo.h"
+#include "othermem.h"
 #include "pool.h"
 #include "resv.h"
 #include "status.h"
@@ -22,6 +23,7 @@ struct daemon {
 	struct pool pool;
 	struct tick_state ts;
 	struct meminfo mi;       /* the last good reading */
+	struct othermem om;      /* zram, zswap, overcommit with it */
 	bool have_mi;
 	double free_pct;
 	int argc;

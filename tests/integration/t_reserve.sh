@@ -84,8 +84,8 @@ else
 fi
 if client --release="$id" 2>"$W/err"; then
 	fail reserve-release-shrink "a second release of $id succeeded"
-elif [ $? != 21 ] || ! grep -q "no such reservation" "$W/err"; then
-	fail reserve-release-shrink "second release: want exit 21 'no such reservation': $(cat "$W/err")"
+elif [ $? != 22 ] || ! grep -q "no such reservation" "$W/err"; then
+	fail reserve-release-shrink "second release: want exit 22 'no such reservation': $(cat "$W/err")"
 fi
 neither
 
@@ -151,7 +151,7 @@ i=0
 while [ $i -lt 64 ]; do
 	eval "wait \$pid$i"
 	rc=$?
-	if [ "$rc" != 21 ] || ! grep -q "no such reservation" "$W/c$i"; then
+	if [ "$rc" != 22 ] || ! grep -q "no such reservation" "$W/c$i"; then
 		bad=$((bad + 1))
 		why="client $i: exit $rc: $(cat "$W/c$i")"
 	fi
@@ -217,10 +217,10 @@ stop_daemon
 # --- no daemon -------------------------------------------------------------
 client --reserve=8m --wait=5 >/dev/null 2>"$W/err"
 rc=$?
-if [ "$rc" = 20 ] && grep -q "ghostmemory is not running" "$W/err"; then
+if [ "$rc" = 21 ] && grep -q "ghostmemory is not running" "$W/err"; then
 	pass reserve-no-daemon
 else
-	fail reserve-no-daemon "exit $rc, want 20: $(cat "$W/err")"
+	fail reserve-no-daemon "exit $rc, want 21: $(cat "$W/err")"
 fi
 out=$(client --upgrade_reserve=256m --apt-hook=pre 2>&1)
 rc=$?

@@ -41,6 +41,8 @@ static struct {
 	int ndeactivated;
 	int removed;
 	int swaps_reads;         /* /proc/swaps reads: one a tick */
+	bool resume[NSLOT];      /* the hibernation resume target */
+	bool image[NSLOT];       /* holds a hibernation image */
 	void (*on_swaps_read)(void); /* called at each (test_loop) */
 } w;
 
@@ -114,6 +116,8 @@ static inline int f_validate(const struct swapdir *d, int slot, uint64_t min_b,
 			     uint64_t *size_b)
 {
 	(void)d;
+	if (slot > 0 && slot < NSLOT && w.exists[slot] && w.image[slot])
+		return -EBUSY;
 	if (slot <= 0 || slot >= NSLOT || !w.exists[slot] || !w.valid[slot])
 		return -EBADMSG;
 	if (w.size_b[slot] < min_b)
@@ -219,10 +223,19 @@ static inline long f_page_size(void)
 	return 4096;
 }
 
+static inline bool f_is_resume_target(const struct swapdir *d, int slot)
+{
+	(void)d;
+	return slot > 0 && slot < NSLOT && w.resume[slot];
+}
+
 static const struct pool_sys fake = {
-	f_swaps_read, f_exists,  f_space,      f_sweep,
-	f_validate,   f_make,    f_turn_on,    f_activate,
-	f_deactivate, f_remove,  f_meminfo,    f_page_size,
+	.swaps_read = f_swaps_read, .exists = f_exists, .space = f_space,
+	.sweep = f_sweep, .validate = f_validate, .make = f_make,
+	.turn_on = f_turn_on, .activate = f_activate,
+	.deactivate = f_deactivate, .remove = f_remove,
+	.is_resume_target = f_is_resume_target, .meminfo = f_meminfo,
+	.page_size = f_page_size,
 };
 
 /* The configuration the pool works by in these tests. */

@@ -104,6 +104,56 @@ static void test_shrink(void)
 	pool_unfake(&p);
 }
 
+/* The hibernation resume target: adopted and counted, but never
+ * chosen for a shrink, never erased; an inactive one (it may hold an
+ * image, so no swap signature) is neither kept nor deleted, nor is a
+ * leftover with an image in it. */
+static void test_resume_target(void)
+{
+	struct pool p;
+	struct meminfo mi;
+	struct pool_done d;
+	uint64_t size_b;
+	int left;
+
+	world_reset();
+	world_file(1, 64 * MB, true, 100);
+	world_file(2, 64 * MB, true, 0); /* the least used: it would go */
+	w.resume[2] = true;
+	w.exists[3] = true; /* inactive, no valid header: an image */
+	w.resume[3] = true;
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	CHECK(p.n == 2 && slot(&p, 2) && slot(&p, 2)->resume_target &&
+		      !slot(&p, 1)->resume_target,
+	      "adopted, the target marked");
+	CHECK(w.exists[3] && !slot(&p, 3) && w.removed == 0,
+	      "inactive target left alone");
+	pool_unfake(&p);
+	w.resume[3] = false;
+	w.image[3] = true;
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	CHECK(w.exists[3] && !slot(&p, 3) && w.removed == 0,
+	      "leftover with an image left alone");
+	f_meminfo(&mi);
+	mi.swap_total_kb = 128 * 1024;
+	mi.swap_free_kb = 128 * 1024 - 100;
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
+	      "a shrink starts");
+	settle(&p, &d);
+	CHECK(w.ndeactivated == 1 && w.deactivated[0] == 1,
+	      "the other file went, not the target (%d)", w.deactivated[0]);
+	pool_refresh(&p, 0);
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) ==
+		      FSM_NOTHING,
+	      "nothing else may go");
+	left = pool_erase(&p, POOL_PARAMS(&cfg));
+	CHECK(left == 1 && w.active[2] && w.exists[2] && w.exists[3],
+	      "erase leaves the target (left %d)", left);
+	pool_unfake(&p);
+}
+
 static void test_slots(void)
 {
 	struct pool p;
@@ -127,6 +177,7 @@ static void test_slots(void)
 int main(void)
 {
 	pool_tests_begin();
+	test_resume_target();
 	test_names();
 	test_spare_errors();
 	test_shrink();

@@ -261,7 +261,8 @@ static void test_reserve_short(void)
 static void test_calm(void)
 {
 	struct fsm_reading r = {true, false, false, false};
-	struct outlook o = {50, 500 * 1024, 200 * 1024, 0};
+	struct outlook o = {.free_pct = 50, .free_kb = 500 * 1024,
+			     .limit_kb = 200 * 1024, .slope_kb_s = 0};
 
 	fresh();
 	CHECK(tick_calm(&tp, FSM_STEADY, &r, &o), "steady, flat: calm");
