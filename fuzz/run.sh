@@ -20,7 +20,7 @@ FUZZ_JOBS=${FUZZ_JOBS:-2}
 FUZZ_MERGE=${FUZZ_MERGE:-0}
 CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c99 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Werror -Isrc -Ifuzz"
-ALL="meminfo swaps config swaphdr trace"
+ALL="meminfo swaps config swaphdr trace mountinfo"
 targets=${*:-$ALL}
 
 work=$(mktemp -d /tmp/gm-fuzz.XXXXXX) || exit 1
@@ -28,13 +28,14 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
 # The parser sources each target needs (never main.c).
-CONFIG_SRCS="src/config.c src/config_keys.c src/config_file.c src/config_args.c src/util.c src/errbuf.c"
+CONFIG_SRCS="src/config.c src/config_keys.c src/config_file.c src/config_args.c src/util.c src/errbuf.c src/swappath.c"
 sources() {
 	case "$1" in
 	meminfo) echo "src/meminfo.c $CONFIG_SRCS" ;;
 	swaps) echo "src/swaps.c src/util.c" ;;
 	config) echo "$CONFIG_SRCS" ;;
 	swaphdr) echo "src/swaphdr.c" ;;
+	mountinfo) echo "src/mountinfo.c src/util.c" ;;
 	trace) echo "src/trace.c src/simulate.c $CONFIG_SRCS src/meminfo.c src/policy.c src/fsm.c src/predict.c src/tick.c" ;;
 	*) return 1 ;;
 	esac
@@ -45,7 +46,7 @@ sources() {
 max_len() {
 	case "$1" in
 	swaphdr) echo 65545 ;;
-	swaps | trace) echo 16384 ;;
+	swaps | trace | mountinfo) echo 16384 ;;
 	*) echo 8192 ;;
 	esac
 }

@@ -4,7 +4,7 @@
  * valgrind alike.
  *
  * tests/unit/fixtures/regress/<target>-<want>-<what>: target is meminfo,
- * swaps, config, swaphdr or trace (input layout as in
+ * swaps, config, swaphdr, trace or mountinfo (input layout as in
  * fuzz/fuzz_<target>.c);
  * want is "ok" (the parser accepts it), "bad" (rejects it; for swaps:
  * refuses the table or skips a line of it) or "any" (only
@@ -16,6 +16,7 @@
 
 #include "../../fuzz/fuzz_config.c"
 #include "../../fuzz/fuzz_meminfo.c"
+#include "../../fuzz/fuzz_mountinfo.c"
 #include "../../fuzz/fuzz_swaphdr.c"
 #include "../../fuzz/fuzz_swaps.c"
 #include "../../fuzz/fuzz_trace.c"
@@ -32,7 +33,7 @@
 #define CORPUS_DIR "fuzz/corpus"
 
 static const char *const targets[] = {"meminfo", "swaps", "config",
-				      "swaphdr", "trace"};
+				      "swaphdr", "trace", "mountinfo"};
 
 static int run_harness(const char *target, const uint8_t *d, size_t n)
 {
@@ -44,6 +45,8 @@ static int run_harness(const char *target, const uint8_t *d, size_t n)
 		return fuzz_config_one(d, n);
 	if (strcmp(target, "trace") == 0)
 		return fuzz_trace_one(d, n);
+	if (strcmp(target, "mountinfo") == 0)
+		return fuzz_mountinfo_one(d, n);
 	return fuzz_swaphdr_one(d, n);
 }
 
@@ -60,6 +63,22 @@ static int accepted(const char *target, const uint8_t *d, size_t n)
 	if (strcmp(target, "swaps") == 0)
 		return swaps_parse_buf(&fuzz_tab, (const char *)d, n) == 0 &&
 		       fuzz_tab.skipped == 0;
+	/* mountinfo: "bad" means the path's mount is not found (its
+	 * line is refused). */
+	if (strcmp(target, "mountinfo") == 0) {
+		const uint8_t *nl = memchr(d, '\n', n);
+		char path[256];
+		struct mount_entry e;
+		size_t pl = nl ? (size_t)(nl - d) : 0;
+
+		if (nl == NULL || pl >= sizeof(path))
+			return 0;
+		memcpy(path, d, pl);
+		path[pl] = '\0';
+		return mountinfo_find((const char *)nl + 1, n - pl - 1, path,
+				      false, 0, 0, &e, NULL) == 0 &&
+		       strcmp(e.mount_point, "/") != 0;
+	}
 	if (strcmp(target, "trace") == 0) {
 		struct trace tr;
 		char err[256];
@@ -144,7 +163,7 @@ static int replay_dir(const char *dir, const char *target)
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (t == NULL) {
 			CHECK(0, "%s: name must start with meminfo-, swaps-, "
-				 "config-, swaphdr- or trace-", path);
+				 "config-, swaphdr-, trace- or mountinfo-", path);
 			free(list[i]);
 			continue;
 		}
