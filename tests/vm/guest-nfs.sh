@@ -6,7 +6,8 @@
 #   rpcbind's tools; exports, from the ext4 disk on /var/lib:
 #     /var/lib/export/swap    rw,sync,no_root_squash   (the swap export)
 #     /var/lib/export/squash  rw,sync,root_squash      (to be refused)
-#   and reports its disk every 5 s until the host stops it.
+#   and reports its disk, and whether it holds the client's directory
+#   lock, every 10 s until the client says it is done.
 # nfs_client: no disk.  Mounts the swap export with NFSv4.2 (hard,
 #   sec=sys) on /srv/swap, runs ghostmemory with swappath=/srv/swap/%H
 #   and the workload (gm.mb at gm.rate), reports the files (valid,
@@ -57,9 +58,14 @@ nfs_server() {
 	result "server=ready versions=$(cat /proc/fs/nfsd/versions 2>/dev/null | tr ' ' ,) threads=$(cat /proc/fs/nfsd/threads 2>/dev/null)"
 	server_disk() {
 		sd_tag=$1
+		# The client's directory lock, as nfsd keeps it: a lock on the
+		# inode of .lock in /proc/locks (maj:min:inode).
+		sd_ino=$(stat -c %i /var/lib/export/swap/clientb/.lock 2>/dev/null)
+		sd_lock=0
+		[ -n "$sd_ino" ] && grep -q ":$sd_ino " /proc/locks && sd_lock=1
 		# shellcheck disable=SC2046
 		set -- $(df -k /var/lib | tail -n 1)
-		result "server_disk tag=$sd_tag used_kb=$3 avail_kb=$4 files=$(ls /var/lib/export/swap/clientb 2>/dev/null | wc -l)"
+		result "server_disk tag=$sd_tag used_kb=$3 avail_kb=$4 files=$(ls /var/lib/export/swap/clientb 2>/dev/null | grep -c '^[0-9]') lock=$sd_lock"
 	}
 	(while :; do server_disk run; sleep 10; done) &
 	# Served until the client says it is done (or the watchdog).

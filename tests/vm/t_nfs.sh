@@ -6,9 +6,11 @@
 # rpcbind fetched with apt-get download into the cache, as the kernel
 # is), B a diskless client whose swap directory is on A
 # (swappath=/srv/swap/%H).  On B: twice its RAM at gm.rate MiB/s
-# survives on NFSv4.2; the files are valid, active and not sparse; a
-# surplus removes them; a soft mount and a root-squashing export are
-# refused with their messages and exit codes, leaving nothing behind;
+# survives on NFSv4.2; the files are valid, active and not sparse; the
+# directory lock is held by the server (nfsd's lock on .lock, seen in its
+# /proc/locks); a surplus removes them; a soft mount and a
+# root-squashing export are refused with their messages and exit codes,
+# leaving nothing behind;
 # NFSv3 (nolock) makes its file by writing it and warns that the
 # directory lock is local only.  The scenarios are tests/vm/guest-nfs.sh.
 #
@@ -270,6 +272,10 @@ vm_expect 'files tag=after' active = 0
 vm_expect 'files tag=after' count -le 1
 grep -q "^GMLOG daemon.log: .*is on NFS (.*sync or async cannot be seen" "$VM_LOG" ||
 	vm_why "no note at start that sync/async cannot be seen"
+# The directory lock reaches the server (so a second host would be
+# refused): while the daemon runs, nfsd holds a lock on its .lock file.
+grep -q '^GMRESULT server_disk tag=run .* lock=1' "$SRV_LOG" ||
+	vm_why "the server never held the client's lock on .lock"
 vm_verdict "$n"
 
 # 2. A soft mount: exit 16, its message, no directory made.
