@@ -65,6 +65,7 @@ nfs_server() {
 		[ -n "$sd_ino" ] && grep -q ":$sd_ino " /proc/locks && sd_lock=1
 		# shellcheck disable=SC2046
 		set -- $(df -k /var/lib | tail -n 1)
+		# shellcheck disable=SC2010 # slot names are digits
 		result "server_disk tag=$sd_tag used_kb=$3 avail_kb=$4 files=$(ls /var/lib/export/swap/clientb 2>/dev/null | grep -c '^[0-9]') lock=$sd_lock"
 	}
 	(while :; do server_disk run; sleep 10; done) &
