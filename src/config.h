@@ -29,6 +29,10 @@ enum gm_exit {
 	GM_EXIT_DIR_FSTYPE = 13,    /* filesystem cannot hold swap files */
 	GM_EXIT_DIR_UNUSABLE = 14,  /* missing and not creatable, not a dir */
 	GM_EXIT_DIR_PARENT = 15,    /* a directory above it not root-only */
+	GM_EXIT_NFS_SOFT = 16,      /* on a soft or softerr NFS mount */
+	GM_EXIT_NFS_SEC = 17,       /* on an NFS mount with sec=krb5* */
+	GM_EXIT_NFS_SQUASH = 18,    /* the NFS export squashes root */
+	GM_EXIT_SWAPPATH = 19,      /* %H or %m in swappath has no value */
 	GM_EXIT_NO_CAP = 20,        /* root without CAP_SYS_ADMIN (container) */
 	/* The reservation client (--reserve, --release); a wrapped
 	 * COMMAND's own status is passed on instead. */

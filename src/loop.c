@@ -63,6 +63,9 @@ static enum fsm_outcome op_grow(void *ctx, const struct meminfo *mi,
 	struct pool_params pp = pool_params_of(d);
 
 	(void)took_ms; /* measured when the file is on */
+	/* A remount since start may have made the mount unfit (netfs.c). */
+	if (!pool_net_ok(&d->pool))
+		return FSM_FAILED;
 	return pool_grow(&d->pool, &pp, mi, now_ms, size_b);
 }
 
@@ -94,6 +97,10 @@ static int op_standby(void *ctx, const struct meminfo *mi, int64_t now_ms)
 
 	if (!d->cfg.spare)
 		return 0;
+	/* Only when a file would be made: the mount is read then. */
+	if (!pool_has_spare(&d->pool) && !pool_busy(&d->pool) &&
+	    !pool_net_ok(&d->pool))
+		return -EPERM;
 	return pool_spare_start(&d->pool, &pp, mi, now_ms);
 }
 
@@ -176,6 +183,7 @@ static void reload(struct daemon *d)
 	d->cfg = next;
 	log_set_verbosity(d->cfg.quiet ? -1 : d->cfg.verbose ? 1 : 0);
 	log_notice("configuration reloaded from %s", d->cfg.configfile);
+	(void)pool_net_ok(&d->pool);
 }
 
 static void psi_start(struct daemon *d)

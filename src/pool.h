@@ -153,6 +153,10 @@ int pool_open(struct pool *p, const char *swappath,
  * file.  0, or GM_EXIT_RUNNING with a message. */
 int pool_lock(struct pool *p, char *err, size_t errlen);
 void pool_close(struct pool *p);
+/* Re-read the directory's mount (on NFS only) and judge it again
+ * (netfs.c): false when it would now be refused, said once in the log.
+ * Called at reload and before each new file; never touches the mount. */
+bool pool_net_ok(struct pool *p);
 
 /* The directory's real path, as /proc/swaps names its files. */
 const char *pool_dir(const struct pool *p);

@@ -52,13 +52,12 @@
 #define FS_COMPR_FL 0x00000004
 #endif
 #define BTRFS_MAGIC 0x9123683eu
-#define NFS_MAGIC 0x6969u
 
 bool swapfile_zero_fill_helps(unsigned long f_type)
 {
 	uint32_t magic = (uint32_t)f_type;
 
-	return magic != BTRFS_MAGIC && magic != NFS_MAGIC;
+	return magic != BTRFS_MAGIC && magic != NFS_SUPER_MAGIC;
 }
 
 int swapfile_swapon_flags(int priority, int discard)
@@ -205,6 +204,7 @@ static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
 	const char *step = "build the swap header";
 	uint8_t uuid[16], *hdr;
 	int fd = -1, err, rc;
+	int64_t t0;
 
 	snprintf(name, sizeof(name), "%d", slot);
 	swapfile_path(d, slot, path, sizeof(path));
@@ -239,9 +239,15 @@ static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
 		free(hdr);
 		return no_room_or(err);
 	}
+	t0 = gm_now_ms();
 	rc = fill_file(fd, path, size_b, zero_fill, hdr, ps, cancel, &step,
 		       filled);
 	err = errno;
+	if (rc == 0)
+		log_info("swap file %s: %llu MiB %s in %lld ms", path,
+			 (unsigned long long)(size_b >> 20),
+			 *filled ? "written" : "allocated with fallocate",
+			 (long long)(gm_now_ms() - t0));
 	free(hdr);
 	if (close(fd) < 0 && rc == 0) {
 		rc = -1;

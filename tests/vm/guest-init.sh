@@ -8,7 +8,8 @@
 #   GMLOG <line>             the daemon's log, dumped at the end
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
 #   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
-#             commit|zram (default run)
+#             commit|zram|nfs_server|nfs_client (default run)
+#   disk      none: no /dev/vda to mount (a diskless guest)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
 #   mb rate hold   workload size (MiB), rate (MiB/s, 0 = max), hold (s)
 #   fs        ext4|xfs|btrfs (what the host formatted /dev/vda with)
@@ -99,11 +100,13 @@ while read -r m; do
 done </lib/modules/order
 
 i=0
-while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do
+while [ "${P_disk:-}" != none ] && [ ! -b /dev/vda ] && [ $i -lt 50 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-if ! mount -t "$P_fs" /dev/vda /var/lib 2>/tmp/mount.err; then
+# gm.disk=none: a diskless guest (the NFS client).
+if [ "${P_disk:-}" != none ] &&
+	! mount -t "$P_fs" /dev/vda /var/lib 2>/tmp/mount.err; then
 	result "setup=fail why=mount_$(tr ' ' _ </tmp/mount.err | head -c 120)"
 	finish
 fi
@@ -205,11 +208,12 @@ start_daemon() {
 	esac
 }
 
-# run_wl NAME MB RATE HOLD: one workload in the foreground; prints its
+# run_wl NAME MB RATE HOLD [CHECK_EVERY]: one workload in the foreground
+# (checking every CHECK_EVERY-th page, default 8); prints its
 # WORKLOAD line (or a made-up one when it was killed) and a GMRESULT.
 run_wl() {
 	t0=$(now_ms)
-	(oom0 /bin/workload "$2" "$3" "$4") >/tmp/wl.$1 2>>/tmp/wl.err
+	(oom0 /bin/workload "$2" "$3" "$4" ${5:-}) >/tmp/wl.$1 2>>/tmp/wl.err
 	rc=$?
 	t1=$(now_ms)
 	wl_report "$1" "$2" "$3" "$rc" $((t1 - t0))
@@ -696,6 +700,10 @@ commit)
 	echo 0 >/proc/sys/vm/overcommit_memory
 	TAG=end
 	files_report "$SWAPDIR"
+	;;
+nfs_server | nfs_client)
+	# Swap on NFS: tests/vm/guest-nfs.sh (t_nfs.sh puts it in).
+	. /guest-nfs.sh
 	;;
 *)
 	result "setup=fail why=unknown_scenario_$P_scenario"
