@@ -45,7 +45,8 @@ static inline struct limit_params params_limits(const struct config *c)
 static inline struct pool_params params_pool(const struct config *c)
 {
 	struct pool_params p = {params_size(c), params_free(c), params_swap(c),
-				c->paranoid};
+				c->paranoid, c->standby, c->spare_max_b,
+				c->spike_rate_b};
 	return p;
 }
 
