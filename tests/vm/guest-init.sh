@@ -7,8 +7,8 @@
 #   WORKLOAD result=ok|killed|enomem|corrupt ...   (one per workload run)
 #   GMLOG <line>             the daemon's log, dumped at the end
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
-#   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom
-#             (default run)
+#   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
+#             bigalloc|standby_small (default run)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
 #   mb rate hold   workload size (MiB), rate (MiB/s, 0 = max), hold (s)
 #   fs        ext4|xfs|btrfs (what the host formatted /dev/vda with)
@@ -194,7 +194,8 @@ start_daemon() {
 # WORKLOAD line (or a made-up one when it was killed) and a GMRESULT.
 run_wl() {
 	t0=$(now_ms)
-	(oom0 /bin/workload "$2" "$3" "$4") >/tmp/wl.$1 2>>/tmp/wl.err
+	# W_SINGLE=single: the whole size in one mapping (bigalloc).
+	(oom0 /bin/workload ${W_SINGLE:-} "$2" "$3" "$4") >/tmp/wl.$1 2>>/tmp/wl.err
 	rc=$?
 	t1=$(now_ms)
 	wl_report "$1" "$2" "$3" "$rc" $((t1 - t0))
@@ -602,6 +603,76 @@ swapoff_oom)
 	wait "$GM_PID"
 	dmesg | grep -E 'invoked oom-killer|oom-kill:|Killed process|reaped process' |
 		sed 's/^/GMOOM /'
+	;;
+bigalloc)
+	# Issue 17: one allocation of RAM + swapsize/2 (swapsize=auto: twice
+	# the RAM, so 2 x MemTotal) in a single mapping.  The kernel's
+	# heuristic overcommit refuses it at once unless that much swap is
+	# on: with standby=none it must fail (no pressure for the daemon to
+	# see), with the default standby=active it must succeed.
+	mt_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
+	sw_mb=$((mt_kb * 2 / 1024))
+	[ "$sw_mb" -gt 2048 ] && sw_mb=2048
+	big=$((mt_kb / 1024 + sw_mb / 2))
+	result "bigalloc memtotal_kb=$mt_kb swapsize_mb=$sw_mb big_mb=$big"
+	W_SINGLE=single
+	P_args0=$P_args
+	P_args="$P_args0 --standby=none"
+	gm_start /tmp/daemon.log
+	sleep 2
+	TAG=none
+	files_report "$SWAPDIR"
+	run_wl none "$big" 0 1
+	result "none_daemon_alive=$(alive "$GM_PID")"
+	kill -TERM "$GM_PID"
+	wait "$GM_PID"
+	P_args=$P_args0
+	gm_start /tmp/daemon2.log
+	wait_for 60 ours_at_least 1 || result "no_standby=1"
+	TAG=active
+	files_report "$SWAPDIR"
+	ghostmemory --status >/tmp/status.a 2>&1
+	result "standby_status $(grep '^standby=' /tmp/status.a)"
+	result "swaps_before active=$(ours_active) swap_total_kb=$(awk '/^SwapTotal/ { print $2 }' /proc/meminfo)"
+	start_sampler
+	run_wl active "$big" 0 1
+	result "active_daemon_alive=$(alive "$GM_PID")"
+	TAG=end
+	files_report "$SWAPDIR"
+	;;
+standby_small)
+	# Issue 17: standby=small holds a spare no larger than the bound the
+	# daemon reports, at start and again after a workload and the
+	# cooldown, and the workload (2 x RAM at a fast rate) survives.
+	start_sampler
+	gm_start /tmp/daemon.log
+	spare_there() { [ "$(ls "$SWAPDIR" 2>/dev/null | wc -l)" -ge 1 ] && ! grep -q "^$SWAPDIR/" /proc/swaps; }
+	wait_for 30 spare_there || result "no_spare=1"
+	sleep 1
+	idle_report() {
+		ghostmemory --status >/tmp/status.$TAG 2>&1
+		sed "s/^/GMLOG status.$TAG: /" /tmp/status.$TAG
+		held=0
+		for f in "$SWAPDIR"/*; do
+			[ -f "$f" ] && held=$((held + $(stat -c %s "$f") / 1024))
+		done
+		st=$(grep '^standby=' /tmp/status.$TAG)
+		result "idle tag=$TAG held_kb=$held $st"
+		files_report "$SWAPDIR"
+	}
+	TAG=start idle_report
+	run_wl main "$P_mb" "$P_rate" "$P_hold"
+	t0=$(now_ms)
+	# Calm again: none of our files on, and the spare made again.
+	calm_again() { ! grep -q "^$SWAPDIR/" /proc/swaps && spare_there; }
+	if wait_for $((P_cooldown * 8 + 60)) calm_again; then
+		result "calm_again=1 after_ms=$(($(now_ms) - t0))"
+		sleep 1
+	else
+		result "calm_again=0"
+	fi
+	result "daemon_alive=$(alive "$GM_PID")"
+	TAG=after idle_report
 	;;
 *)
 	result "setup=fail why=unknown_scenario_$P_scenario"
