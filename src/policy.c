@@ -147,7 +147,6 @@ uint64_t policy_spare_size_b(int64_t make_ms, uint64_t made_b,
 			     uint64_t spare_max_b, uint64_t min_b,
 			     uint64_t page)
 {
-	double full_ms, want;
 	uint64_t size, floor_b;
 
 	if (!page)
@@ -156,7 +155,8 @@ uint64_t policy_spare_size_b(int64_t make_ms, uint64_t made_b,
 	if (make_ms < 0 || made_b == 0) {
 		size = spare_max_b; /* nothing measured yet */
 	} else {
-		full_ms = (double)make_ms;
+		double full_ms = (double)make_ms, want;
+
 		if (made_b < full_b)
 			full_ms = full_ms * ((double)full_b / (double)made_b);
 		want = (double)spike_rate_b * POLICY_SPARE_MARGIN * full_ms /

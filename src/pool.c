@@ -381,7 +381,6 @@ int pool_standby_start(struct pool *p, const struct pool_params *pp,
 {
 	struct pool_file *f = pool_find(p, p->standby_slot);
 	uint64_t size_b;
-	int i;
 
 	(void)now_ms;
 	if (p->stopping || !pool_job_idle(p, LANE_GROW))
@@ -389,6 +388,8 @@ int pool_standby_start(struct pool *p, const struct pool_params *pp,
 	/* The floor is a file that is on: one adopted at start, or the
 	 * next one when the standby itself was removed. */
 	if (pp->standby == STANDBY_ACTIVE && !(f && f->active)) {
+		int i;
+
 		p->standby_slot = 0;
 		for (i = 0; i < p->n && !p->standby_slot; i++)
 			if (p->f[i].active)

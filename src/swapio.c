@@ -104,7 +104,6 @@ static size_t random_with(uint8_t *buf, size_t len, unsigned flags)
 int swapio_random(uint8_t *buf, size_t len)
 {
 	size_t got;
-	ssize_t n;
 	int fd;
 
 	got = random_with(buf, len, GRND_INSECURE_FLAG);
@@ -116,7 +115,8 @@ int swapio_random(uint8_t *buf, size_t len)
 	if (fd < 0)
 		return -1;
 	while (got < len) {
-		n = read(fd, buf + got, len - got);
+		ssize_t n = read(fd, buf + got, len - got);
+
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
