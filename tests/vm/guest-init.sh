@@ -8,7 +8,8 @@
 #   GMLOG <line>             the daemon's log, dumped at the end
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
 #   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
-#             bigalloc|standby_small (default run)
+#             bigalloc|standby_small|idlecost (default run)
+#   calm      idlecost: seconds of calm before the first look (30)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
 #   mb rate hold   workload size (MiB), rate (MiB/s, 0 = max), hold (s)
 #   fs        ext4|xfs|btrfs (what the host formatted /dev/vda with)
@@ -35,7 +36,7 @@ echo
 
 P_scenario=run P_daemon=none P_mb=512 P_rate=0 P_hold=2 P_fs=ext4
 P_cooldown=600 P_args= P_timeout=600 P_sample_ms=50 P_lower=20 P_mb2=200
-P_swapsize=256m P_push=128 P_procs=1 P_keep=0
+P_swapsize=256m P_push=128 P_procs=1 P_keep=0 P_calm=30
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	gm.*=*)
@@ -675,6 +676,35 @@ standby_small)
 	fi
 	result "daemon_alive=$(alive "$GM_PID")"
 	TAG=after idle_report
+	;;
+idlecost)
+	# The bench's standby cells (issue 17): disk held while calm, after
+	# P_calm s at start and again after a workload and the cooldown, and
+	# whether one allocation of RAM + swapsize/2 (swapsize=auto: 2 x RAM,
+	# at most 2 GiB) succeeds.
+	held_kb() {
+		if [ "$P_daemon" = static ]; then
+			echo $(($(stat -c %s /var/lib/swapfile 2>/dev/null || echo 0) / 1024))
+			return
+		fi
+		hk=0
+		for f in "$SWAPDIR"/*; do
+			[ -f "$f" ] && hk=$((hk + $(stat -c %s "$f") / 1024))
+		done
+		echo "$hk"
+	}
+	mt_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
+	sw_mb=$((mt_kb * 2 / 1024))
+	[ "$sw_mb" -gt 2048 ] && sw_mb=2048
+	start_daemon
+	sleep "$P_calm"
+	result "held tag=start kb=$(held_kb)"
+	start_sampler
+	W_SINGLE=single run_wl big $((mt_kb / 1024 + sw_mb / 2)) 0 1
+	W_SINGLE= run_wl main "$P_mb" "$P_rate" "$P_hold"
+	sleep $((P_cooldown * 4 + 10))
+	[ -n "$GM_PID" ] && result "daemon_alive=$(alive "$GM_PID")"
+	result "held tag=after kb=$(held_kb)"
 	;;
 *)
 	result "setup=fail why=unknown_scenario_$P_scenario"
