@@ -31,6 +31,7 @@ enum gm_exit {
 	GM_EXIT_DIR_FSTYPE = 13,    /* filesystem cannot hold swap files */
 	GM_EXIT_DIR_UNUSABLE = 14,  /* missing and not creatable, not a dir */
 	GM_EXIT_DIR_PARENT = 15,    /* a directory above it not root-only */
+	GM_EXIT_NO_CAP = 20,        /* root without CAP_SYS_ADMIN (container) */
 };
 
 enum gm_discard {

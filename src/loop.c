@@ -27,15 +27,43 @@ static const char *meminfo_src(const struct config *cfg)
 	return cfg->meminfo_path[0] ? cfg->meminfo_path : "/proc/meminfo";
 }
 
+/* A reading of memory, /proc/swaps (the pool's books), and the other
+ * swap that changes what memory means (zram, zswap, strict overcommit)
+ * from that same /proc/swaps.  With a meminfo_file (a test's fixture)
+ * the machine's other swap is not looked at. */
+static int read_memory(struct daemon *d, int64_t t)
+{
+	int rc = meminfo_read(meminfo_src(&d->cfg), &d->mi);
+
+	pool_refresh(&d->pool, t);
+	if (rc < 0 || d->cfg.meminfo_path[0])
+		return rc;
+	othermem_sample(&othermem_sys_ops, d->pool.swaps, &d->mi, &d->om);
+	othermem_apply(&d->om, &d->mi);
+	return 0;
+}
+
+/* The pool's settings, a new file's priority kept under zram's. */
+static struct pool_params pool_params_of(const struct daemon *d)
+{
+	struct pool_params pp = params_pool(&d->cfg);
+
+	pp.prop.priority = othermem_file_priority(
+		pp.prop.priority, d->cfg.priority >= 0, d->om.zram_n,
+		d->om.zram_min_prio);
+	return pp;
+}
+
 /* The tick's effects are the pool's. */
 static enum fsm_outcome op_grow(void *ctx, const struct meminfo *mi,
 				int64_t now_ms, uint64_t *size_b,
 				int64_t *took_ms)
 {
 	struct daemon *d = ctx;
+	struct pool_params pp = pool_params_of(d);
 
 	(void)took_ms; /* measured when the file is on */
-	return pool_grow(&d->pool, POOL_PARAMS(&d->cfg), mi, now_ms, size_b);
+	return pool_grow(&d->pool, &pp, mi, now_ms, size_b);
 }
 
 static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
@@ -60,8 +88,9 @@ static int64_t op_lead_ms(void *ctx, int64_t provision_ms)
 static int op_standby(void *ctx, const struct meminfo *mi, int64_t now_ms)
 {
 	struct daemon *d = ctx;
+	struct pool_params pp = pool_params_of(d);
 
-	return pool_standby_start(&d->pool, POOL_PARAMS(&d->cfg), mi, now_ms);
+	return pool_standby_start(&d->pool, &pp, mi, now_ms);
 }
 
 static struct tick_ops ops_of(struct daemon *d)
@@ -75,8 +104,9 @@ static struct tick_ops ops_of(struct daemon *d)
 static void collect(struct daemon *d, int64_t t)
 {
 	struct pool_done done;
+	struct pool_params pp = pool_params_of(d);
 
-	pool_collect(&d->pool, POOL_PARAMS(&d->cfg), &d->mi, t, &done);
+	pool_collect(&d->pool, &pp, &d->mi, t, &done);
 	if (done.grow)
 		tick_grow_done(TICK_PARAMS(&d->cfg), &d->ts, done.grow_out, -1, t);
 	if (done.spare_failed)
@@ -95,15 +125,14 @@ void loop_arm(struct daemon *d)
 	struct outlook o;
 	int64_t t0 = gm_now_ms(), left;
 
-	if (cfg->standby == STANDBY_NONE ||
-	    meminfo_read(meminfo_src(cfg), &d->mi) < 0)
+	if (cfg->standby == STANDBY_NONE || read_memory(d, t0) < 0)
 		return;
 	/* Calm as the loop judges it, from a first reading (no slope). */
 	tick_init(&probe, t0);
-	predict_classify(LIMIT_PARAMS(cfg), &probe.trend, &d->mi, t0, 0, &r, &o);
+	predict_classify(LIMIT_PARAMS(cfg), &probe.trend, &probe.commit_trend,
+			 &d->mi, t0, 0, &r, &o);
 	if (!tick_calm(TICK_PARAMS(cfg), probe.fsm.state, &r, &o) ||
-	    pool_standby_start(&d->pool, POOL_PARAMS(cfg), &d->mi, t0) < 0 ||
-	    !pool_busy(&d->pool))
+	    op_standby(d, &d->mi, t0) < 0 || !pool_busy(&d->pool))
 		return; /* not calm, or nothing to make */
 	while (pool_busy(&d->pool) && pfd.fd >= 0 &&
 	       (left = t0 + ARM_WAIT_MS - gm_now_ms()) > 0) {
@@ -210,14 +239,13 @@ static void tick(struct daemon *d, int64_t t)
 	/* What the workers finished first, so this reading counts a file
 	 * that is now on. */
 	collect(d, t);
-	rc = meminfo_read(meminfo_src(&d->cfg), &d->mi);
+	rc = read_memory(d, t);
 	if (rc < 0 && (last_warn_ms < 0 || t - last_warn_ms > 60000)) {
 		/* A read error does nothing this tick (never a surplus). */
 		errno = -rc;
 		log_warn("cannot read %s", meminfo_src(&d->cfg));
 		last_warn_ms = t;
 	}
-	pool_refresh(&d->pool, t);
 	tick_run(TICK_PARAMS(&d->cfg), &d->ts, &ops, rc < 0 ? NULL : &d->mi, t, &tk);
 	if (tk.valid) {
 		d->have_mi = true;

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "meminfo.h"
+#include "othermem.h"
 #include "pool.h"
 #include "status.h"
 #include "tick.h"
@@ -20,6 +21,7 @@ struct daemon {
 	struct pool pool;
 	struct tick_state ts;
 	struct meminfo mi;       /* the last good reading */
+	struct othermem om;      /* zram, zswap, overcommit with it */
 	bool have_mi;
 	double free_pct;
 	int argc;

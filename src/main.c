@@ -3,6 +3,7 @@
 #include "config.h"
 #include "log.h"
 #include "loop.h"
+#include "managers.h"
 #include "memlock.h"
 #include "params.h"
 #include "plotrun.h"
@@ -46,6 +47,26 @@ static int erase_now(struct daemon *d)
 	return left ? GM_EXIT_RUNTIME : GM_EXIT_OK;
 }
 
+/* At start: the other swap managers on the machine, once. */
+static void note_managers(void)
+{
+	static struct swaps_table t;
+	struct manager_found f[MGR_N];
+	char line[400];
+	int m;
+
+	managers_scan("", swaps_read("/proc/swaps", &t) == 0 ? &t : NULL, f);
+	for (m = 0; m < MGR_N; m++) {
+		if (!managers_describe(f, (enum manager)m, line, sizeof(line)))
+			continue;
+		if (manager_grows((enum manager)m) &&
+		    (f[m].running || f[m].enabled))
+			log_warnx("%s", line);
+		else
+			log_notice("%s", line);
+	}
+}
+
 static int run_daemon(struct daemon *d)
 {
 	char err[512];
@@ -74,6 +95,7 @@ static int run_daemon(struct daemon *d)
 	}
 	proc_signals(&waitmask);
 	pool_adopt(&d->pool, d->cfg.min_swapsize_b, gm_now_ms());
+	note_managers();
 	lockmode = proc_protect();
 	d->next_poll_ms = 1000;
 	tick_init(&d->ts, gm_now_ms());
@@ -147,5 +169,14 @@ int main(int argc, char *argv[])
 	}
 	if (d.cfg.erase_now)
 		return erase_now(&d);
+	/* Root in a container (unprivileged LXC, docker without
+	 * --privileged) may not swapon: say so before touching anything. */
+	if (proc_has_sys_admin("/proc/self/status") == 0) {
+		fprintf(stderr, "ghostmemory: no CAP_SYS_ADMIN (a container?): "
+				"swapon(2) is not allowed here, so there is "
+				"nothing to manage; swap must come from the "
+				"host\n");
+		return GM_EXIT_NO_CAP;
+	}
 	return run_daemon(&d);
 }

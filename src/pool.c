@@ -168,6 +168,10 @@ static int grow_context(const struct pool *p, const struct pool_params *pp,
 	g->mem_total_b = mi->mem_total_kb * 1024;
 	g->free_b = meminfo_free_kb(mi, &pp->fp) * 1024;
 	g->total_b = meminfo_total_kb(mi) * 1024;
+	if (meminfo_commit(mi, &g->commit_free_b, &g->commit_limit_b)) {
+		g->commit_free_b *= 1024;
+		g->commit_limit_b *= 1024;
+	}
 	g->files = p->n;
 	g->owned_b = pool_owned_b(p);
 	g->page_size = (uint64_t)p->sys->page_size();
@@ -319,9 +323,11 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	const struct free_params *fp = &pp->fp;
 	int idx[POOL_MAX];
 	int i, n = 0, pick;
+	uint64_t commit_free_kb, commit_limit_kb;
 
 	(void)now_ms;
 	*size_b = 0;
+	meminfo_commit(mi, &commit_free_kb, &commit_limit_kb);
 	if (p->stopping || !pool_job_idle(p, LANE_SHRINK))
 		return FSM_NOTHING; /* one file at a time */
 	/* standby=small keeps one spare for the next spike; any other
@@ -331,7 +337,7 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 		spare = first_spare(p);
 	for (i = 0; i < p->n && !f; i++)
 		if (!p->f[i].active && &p->f[i] != spare &&
-		    !pool_slot_busy(p, p->f[i].slot))
+		    !pool_slot_busy(p, p->f[i].slot) && !p->f[i].resume_target)
 			f = &p->f[i];
 	if (f) {
 		*size_b = f->size_b;
@@ -344,7 +350,13 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	if (!policy_floor_allows_shrink(pp->standby, pool_active_count(p)))
 		return FSM_NOTHING;
 	for (i = 0; i < p->n; i++) {
-		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot))
+		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot) ||
+		    p->f[i].resume_target)
+			continue;
+		/* Under strict overcommit a swapoff lowers CommitLimit. */
+		if (!policy_shrink_keeps_commit(pp->size.freetarget_pct,
+						commit_free_kb, commit_limit_kb,
+						p->f[i].size_b / 1024))
 			continue;
 		c[n].size_kb = p->f[i].size_b / 1024;
 		c[n].used_kb = p->f[i].used_kb;

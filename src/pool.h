@@ -39,6 +39,8 @@ struct pool_file {
 	uint64_t used_kb;  /* Used column of /proc/swaps */
 	int priority;      /* from /proc/swaps */
 	int64_t since_ms;  /* created, adopted or kept at (monotonic) */
+	bool resume_target; /* the hibernation resume target: never
+			     * swapped off or deleted */
 };
 
 struct pool_counters {
@@ -66,6 +68,9 @@ struct pool_sys {
 			const struct swap_prop *sp);
 	int (*deactivate)(const struct swapdir *d, int slot, int *child);
 	int (*remove)(const struct swapdir *d, int slot, bool paranoid);
+	/* Is the file the hibernation resume target (resume.h)?  May be
+	 * NULL: none is. */
+	bool (*is_resume_target)(const struct swapdir *d, int slot);
 	/* A fresh memory reading, for a swapoff judged at exit. */
 	int (*meminfo)(struct meminfo *mi);
 	long (*page_size)(void);
@@ -111,6 +116,8 @@ struct pool {
 	const struct pool_sys *sys;
 	struct swapdir dir;     /* handle, configured and real path */
 	const char *swaps_path; /* normally /proc/swaps */
+	const struct swaps_table *swaps; /* its last reading by pool_refresh
+					  * (NULL: none, or unreadable) */
 	int n;
 	struct pool_file f[POOL_MAX];
 	struct pool_counters c;

@@ -31,6 +31,11 @@ static void snapshot_build(const struct daemon *d, int64_t t,
 		meminfo_ram_available_kb(&d->mi, FREE_PARAMS(&d->cfg));
 	s->swap_total_kb = d->mi.swap_total_kb;
 	s->swap_free_kb = d->mi.swap_free_kb;
+	s->free_kb = meminfo_free_kb(&d->mi, FREE_PARAMS(&d->cfg));
+	s->swap_uncounted_kb = d->mi.swap_uncounted_kb;
+	s->om = d->om;
+	s->commit_limit_kb = d->mi.commit_limit_kb;
+	s->committed_as_kb = d->mi.committed_as_kb;
 	s->nfiles = v.n;
 	memcpy(s->files, v.f, sizeof(s->files));
 	s->making_slot = v.making_slot;

@@ -107,6 +107,66 @@ static int active_files(const struct snapshot *s)
 	return n;
 }
 
+static void metric_head(struct out *o, const char *name, const char *type,
+			const char *help)
+{
+	put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* The free figure's parts and the other swap that shapes it. */
+static void put_other(struct out *o, const struct snapshot *s)
+{
+	const struct othermem *om = &s->om;
+
+	if (!s->have_mem)
+		return;
+	put(o, "free_kb=%" PRIu64 " swap_uncounted_kb=%" PRIu64 "\n",
+	    s->free_kb, s->swap_uncounted_kb);
+	put(o, "zram areas=%d size_kb=%" PRIu64 " free_kb=%" PRIu64
+	       " counted_kb=%" PRIu64 " ram_kb=%" PRIu64 " ratio=%.2f\n",
+	    om->zram_n, om->zram_size_kb, om->zram_free_kb,
+	    om->zram_counted_kb, om->zram_ram_kb, om->zram_ratio);
+	put(o, "zswap=%s uncounted_kb=%" PRIu64 "\n",
+	    om->zswap_on ? "on" : "off", om->zswap_uncounted_kb);
+	put(o, "overcommit=%d commit_limit_kb=%" PRIu64
+	       " committed_kb=%" PRIu64 "\n",
+	    om->overcommit, s->commit_limit_kb, s->committed_as_kb);
+}
+
+static void metrics_other(struct out *o, const struct snapshot *s)
+{
+	const struct othermem *om = &s->om;
+
+	if (!s->have_mem)
+		return;
+	metric_head(o, "ghostmemory_free_bytes", "gauge",
+		    "The free figure: available RAM plus the free swap that "
+		    "really frees RAM.");
+	put(o, "ghostmemory_free_bytes %" PRIu64 "\n", s->free_kb * 1024);
+	metric_head(o, "ghostmemory_swap_uncounted_bytes", "gauge",
+		    "Free swap left out of the free figure (zram, zswap).");
+	put(o, "ghostmemory_swap_uncounted_bytes %" PRIu64 "\n",
+	    s->swap_uncounted_kb * 1024);
+	metric_head(o, "ghostmemory_zram_free_bytes", "gauge",
+		    "Free space of the active zram swap areas.");
+	put(o, "ghostmemory_zram_free_bytes %" PRIu64 "\n",
+	    om->zram_free_kb * 1024);
+	metric_head(o, "ghostmemory_zram_counted_bytes", "gauge",
+		    "What that free space frees if filled, as counted.");
+	put(o, "ghostmemory_zram_counted_bytes %" PRIu64 "\n",
+	    om->zram_counted_kb * 1024);
+	if (om->overcommit == 2 && s->commit_limit_kb) {
+		uint64_t h = s->committed_as_kb < s->commit_limit_kb
+				     ? s->commit_limit_kb - s->committed_as_kb
+				     : 0;
+		metric_head(o, "ghostmemory_commit_headroom_ratio", "gauge",
+			    "(CommitLimit - Committed_AS) / CommitLimit under "
+			    "strict overcommit.");
+		put(o, "ghostmemory_commit_headroom_ratio %.4f\n",
+		    (double)h / (double)s->commit_limit_kb);
+	}
+}
+
 size_t status_format(const struct snapshot *s, char *buf, size_t len)
 {
 	struct out o = {buf, len, 0};
@@ -134,6 +194,7 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 	else
 		put(&o, "mem_total_kb=unknown mem_available_kb=unknown "
 			"swap_total_kb=unknown swap_free_kb=unknown\n");
+	put_other(&o, s);
 	put(&o, "files=%d active=%d provisioned_kb=%" PRIu64
 		" used_kb=%" PRIu64 "\n",
 	    nfiles(s), active_files(s), provisioned_b(s) / 1024, used_kb(s));
@@ -183,12 +244,6 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 	return finish(&o);
 }
 
-static void metric_head(struct out *o, const char *name, const char *type,
-			const char *help)
-{
-	put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
 size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
 {
 	static const char *const reasons[] = {"no_room", "create", "swapon",
@@ -220,6 +275,7 @@ size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
 			    "RAM + swap, as the daemon judges it.");
 		put(&o, "ghostmemory_free_ratio %.4f\n", s->free_pct / 100.0);
 	}
+	metrics_other(&o, s);
 	metric_head(&o, "ghostmemory_lower_freelimit_ratio", "gauge",
 		    "Below this free ratio the daemon adds swap.");
 	put(&o, "ghostmemory_lower_freelimit_ratio %.2f\n",

@@ -5,6 +5,7 @@
 #define GM_STATUS_H
 
 #include "fsm.h"
+#include "othermem.h"
 #include "policy.h"
 #include "pool.h"
 
@@ -29,6 +30,11 @@ struct snapshot {
 	bool have_mem;               /* a reading has been taken */
 	uint64_t mem_total_kb, mem_available_kb;
 	uint64_t swap_total_kb, swap_free_kb;
+	/* The free figure, its swap part left out, and what is behind it:
+	 * zram, zswap, the overcommit mode and commit figures. */
+	uint64_t free_kb, swap_uncounted_kb;
+	struct othermem om;
+	uint64_t commit_limit_kb, committed_as_kb;
 	int nfiles;
 	struct pool_file files[POOL_MAX];
 	int making_slot;             /* a file being made (0: none) */

@@ -47,6 +47,7 @@ struct tick_ops {
 struct tick_state {
 	struct fsm fsm;
 	struct trend trend;      /* recent "used" figures for the forecast */
+	struct trend commit_trend; /* Committed_AS, for strict overcommit */
 	int64_t provision_ms;    /* how long the last grow took */
 	int64_t grow_wait_ms;    /* a GROW waits for a file since, or -1 */
 	int64_t grow_retry_ms;   /* after a failed grow, not before this */

@@ -85,3 +85,38 @@ base_tarball() {
 	cache_make "$GM_SUITE-minbase.tar.gz" "$1" debootstrap_minbase &&
 		echo "$GM_CACHE/$GM_SUITE-minbase.tar.gz"
 }
+
+# --- what the tests that install the package share -----------------------
+# umount_in ROOT DIR...: unmount each ROOT/DIR that is a mount point.
+umount_in() {
+	_ui_root=$1
+	shift
+	for _ui_m in "$@"; do
+		grep -q " $_ui_root/$_ui_m " /proc/mounts &&
+			umount "$_ui_root/$_ui_m"
+	done
+}
+
+# pkg_base: $BASE, the cached minbase tarball, its log in $work; when
+# debootstrap cannot make it, skip_all.
+pkg_base() {
+	BASE=$(base_tarball "$work/debootstrap.log") ||
+		skip_all "debootstrap $GM_SUITE failed (no archive access?): $(tail_of "$work/debootstrap.log" 4)"
+}
+
+# pkg_deb CASE...: $deb, the package to install: $GM_DEB, or one built
+# from this tree into $work/out.  A failed build FAILs every CASE and
+# ends the test.
+pkg_deb() {
+	if [ -n "${GM_DEB:-}" ]; then
+		deb=$GM_DEB
+		return 0
+	fi
+	if ! pkg_build "$work/out"; then
+		for _pd_c in "$@"; do
+			fail "$_pd_c" "package build failed: $(tail_of "$work/out.log" 12)"
+		done
+		exit 0
+	fi
+	deb=$(ls "$work"/out/ghostmemory_*_"$(dpkg --print-architecture)".deb | head -n 1)
+}

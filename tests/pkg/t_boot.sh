@@ -43,17 +43,14 @@ cleanup() {
 	# TERM to timeout(1), which passes it on to qemu (its own group).
 	[ -n "$qemu_pid" ] && kill -TERM "$qemu_pid" 2>/dev/null &&
 		wait "$qemu_pid" 2>/dev/null
-	for m in proc sys dev; do
-		grep -q " $root/$m " /proc/mounts && umount "$root/$m"
-	done
+	umount_in "$root" proc sys dev
 	cache_rm "$work"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 # --- the guest tree -------------------------------------------------------
-BASE=$(base_tarball "$work/debootstrap.log") ||
-	skip_all "debootstrap failed (no archive access?): $(tail_of "$work/debootstrap.log" 4)"
+pkg_base
 
 # make_guest DIR: minbase + both inits + kernel, from Debian's archive.
 # systemd-sysv is left out so that /sbin/init is sysvinit's and systemd is
@@ -83,17 +80,7 @@ cache_make "$GM_SUITE-guest.tar.gz" "$work/guest.log" make_guest ||
 GUEST=$GM_CACHE/$GM_SUITE-guest.tar.gz
 
 # --- the package ----------------------------------------------------------
-if [ -n "${GM_DEB:-}" ]; then
-	deb=$GM_DEB
-else
-	if ! pkg_build "$work/out"; then
-		for i in $INITS; do
-			fail "boot_${i}_install" "package build failed: $(tail_of "$work/out.log" 12)"
-		done
-		exit 0
-	fi
-	deb=$(ls "$work"/out/ghostmemory_*_"$(dpkg --print-architecture)".deb | head -n 1)
-fi
+pkg_deb $(for i in $INITS; do echo "boot_${i}_install"; done)
 
 # --- the job the guest runs at boot ---------------------------------------
 mkdir "$root"

@@ -29,6 +29,20 @@ static struct snapshot two_files(void)
 	s.mem_available_kb = 100000;
 	s.swap_total_kb = 524288;
 	s.swap_free_kb = 500000;
+	/* A 256 MiB zram area half full at ratio 3 beside the files, under
+	 * strict overcommit. */
+	s.free_kb = 100000 + 500000 - 43691;
+	s.swap_uncounted_kb = 43691;
+	s.om.zram_n = 1;
+	s.om.zram_size_kb = 262140;
+	s.om.zram_free_kb = 131070;
+	s.om.zram_counted_kb = 87379;
+	s.om.zram_ram_kb = 43690;
+	s.om.zram_ratio = 3.0;
+	s.om.zram_min_prio = 100;
+	s.om.overcommit = 2;
+	s.commit_limit_kb = 655360;
+	s.committed_as_kb = 491520;
 	s.nfiles = 2;
 	s.files[0] = (struct pool_file){.slot = 1, .active = true,
 					.size_b = 268435456, .used_kb = 24288,
@@ -63,6 +77,11 @@ static const char want_status[] =
 	"free_pct=43.2 lower_freelimit=20 freetarget=30 upper_freelimit=60\n"
 	"mem_total_kb=262144 mem_available_kb=100000 swap_total_kb=524288 "
 	"swap_free_kb=500000\n"
+	"free_kb=556309 swap_uncounted_kb=43691\n"
+	"zram areas=1 size_kb=262140 free_kb=131070 counted_kb=87379 "
+	"ram_kb=43690 ratio=3.00\n"
+	"zswap=off uncounted_kb=0\n"
+	"overcommit=2 commit_limit_kb=655360 committed_kb=491520\n"
 	"files=2 active=1 provisioned_kb=262144 used_kb=24288\n"
 	"file=/var/lib/ghostmemory/1 size_kb=262144 used_kb=24288 "
 	"priority=-2 active=1 age_s=120\n"
@@ -208,6 +227,12 @@ static void test_metrics(void)
 		{"ghostmemory_state_seconds 12\n"},
 		{"# TYPE ghostmemory_free_ratio gauge\n"},
 		{"ghostmemory_free_ratio 0.4325\n"},
+		{"ghostmemory_free_bytes 569660416\n"},
+		{"ghostmemory_swap_uncounted_bytes 44739584\n"},
+		{"ghostmemory_zram_free_bytes 134215680\n"},
+		{"ghostmemory_zram_counted_bytes 89476096\n"},
+		{"# TYPE ghostmemory_commit_headroom_ratio gauge\n"},
+		{"ghostmemory_commit_headroom_ratio 0.2500\n"},
 		{"ghostmemory_lower_freelimit_ratio 0.20\n"},
 		{"ghostmemory_freetarget_ratio 0.30\n"},
 		{"ghostmemory_upper_freelimit_ratio 0.60\n"},
