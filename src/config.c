@@ -93,6 +93,13 @@ int config_validate(const struct config *cfg, char *err, size_t errlen)
 		seterr(err, errlen, "%s: swapsize must be 0, auto or at least 40k", w);
 		return -1;
 	}
+	if (cfg->spare_max_b < cfg->min_swapsize_b) {
+		where(cfg, "spare_max", w, sizeof(w));
+		seterr(err, errlen,
+		       "%s: spare_max (%" PRIu64 ") is below min_swapsize (%" PRIu64 ")",
+		       w, cfg->spare_max_b, cfg->min_swapsize_b);
+		return -1;
+	}
 	/* The command line's modes: say what is missing, never ignore. */
 	if ((cfg->plot_path[0] || cfg->compare_with[0]) &&
 	    !cfg->simulate_path[0]) {

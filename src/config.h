@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "policy.h"
+
 #define GM_DEFAULT_CONFIG "/etc/ghostmemory.conf"
 #define GM_DEFAULT_SWAPPATH "/var/lib/ghostmemory"
 #define GM_DEFAULT_PIDFILE "/run/ghostmemory.pid"
@@ -81,7 +83,8 @@ struct config {
 	int64_t poll_max_ms;          /* slowest poll when calm */
 	uint64_t spike_rate_b;        /* worst allocation rate, bytes/s */
 	bool psi;                     /* wake on a PSI memory trigger */
-	bool spare;                   /* keep a warm, inactive spare file */
+	enum standby_policy standby;  /* what is held while calm */
+	uint64_t spare_max_b;         /* standby=small: the spare's bound */
 	char upgrade_reserve[256];    /* apt hook: "auto", or a size (0: off) */
 	/* command-line only */
 	bool inspect;                 /* -i: print effective config, exit */
@@ -149,6 +152,9 @@ int config_parse_args(struct config *cfg, int argc, char *const argv[],
  * command line again, then validate.  0 or GM_EXIT_USAGE with err. */
 int config_build(struct config *cfg, int argc, char *const argv[],
 		 char *err, size_t errlen);
+
+/* "active", "small" or "none". */
+const char *config_standby_name(enum standby_policy s);
 
 /* Parse a size with k/m/g/t suffix (binary); -1 on garbage/overflow. */
 int config_parse_size(const char *s, uint64_t *out);

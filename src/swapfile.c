@@ -149,6 +149,7 @@ static int fill_file(int fd, const char *path, uint64_t size_b,
 {
 	struct statfs sfs;
 	const char *fs;
+	int64_t t0, t1;
 
 	*step = "fix owner and mode";
 	if (fix_owner_mode(fd) < 0)
@@ -170,6 +171,7 @@ static int fill_file(int fd, const char *path, uint64_t size_b,
 		if (btrfs_prepare(fd) < 0)
 			return -1;
 	}
+	t0 = gm_now_ms();
 	if (!zero_fill) {
 		*step = "fallocate";
 		if (fallocate(fd, 0, 0, (off_t)size_b) == 0) {
@@ -188,12 +190,20 @@ static int fill_file(int fd, const char *path, uint64_t size_b,
 			return -1;
 		*filled = true;
 	}
+	t1 = gm_now_ms();
 	*step = "write the swap header";
 	if (swapio_write_all(fd, hdr, ps, 0) < 0)
 		return -1;
 	/* swapon reads the header from disk. */
 	*step = "fsync";
-	return fsync(fd);
+	if (fsync(fd) < 0)
+		return -1;
+	/* Where the making time goes (the first file on a fresh
+	 * filesystem: issue 17). */
+	log_debug("swap file %s: %s %lld ms, header and fsync %lld ms", path,
+		  *filled ? "zeros" : "fallocate", (long long)(t1 - t0),
+		  (long long)(gm_now_ms() - t1));
+	return 0;
 }
 
 static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
@@ -215,12 +225,15 @@ static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
 		log_warn("swap file %s: %s", path, step);
 		return -ENOMEM;
 	}
+	t0 = gm_now_ms();
 	if (swapio_random(uuid, sizeof(uuid)) < 0) {
 		err = errno;
 		log_warn("swap file %s: random bytes for the UUID", path);
 		free(hdr);
 		return -err;
 	}
+	log_debug("swap file %s: UUID in %lld ms", path,
+		  (long long)(gm_now_ms() - t0));
 	swaphdr_uuid_v4(uuid);
 	rc = swaphdr_build(hdr, ps, size_b, uuid, SWAPHDR_LABEL);
 	if (rc < 0) {

@@ -29,6 +29,11 @@
  *                elapsed_ms=.. commit_limit_kb=..
  *     commit_limit_kb: CommitLimit when it stopped.
  *
+ *   workload single MB RATE HOLD_S
+ *     The same with all MB MiB in ONE mapping: the kernel's heuristic
+ *     overcommit refuses it at once (result=enomem at_mb=0) when it is
+ *     larger than RAM + the swap that is on.  The line says single=1.
+ *
  *   workload sample INTERVAL_MS LOWER_PCT OUTFILE
  *     Watch /proc/meminfo and /proc/swaps until SIGTERM and keep the peaks
  *     in OUTFILE (rewritten on every change, so a SIGKILL loses nothing):
@@ -93,6 +98,9 @@ static uint64_t stamp(size_t chunk, size_t page)
 	return 0x9e3779b97f4a7c15ULL * (chunk * 4096 + page + 1);
 }
 
+/* workload single: one mapping for the whole size. */
+static int single_map;
+
 static int run_workload(long mb, long rate, long hold_s, long every)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -111,9 +119,23 @@ static int run_workload(long mb, long rate, long hold_s, long every)
 		return 3;
 	}
 	t0 = now_ms();
+	if (single_map) {
+		unsigned char *base = mmap(NULL, (size_t)mb * CHUNK_B,
+					   PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (base == MAP_FAILED) {
+			printf("WORKLOAD result=enomem mb=%ld rate=%ld at_mb=0 "
+			       "errno=%d single=1\n", mb, rate, errno);
+			fflush(stdout);
+			return 3;
+		}
+		for (i = 0; i < mb; i++)
+			chunks[i] = base + (size_t)i * CHUNK_B;
+	}
 	for (i = 0; i < mb; i++) {
-		chunks[i] = mmap(NULL, CHUNK_B, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (!single_map)
+			chunks[i] = mmap(NULL, CHUNK_B, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (chunks[i] == MAP_FAILED) {
 			printf("WORKLOAD result=enomem mb=%ld rate=%ld at_mb=%ld "
 			       "errno=%d\n", mb, rate, i, errno);
@@ -160,12 +182,16 @@ static int run_workload(long mb, long rate, long hold_s, long every)
 			if (v != stamp((size_t)i, p))
 				bad++;
 		}
-		munmap(chunks[i], CHUNK_B);
+		if (!single_map)
+			munmap(chunks[i], CHUNK_B);
 	}
+	if (single_map)
+		munmap(chunks[0], (size_t)mb * CHUNK_B);
 	t_end = now_ms();
 	printf("WORKLOAD result=%s mb=%ld rate=%ld elapsed_ms=%lld "
-	       "alloc_ms=%lld bad_pages=%ld\n", bad ? "corrupt" : "ok", mb,
-	       rate, (long long)(t_end - t0), (long long)(t_alloc - t0), bad);
+	       "alloc_ms=%lld bad_pages=%ld single=%d\n", bad ? "corrupt" : "ok",
+	       mb, rate, (long long)(t_end - t0), (long long)(t_alloc - t0), bad,
+	       single_map);
 	fflush(stdout);
 	free(chunks);
 	return bad ? 4 : 0;
@@ -352,6 +378,11 @@ int main(int argc, char **argv)
 		return run_commit(atol(argv[2]), atol(argv[3]), atol(argv[4]));
 	if (argc == 5 && strcmp(argv[1], "sample") == 0)
 		return run_sampler(atol(argv[2]), atol(argv[3]), argv[4]);
+	if (argc >= 5 && strcmp(argv[1], "single") == 0) {
+		single_map = 1;
+		argv++;
+		argc--;
+	}
 	if (argc == 4 || argc == 5) {
 		struct sigaction sa;
 
@@ -361,7 +392,7 @@ int main(int argc, char **argv)
 		return run_workload(atol(argv[1]), atol(argv[2]), atol(argv[3]),
 				    argc == 5 ? atol(argv[4]) : 8);
 	}
-	fprintf(stderr, "usage: workload MB RATE HOLD_S [CHECK_EVERY]\n"
+	fprintf(stderr, "usage: workload [single] MB RATE HOLD_S [CHECK_EVERY]\n"
 			"       workload swapon DEVICE PRIORITY\n"
 			"       workload commit MB STEP_MB INTERVAL_MS\n"
 			"       workload sample INTERVAL_MS LOWER_PCT OUTFILE\n");
