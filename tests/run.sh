@@ -7,6 +7,8 @@
 # Ends with "N passed, N failed, N skipped"; exits 1 if anything failed.
 # Usage: tests/run.sh [unit|cli|obs|integration|hostile|fault|pkg|vm|extra]
 #   (default: all)
+# GM_VM_JOBS=N runs the guest tests N at a time (default 2).
+# Each script's and each suite's seconds are printed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -39,33 +41,73 @@ run_unit() {
 	done
 }
 
+# run_one T LOG: run the script T, its output in LOG, its exit code and
+# seconds in LOG.rc and LOG.s.
+run_one() {
+	t0=$(date +%s)
+	sh "$1" >"$2" 2>&1
+	echo $? >"$2.rc"
+	echo $(($(date +%s) - t0)) >"$2.s"
+}
+
+# tally T LOG: print what T said and add up its PASS/FAIL/SKIP lines.
+tally() {
+	echo "== $1 ($(cat "$2.s") s)"
+	cat "$2"
+	rc=$(cat "$2.rc")
+	p=$(grep -c '^PASS ' "$2")
+	f=$(grep -c '^FAIL ' "$2")
+	s=$(grep -c '^SKIP ' "$2")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $1: exited $rc"
+		f=$((f + 1))
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
+		echo "FAIL $1: reported nothing"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+}
+
+# run_scripts SUITE LANES: the suite's scripts in LANES lanes, each lane
+# one script after another (the guest tests run two at a time: each
+# guest is one TCG CPU, the machine has two); results in file order.
 run_scripts() {
+	dir=$(mktemp -d /tmp/gm-run.XXXXXX) || exit 1
+	lanes=$2
+	lane=0
+	while [ "$lane" -lt "$lanes" ]; do
+		(
+			i=0
+			for t in tests/"$1"/t_*.sh; do
+				[ -f "$t" ] || continue
+				[ $((i % lanes)) -eq "$lane" ] && run_one "$t" "$dir/$i"
+				i=$((i + 1))
+			done
+		) &
+		lane=$((lane + 1))
+	done
+	wait
+	i=0
 	for t in tests/"$1"/t_*.sh; do
 		[ -f "$t" ] || continue
-		echo "== $t"
-		sh "$t" >"$log" 2>&1
-		rc=$?
-		cat "$log"
-		p=$(grep -c '^PASS ' "$log")
-		f=$(grep -c '^FAIL ' "$log")
-		s=$(grep -c '^SKIP ' "$log")
-		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-			echo "FAIL $t: exited $rc"
-			f=$((f + 1))
-		fi
-		if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
-			echo "FAIL $t: reported nothing"
-			f=1
-		fi
-		passed=$((passed + p))
-		failed=$((failed + f))
-		skipped=$((skipped + s))
+		tally "$t" "$dir/$i"
+		i=$((i + 1))
 	done
+	rm -rf "$dir"
 }
 
 for suite in unit cli obs integration hostile fault pkg vm extra; do
 	[ -n "$only" ] && [ "$only" != "$suite" ] && continue
-	if [ "$suite" = unit ]; then run_unit; else run_scripts "$suite"; fi
+	t0=$(date +%s)
+	case "$suite" in
+	unit) run_unit ;;
+	vm) run_scripts vm "${GM_VM_JOBS:-2}" ;;
+	*) run_scripts "$suite" 1 ;;
+	esac
+	echo "suite $suite: $(($(date +%s) - t0)) s"
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"
