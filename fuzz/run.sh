@@ -20,7 +20,7 @@ FUZZ_JOBS=${FUZZ_JOBS:-2}
 FUZZ_MERGE=${FUZZ_MERGE:-0}
 CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c99 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Werror -Isrc -Ifuzz"
-ALL="meminfo swaps config swaphdr trace"
+ALL="meminfo swaps config swaphdr trace sysfs ctl"
 targets=${*:-$ALL}
 
 work=$(mktemp -d /tmp/gm-fuzz.XXXXXX) || exit 1
@@ -35,6 +35,8 @@ sources() {
 	swaps) echo "src/swaps.c src/util.c" ;;
 	config) echo "$CONFIG_SRCS" ;;
 	swaphdr) echo "src/swaphdr.c" ;;
+	ctl) echo "src/ctlproto.c src/util.c" ;;
+	sysfs) echo "src/othermem.c src/resume.c src/util.c" ;;
 	trace) echo "src/trace.c src/simulate.c $CONFIG_SRCS src/meminfo.c src/policy.c src/fsm.c src/predict.c src/tick.c" ;;
 	*) return 1 ;;
 	esac
@@ -45,6 +47,7 @@ sources() {
 max_len() {
 	case "$1" in
 	swaphdr) echo 65545 ;;
+	ctl) echo 512 ;;
 	swaps | trace) echo 16384 ;;
 	*) echo 8192 ;;
 	esac

@@ -189,7 +189,7 @@ static bool usage_before(const struct config_key *a,
 
 void config_usage(FILE *out)
 {
-	const struct config_key *order[64];
+	const struct config_key *order[96];
 	size_t i, j, n = 0;
 
 	/* Insertion sort, stable: equal letters keep the table's order. */
@@ -208,5 +208,7 @@ void config_usage(FILE *out)
 		     " when no longer needed.\n\n");
 	for (i = 0; i < n; i++)
 		usage_line(order[i], out);
-	fprintf(out, "See ghostmemory(8) and ghostmemory.conf(5).\n");
+	fprintf(out, "Reservations: ghostmemory --reserve=SIZE [--ttl=S] "
+		     "[--wait=S] [-- COMMAND [ARGS...]]\n"
+		     "See ghostmemory(8) and ghostmemory.conf(5).\n");
 }

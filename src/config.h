@@ -29,6 +29,12 @@ enum gm_exit {
 	GM_EXIT_DIR_FSTYPE = 13,    /* filesystem cannot hold swap files */
 	GM_EXIT_DIR_UNUSABLE = 14,  /* missing and not creatable, not a dir */
 	GM_EXIT_DIR_PARENT = 15,    /* a directory above it not root-only */
+	GM_EXIT_NO_CAP = 20,        /* root without CAP_SYS_ADMIN (container) */
+	/* The reservation client (--reserve, --release); a wrapped
+	 * COMMAND's own status is passed on instead. */
+	GM_EXIT_NO_DAEMON = 21,     /* no daemon answers on the socket */
+	GM_EXIT_REFUSED = 22,       /* the daemon refused the request */
+	GM_EXIT_WAIT = 23,          /* --wait ran out before the swap was there */
 };
 
 enum gm_discard {
@@ -72,6 +78,7 @@ struct config {
 	uint64_t spike_rate_b;        /* worst allocation rate, bytes/s */
 	bool psi;                     /* wake on a PSI memory trigger */
 	bool spare;                   /* keep a warm, inactive spare file */
+	char upgrade_reserve[256];    /* apt hook: "auto", or a size (0: off) */
 	/* command-line only */
 	bool inspect;                 /* -i: print effective config, exit */
 	bool show_help;               /* -h */
@@ -88,6 +95,13 @@ struct config {
 	int64_t record_duration_s;    /* --duration: stop after (0 = never) */
 	char meminfo_path[256];       /* test hook: read memory from here */
 	char rundir[256];             /* status file directory */
+	char reserve_arg[256];        /* --reserve SIZE: the client */
+	char release_arg[256];        /* --release ID */
+	char apt_hook[256];           /* --apt-hook pre|post */
+	int64_t ttl_s;                /* --ttl: the reservation's lifetime */
+	int64_t wait_s;               /* --wait: for the swap, at most */
+	int command_argi;             /* argv index of COMMAND after "--"
+	                                 (0: none) */
 	unsigned short src_line[40];  /* config line that set each key */
 };
 

@@ -93,6 +93,16 @@ int config_parse_args(struct config *cfg, int argc, char *const argv[],
 		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
 		bool took_next = false;
 
+		/* --reserve=SIZE -- COMMAND [ARGS...]: the rest is the
+		 * command's. */
+		if (strcmp(arg, "--") == 0) {
+			if (i + 1 >= argc) {
+				seterr(err, errlen, "'--' needs a COMMAND after it");
+				return GM_EXIT_USAGE;
+			}
+			cfg->command_argi = i + 1;
+			return 0;
+		}
 		if (arg[0] == '-' && arg[1] == '-' && arg[2])
 			rc = long_option(cfg, arg, next, &took_next, err, errlen);
 		else if (arg[0] == '-' && arg[1])

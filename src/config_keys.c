@@ -77,6 +77,9 @@ const struct config_key config_keys[] = {
 	 .dflt = "yes", .arg = "yes|no", .help = "wake on PSI memory pressure"},
 	{.name = "spare", .type = CT_FLAG, .off = F(spare), .file_ok = true,
 	 .dflt = "yes", .arg = "yes|no", .help = "keep a warm spare file"},
+	{.name = "upgrade_reserve", .type = CT_AUTOSIZE, .off = F(upgrade_reserve),
+	 .file_ok = true, .dflt = "auto", .arg = "auto|SIZE",
+	 .help = "the apt hook reserves this", .note = "from RAM; 0: off"},
 	/* swapspace's flags; -i has always printed them last */
 	{.name = "daemon", .shortopt = 'd', .type = CT_FLAG, .off = F(daemon),
 	 .file_ok = true, .dflt = "no", .help = "detach and log to syslog"},
@@ -122,6 +125,19 @@ const struct config_key config_keys[] = {
 	 .help = "with --record: stop after (0: never)"},
 	{.name = "erase_now", .type = CT_ACTION, .off = F(erase_now),
 	 .help = "remove every file that is safe to, exit"},
+	/* the reservation client */
+	{.name = "reserve", .type = CT_ARG, .off = F(reserve_arg),
+	 .arg = "SIZE", .help = "have SIZE of free swap reserved, print the id"},
+	{.name = "ttl", .type = CT_INT64, .off = F(ttl_s), .max = 604800,
+	 .dflt = "3600", .arg = "S",
+	 .help = "with --reserve: it ends after S seconds"},
+	{.name = "wait", .type = CT_INT64, .off = F(wait_s), .max = 86400,
+	 .dflt = "300", .arg = "S",
+	 .help = "with --reserve: wait at most S s for the swap"},
+	{.name = "release", .type = CT_ARG, .off = F(release_arg), .arg = "ID",
+	 .help = "end reservation ID"},
+	{.name = "apt_hook", .type = CT_ARG, .off = F(apt_hook),
+	 .arg = "pre|post", .help = "apt's hook: reserve upgrade_reserve, release"},
 	/* a test hook, not listed */
 	{.name = "meminfo_file", .type = CT_ARG, .off = F(meminfo_path)},
 };
@@ -348,6 +364,15 @@ int config_key_set(struct config *cfg, const struct config_key *k,
 			}
 		seterr(err, errlen, "not none, once, pages or both: '%s'", value);
 		return -1;
+	case CT_AUTOSIZE:
+		if ((strcmp(value, "auto") != 0 &&
+		     config_parse_size(value, &u) < 0) ||
+		    strlen(value) >= 256) {
+			seterr(err, errlen, "not 'auto' or a size: '%s'", value);
+			return -1;
+		}
+		strcpy(field, value);
+		return 0;
 	case CT_CONFIGFILE:
 		cfg->configfile_given = true;
 		/* fall through */
@@ -430,6 +455,9 @@ void config_key_print(const struct config *cfg, const struct config_key *k,
 	case CT_ARG:
 	case CT_CONFIGFILE:
 		fprintf(out, "%s=\"%s\"\n", k->name, field);
+		break;
+	case CT_AUTOSIZE:
+		fprintf(out, "%s=%s\n", k->name, field);
 		break;
 	}
 }

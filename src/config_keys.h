@@ -21,6 +21,7 @@ enum config_type {
 	CT_ACTION,     /* command line: bool set true, takes no value */
 	CT_ARG,        /* command line: char[256], any non-empty text */
 	CT_CONFIGFILE, /* as CT_ARG, and the file named must exist */
+	CT_AUTOSIZE,   /* char[256]: "auto" or a size, kept as written */
 };
 
 struct config_key {

@@ -27,23 +27,53 @@ static const char *meminfo_src(const struct config *cfg)
 	return cfg->meminfo_path[0] ? cfg->meminfo_path : "/proc/meminfo";
 }
 
+/* A reading of memory, /proc/swaps (the pool's books), and the other
+ * swap that changes what memory means (zram, zswap, strict overcommit)
+ * from that same /proc/swaps.  With a meminfo_file (a test's fixture)
+ * the machine's other swap is not looked at. */
+static int read_memory(struct daemon *d, int64_t t)
+{
+	int rc = meminfo_read(meminfo_src(&d->cfg), &d->mi);
+
+	pool_refresh(&d->pool, t);
+	if (rc < 0 || d->cfg.meminfo_path[0])
+		return rc;
+	othermem_sample(&othermem_sys_ops, d->pool.swaps, &d->mi, &d->om);
+	othermem_apply(&d->om, &d->mi);
+	return 0;
+}
+
+/* The pool's settings, a new file's priority kept under zram's. */
+static struct pool_params pool_params_of(const struct daemon *d)
+{
+	struct pool_params pp = params_pool(&d->cfg);
+
+	pp.prop.priority = othermem_file_priority(
+		pp.prop.priority, d->cfg.priority >= 0, d->om.zram_n,
+		d->om.zram_min_prio);
+	return pp;
+}
+
 /* The tick's effects are the pool's. */
 static enum fsm_outcome op_grow(void *ctx, const struct meminfo *mi,
 				int64_t now_ms, uint64_t *size_b,
 				int64_t *took_ms)
 {
 	struct daemon *d = ctx;
+	struct pool_params pp = pool_params_of(d);
 
 	(void)took_ms; /* measured when the file is on */
-	return pool_grow(&d->pool, POOL_PARAMS(&d->cfg), mi, now_ms, size_b);
+	return pool_grow(&d->pool, &pp, mi, now_ms, size_b);
 }
 
 static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
 				  int64_t now_ms, uint64_t *size_b)
 {
 	struct daemon *d = ctx;
+	struct pool_params pp = params_pool(&d->cfg);
 
-	return pool_shrink(&d->pool, POOL_PARAMS(&d->cfg), mi, now_ms, size_b);
+	pp.keep_free_b = resv_sum_b(&d->resv);
+	return pool_shrink(&d->pool, &pp, mi, now_ms, size_b);
 }
 
 /* A swapon if a spare is ready, else as long as making a file took. */
@@ -60,15 +90,22 @@ static int64_t op_lead_ms(void *ctx, int64_t provision_ms)
 static int op_standby(void *ctx, const struct meminfo *mi, int64_t now_ms)
 {
 	struct daemon *d = ctx;
+	struct pool_params pp = pool_params_of(d);
 
 	if (!d->cfg.spare)
 		return 0;
-	return pool_spare_start(&d->pool, POOL_PARAMS(&d->cfg), mi, now_ms);
+	return pool_spare_start(&d->pool, &pp, mi, now_ms);
+}
+
+static uint64_t op_reserve_short(void *ctx)
+{
+	return loop_resv_short_b(ctx);
 }
 
 static struct tick_ops ops_of(struct daemon *d)
 {
-	struct tick_ops ops = {d, op_grow, op_shrink, op_lead_ms, op_standby};
+	struct tick_ops ops = {d,          op_grow,    op_shrink,
+			       op_lead_ms, op_standby, op_reserve_short};
 	return ops;
 }
 
@@ -77,8 +114,9 @@ static struct tick_ops ops_of(struct daemon *d)
 static void collect(struct daemon *d, int64_t t)
 {
 	struct pool_done done;
+	struct pool_params pp = pool_params_of(d);
 
-	pool_collect(&d->pool, POOL_PARAMS(&d->cfg), &d->mi, t, &done);
+	pool_collect(&d->pool, &pp, &d->mi, t, &done);
 	if (done.grow)
 		tick_grow_done(TICK_PARAMS(&d->cfg), &d->ts, done.grow_out, -1, t);
 	if (done.spare_failed)
@@ -97,14 +135,14 @@ void loop_arm(struct daemon *d)
 	struct outlook o;
 	int64_t t0 = gm_now_ms(), left;
 
-	if (!cfg->spare || pool_has_spare(&d->pool) ||
-	    meminfo_read(meminfo_src(cfg), &d->mi) < 0)
+	if (!cfg->spare || pool_has_spare(&d->pool) || read_memory(d, t0) < 0)
 		return;
 	/* Calm as the loop judges it, from a first reading (no slope). */
 	tick_init(&probe, t0);
-	predict_classify(LIMIT_PARAMS(cfg), &probe.trend, &d->mi, t0, 0, &r, &o);
+	predict_classify(LIMIT_PARAMS(cfg), &probe.trend, &probe.commit_trend,
+			 &d->mi, t0, 0, &r, &o);
 	if (!tick_calm(TICK_PARAMS(cfg), probe.fsm.state, &r, &o) ||
-	    pool_spare_start(&d->pool, POOL_PARAMS(cfg), &d->mi, t0) < 0)
+	    op_standby(d, &d->mi, t0) < 0)
 		return;
 	while (pool_busy(&d->pool) && pfd.fd >= 0 &&
 	       (left = t0 + ARM_WAIT_MS - gm_now_ms()) > 0) {
@@ -157,23 +195,51 @@ static void psi_start(struct daemon *d)
 		 window_us / 1000);
 }
 
-/* Sleep until the next poll, a PSI event, a worker or a signal. */
+/* Sleep until the next poll, a PSI event, a worker, a signal or a new
+ * reservation.  Control clients are served on the way without a tick,
+ * so however many there are, the poll interval stays what it was. */
 static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
 {
 	/* poll(2) skips a negative fd: no PSI, or no wake pipe. */
-	struct pollfd pfd[2] = {{d->psi_fd, POLLPRI, 0},
-				{pool_wake_fd(&d->pool), POLLIN, 0}};
-	struct timespec ts = {d->next_poll_ms / 1000,
-			      (d->next_poll_ms % 1000) * 1000000L};
-	int rc = ppoll(pfd, 2, &ts, waitmask);
+	struct pollfd pfd[2 + 1 + CTL_MAX_CLIENTS] = {
+		{d->psi_fd, POLLPRI, 0}, {pool_wake_fd(&d->pool), POLLIN, 0}};
+	int64_t until = gm_now_ms() + d->next_poll_ms;
 
-	if (rc < 0) {
-		d->wakeups[WAKE_SIGNAL]++;
-		return;
-	}
-	if (rc == 0) {
-		d->wakeups[WAKE_TIMER]++;
-		return;
+	for (;;) {
+		int64_t now = gm_now_ms(), left = until - now;
+		int64_t client_ms = ctl_next_deadline(&d->ctl);
+		struct timespec ts;
+		int rc, nctl;
+
+		if (left < 0)
+			left = 0;
+		if (client_ms >= 0 && client_ms - now < left)
+			left = client_ms > now ? client_ms - now : 0;
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (left % 1000) * 1000000L;
+		nctl = ctl_pollfds(&d->ctl, pfd + 2);
+		pfd[0].revents = pfd[1].revents = 0;
+		rc = ppoll(pfd, 2 + (nfds_t)nctl, &ts, waitmask);
+		if (rc < 0) {
+			d->wakeups[WAKE_SIGNAL]++;
+			return;
+		}
+		if (nctl || client_ms >= 0) {
+			d->resv_changed = false;
+			loop_ctl_service(d, gm_now_ms());
+			if (d->resv_changed) {
+				d->wakeups[WAKE_CTL]++;
+				return;
+			}
+		}
+		if (!(pfd[0].revents | pfd[1].revents) &&
+		    gm_now_ms() < until)
+			continue; /* only control clients: sleep on */
+		if (!(pfd[0].revents | pfd[1].revents)) {
+			d->wakeups[WAKE_TIMER]++;
+			return;
+		}
+		break;
 	}
 	if (pfd[1].revents & POLLIN) {
 		/* The job itself is taken in by the tick that follows. */
@@ -211,14 +277,14 @@ static void tick(struct daemon *d, int64_t t)
 	/* What the workers finished first, so this reading counts a file
 	 * that is now on. */
 	collect(d, t);
-	rc = meminfo_read(meminfo_src(&d->cfg), &d->mi);
+	rc = read_memory(d, t);
 	if (rc < 0 && (last_warn_ms < 0 || t - last_warn_ms > 60000)) {
 		/* A read error does nothing this tick (never a surplus). */
 		errno = -rc;
 		log_warn("cannot read %s", meminfo_src(&d->cfg));
 		last_warn_ms = t;
 	}
-	pool_refresh(&d->pool, t);
+	loop_resv_expire(d, t);
 	tick_run(TICK_PARAMS(&d->cfg), &d->ts, &ops, rc < 0 ? NULL : &d->mi, t, &tk);
 	if (tk.valid) {
 		d->have_mi = true;

@@ -6,8 +6,11 @@
 #define GM_LOOP_H
 
 #include "config.h"
+#include "ctl.h"
 #include "meminfo.h"
+#include "othermem.h"
 #include "pool.h"
+#include "resv.h"
 #include "status.h"
 #include "tick.h"
 
@@ -20,6 +23,7 @@ struct daemon {
 	struct pool pool;
 	struct tick_state ts;
 	struct meminfo mi;       /* the last good reading */
+	struct othermem om;      /* zram, zswap, overcommit with it */
 	bool have_mi;
 	double free_pct;
 	int argc;
@@ -31,6 +35,10 @@ struct daemon {
 	enum fsm_state published_state; /* the state they showed */
 	int published_making;    /* and the files being made or retired */
 	int published_retiring;
+	struct ctl ctl;          /* the control socket (lfd -1: none) */
+	struct resv_table resv;  /* reservations made through it */
+	bool resv_changed;       /* one was made: tick now */
+	int published_resv;      /* reservations the status showed */
 };
 
 /* Start armed: if memory is calm, have the first warm spare made before
@@ -44,5 +52,13 @@ void loop_run(struct daemon *d, const sigset_t *waitmask, int lockmode);
 void publish_dump(const struct daemon *d, int64_t now_ms);
 void publish_status(struct daemon *d, int64_t now_ms);
 void publish_remove(const struct config *cfg);
+
+/* loop_ctl.c: the control socket and the reservations behind it. */
+void loop_ctl_open(struct daemon *d);
+void loop_ctl_service(struct daemon *d, int64_t now_ms);
+/* End the reservations whose TTL ran out (logged). */
+void loop_resv_expire(struct daemon *d, int64_t now_ms);
+/* What the reservations still lack of free swap in our files. */
+uint64_t loop_resv_short_b(const struct daemon *d);
 
 #endif

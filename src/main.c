@@ -1,8 +1,10 @@
 /* ghostmemory: what the command line asks for, then the daemon's start:
  * checks, the pid file, the pool, self-protection, the loop, the exit. */
+#include "client.h"
 #include "config.h"
 #include "log.h"
 #include "loop.h"
+#include "managers.h"
 #include "memlock.h"
 #include "params.h"
 #include "plotrun.h"
@@ -46,6 +48,26 @@ static int erase_now(struct daemon *d)
 	return left ? GM_EXIT_RUNTIME : GM_EXIT_OK;
 }
 
+/* At start: the other swap managers on the machine, once. */
+static void note_managers(void)
+{
+	static struct swaps_table t;
+	struct manager_found f[MGR_N];
+	char line[400];
+	int m;
+
+	managers_scan("", swaps_read("/proc/swaps", &t) == 0 ? &t : NULL, f);
+	for (m = 0; m < MGR_N; m++) {
+		if (!managers_describe(f, (enum manager)m, line, sizeof(line)))
+			continue;
+		if (manager_grows((enum manager)m) &&
+		    (f[m].running || f[m].enabled))
+			log_warnx("%s", line);
+		else
+			log_notice("%s", line);
+	}
+}
+
 static int run_daemon(struct daemon *d)
 {
 	char err[512];
@@ -73,7 +95,9 @@ static int run_daemon(struct daemon *d)
 		log_init(true, d->cfg.quiet ? -1 : d->cfg.verbose ? 1 : 0);
 	}
 	proc_signals(&waitmask);
+	loop_ctl_open(d);
 	pool_adopt(&d->pool, d->cfg.min_swapsize_b, gm_now_ms());
+	note_managers();
 	lockmode = proc_protect();
 	d->next_poll_ms = 1000;
 	tick_init(&d->ts, gm_now_ms());
@@ -98,6 +122,7 @@ static int run_daemon(struct daemon *d)
 		pool_erase(&d->pool, POOL_PARAMS(&d->cfg));
 	left = pool_active_count(&d->pool);
 	log_notice("exiting on signal; %d swap file(s) left active", left);
+	ctl_close(&d->ctl);
 	publish_remove(&d->cfg);
 	unlink(d->cfg.pidfile);
 	close(pidfd);
@@ -114,6 +139,11 @@ int main(int argc, char *argv[])
 	d.argc = argc;
 	d.argv = argv;
 	rc = config_build(&d.cfg, argc, argv, err, sizeof(err));
+	if (rc && client_is_apt_hook(argc, argv)) {
+		/* Whatever is wrong, apt must go on. */
+		printf("ghostmemory: no swap reserved for apt: %s\n", err);
+		return GM_EXIT_OK;
+	}
 	if (rc) {
 		fprintf(stderr, "ghostmemory: %s\n", err);
 		if (!strstr(err, ".conf") && !strchr(err, ':'))
@@ -134,6 +164,8 @@ int main(int argc, char *argv[])
 	}
 	if (d.cfg.show_status)
 		return status_print(d.cfg.rundir, stdout);
+	if (client_wanted(&d.cfg) || d.cfg.command_argi)
+		return client_main(&d.cfg, argv);
 	if (d.cfg.record_path[0])
 		return record_run(&d.cfg);
 	if (d.cfg.plot_path[0])
@@ -147,5 +179,14 @@ int main(int argc, char *argv[])
 	}
 	if (d.cfg.erase_now)
 		return erase_now(&d);
+	/* Root in a container (unprivileged LXC, docker without
+	 * --privileged) may not swapon: say so before touching anything. */
+	if (proc_has_sys_admin("/proc/self/status") == 0) {
+		fprintf(stderr, "ghostmemory: no CAP_SYS_ADMIN (a container?): "
+				"swapon(2) is not allowed here, so there is "
+				"nothing to manage; swap must come from the "
+				"host\n");
+		return GM_EXIT_NO_CAP;
+	}
 	return run_daemon(&d);
 }

@@ -10,7 +10,8 @@
 /* A figure above this (1 EiB in KiB) is garbage, and keeps sums exact. */
 #define MEMINFO_MAX_KB (1ULL << 50)
 
-enum { F_REQUIRED = 1, F_AVAIL = 2, F_OLDCACHE = 4 };
+enum { F_REQUIRED = 1, F_AVAIL = 2, F_OLDCACHE = 4, F_COMMIT = 8,
+       F_ZSWAP = 16 };
 
 static const struct field {
 	const char *name;
@@ -28,6 +29,10 @@ static const struct field {
 	{"SwapCached", offsetof(struct meminfo, swap_cached_kb), 0},
 	{"SwapTotal", offsetof(struct meminfo, swap_total_kb), F_REQUIRED},
 	{"SwapFree", offsetof(struct meminfo, swap_free_kb), F_REQUIRED},
+	{"CommitLimit", offsetof(struct meminfo, commit_limit_kb), F_COMMIT},
+	{"Committed_AS", offsetof(struct meminfo, committed_as_kb), F_COMMIT},
+	{"Zswap", offsetof(struct meminfo, zswap_kb), F_ZSWAP},
+	{"Zswapped", offsetof(struct meminfo, zswapped_kb), F_ZSWAP},
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -57,7 +62,7 @@ static int parse_kb(const char *p, const char *end, uint64_t *out)
 int meminfo_parse_buf(struct meminfo *mi, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
-	unsigned seen = 0;
+	unsigned seen = 0, commit = 0, zswap = 0;
 	size_t i;
 
 	memset(mi, 0, sizeof(*mi));
@@ -91,7 +96,13 @@ int meminfo_parse_buf(struct meminfo *mi, const char *buf, size_t len)
 			return -EINVAL;
 		if (fields[i].flags & F_AVAIL)
 			mi->has_mem_available = (seen >> i) & 1;
+		if (fields[i].flags & F_COMMIT)
+			commit += (seen >> i) & 1;
+		if (fields[i].flags & F_ZSWAP)
+			zswap += (seen >> i) & 1;
 	}
+	mi->has_commit = commit == 2;
+	mi->has_zswap = zswap == 2;
 	/* Without MemAvailable the estimate needs Buffers and Cached. */
 	if (!mi->has_mem_available)
 		for (i = 0; i < NFIELDS; i++)
@@ -148,14 +159,39 @@ uint64_t meminfo_ram_available_kb(const struct meminfo *mi,
 	return avail;
 }
 
+/* The part of SwapFree that counts: filling zram (or the zswap pool)
+ * takes RAM back, so that share is left out (othermem_apply). */
+static uint64_t swap_counted_kb(const struct meminfo *mi, uint64_t kb)
+{
+	uint64_t off = mi->swap_uncounted_kb;
+
+	if (off > mi->swap_free_kb)
+		off = mi->swap_free_kb;
+	return kb - off;
+}
+
 uint64_t meminfo_free_kb(const struct meminfo *mi, const struct free_params *fp)
 {
-	return meminfo_ram_available_kb(mi, fp) + mi->swap_free_kb;
+	return meminfo_ram_available_kb(mi, fp) +
+	       swap_counted_kb(mi, mi->swap_free_kb);
 }
 
 uint64_t meminfo_total_kb(const struct meminfo *mi)
 {
-	return mi->mem_total_kb + mi->swap_total_kb;
+	return mi->mem_total_kb + swap_counted_kb(mi, mi->swap_total_kb);
+}
+
+bool meminfo_commit(const struct meminfo *mi, uint64_t *free_kb,
+		    uint64_t *limit_kb)
+{
+	*free_kb = *limit_kb = 0;
+	if (!mi->commit_strict || !mi->has_commit || mi->commit_limit_kb == 0)
+		return false;
+	*limit_kb = mi->commit_limit_kb;
+	*free_kb = mi->committed_as_kb < mi->commit_limit_kb
+			   ? mi->commit_limit_kb - mi->committed_as_kb
+			   : 0;
+	return true;
 }
 
 double meminfo_free_pct(const struct meminfo *mi, const struct free_params *fp)

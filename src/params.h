@@ -44,8 +44,9 @@ static inline struct limit_params params_limits(const struct config *c)
 
 static inline struct pool_params params_pool(const struct config *c)
 {
+	/* keep_free_b (reservations) is the loop's to set. */
 	struct pool_params p = {params_size(c), params_free(c), params_swap(c),
-				c->paranoid};
+				c->paranoid, 0};
 	return p;
 }
 

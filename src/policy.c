@@ -48,8 +48,13 @@ int policy_grow_size(const struct size_params *sp, const struct grow_ctx *g,
 	{
 		uint64_t deficit = policy_deficit_b(g->free_b, g->total_b,
 						    sp->freetarget_pct);
+		uint64_t commit = policy_deficit_b(g->commit_free_b,
+						   g->commit_limit_b,
+						   sp->freetarget_pct);
 		if (deficit > want)
 			want = deficit;
+		if (g->commit_limit_b && commit > want)
+			want = commit;
 	}
 	if (want < sp->min_swapsize_b)
 		want = sp->min_swapsize_b;
@@ -73,6 +78,17 @@ int policy_grow_size(const struct size_params *sp, const struct grow_ctx *g,
 		return -ENOSPC;
 	*size_b = want;
 	return 0;
+}
+
+bool policy_shrink_keeps_commit(int target_pct, uint64_t commit_free_kb,
+				uint64_t commit_limit_kb, uint64_t size_kb)
+{
+	if (commit_limit_kb == 0)
+		return true;
+	if (size_kb > commit_free_kb || size_kb >= commit_limit_kb)
+		return false;
+	return (commit_free_kb - size_kb) * 100 >=
+	       (uint64_t)target_pct * (commit_limit_kb - size_kb);
 }
 
 uint64_t policy_swapoff_margin_kb(uint64_t mem_total_kb)

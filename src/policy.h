@@ -23,6 +23,10 @@ struct grow_ctx {
 	int files;            /* files we own now */
 	uint64_t owned_b;     /* bytes of swap we own now */
 	uint64_t page_size;   /* rounding unit */
+	/* Strict overcommit only (else 0): a file raises CommitLimit by
+	 * its size, so it is sized for the headroom's deficit too. */
+	uint64_t commit_free_b;  /* CommitLimit - Committed_AS */
+	uint64_t commit_limit_b; /* CommitLimit */
 };
 
 /* The settings that size a file (params.h fills it from the config). */
@@ -56,6 +60,13 @@ int policy_pick_shrink(int freetarget_pct, uint64_t free_kb,
 		       uint64_t total_kb, uint64_t ram_avail_kb,
 		       uint64_t mem_total_kb,
 		       const struct shrink_candidate *c, int n);
+
+/* Under strict overcommit: whether removing size_kb of swap keeps the
+ * commit headroom (commit_free_kb of commit_limit_kb) at target% or
+ * more; swapoff lowers CommitLimit by the file's size.  Always true
+ * when commit_limit_kb is 0 (not strict). */
+bool policy_shrink_keeps_commit(int target_pct, uint64_t commit_free_kb,
+				uint64_t commit_limit_kb, uint64_t size_kb);
 
 /* The margin of RAM that must stay free after a swapoff, KiB. */
 uint64_t policy_swapoff_margin_kb(uint64_t mem_total_kb);

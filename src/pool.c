@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "policy.h"
+#include "resv.h"
 #include "util.h"
 
 #include <errno.h>
@@ -109,6 +110,24 @@ uint64_t pool_owned_b(const struct pool *p)
 	return sum;
 }
 
+static uint64_t file_free_b(const struct pool_file *f)
+{
+	uint64_t used_b = f->used_kb * 1024;
+
+	return f->size_b > used_b ? f->size_b - used_b : 0;
+}
+
+uint64_t pool_free_b(const struct pool *p)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->f[i].active)
+			sum += file_free_b(&p->f[i]);
+	return sum;
+}
+
 int pool_active_count(const struct pool *p)
 {
 	int i, n = 0;
@@ -164,6 +183,10 @@ static int grow_context(const struct pool *p, const struct pool_params *pp,
 	g->mem_total_b = mi->mem_total_kb * 1024;
 	g->free_b = meminfo_free_kb(mi, &pp->fp) * 1024;
 	g->total_b = meminfo_total_kb(mi) * 1024;
+	if (meminfo_commit(mi, &g->commit_free_b, &g->commit_limit_b)) {
+		g->commit_free_b *= 1024;
+		g->commit_limit_b *= 1024;
+	}
 	g->files = p->n;
 	g->owned_b = pool_owned_b(p);
 	g->page_size = (uint64_t)p->sys->page_size();
@@ -279,17 +302,20 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	struct pool_file *spare = first_spare(p), *f = NULL;
 	const struct free_params *fp = &pp->fp;
 	int idx[POOL_MAX];
-	int i, n = 0, pick;
+	int i, n = 0, pick, held = 0;
+	uint64_t commit_free_kb, commit_limit_kb;
+	uint64_t own_free_b = pool_free_b(p);
 
 	(void)now_ms;
 	*size_b = 0;
+	meminfo_commit(mi, &commit_free_kb, &commit_limit_kb);
 	if (p->stopping || !pool_job_idle(p, LANE_SHRINK))
 		return FSM_NOTHING; /* one file at a time */
 	/* One warm spare is kept for the next spike; more (leftovers)
 	 * cost disk and nothing else: they go first. */
 	for (i = 0; spare && i < p->n && !f; i++)
 		if (!p->f[i].active && &p->f[i] != spare &&
-		    !pool_slot_busy(p, p->f[i].slot))
+		    !pool_slot_busy(p, p->f[i].slot) && !p->f[i].resume_target)
 			f = &p->f[i];
 	if (f) {
 		*size_b = f->size_b;
@@ -299,8 +325,20 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			       : FSM_FAILED;
 	}
 	for (i = 0; i < p->n; i++) {
-		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot))
+		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot) ||
+		    p->f[i].resume_target)
 			continue;
+		/* Under strict overcommit a swapoff lowers CommitLimit. */
+		if (!policy_shrink_keeps_commit(pp->size.freetarget_pct,
+						commit_free_kb, commit_limit_kb,
+						p->f[i].size_b / 1024))
+			continue;
+		/* Reservations are held: their swap stays. */
+		if (!resv_shrink_ok(pp->keep_free_b, own_free_b,
+				    file_free_b(&p->f[i]))) {
+			held++;
+			continue;
+		}
 		c[n].size_kb = p->f[i].size_b / 1024;
 		c[n].used_kb = p->f[i].used_kb;
 		idx[n++] = i;
@@ -312,6 +350,10 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	if (pick < 0) {
 		if (n)
 			log_info("no swap file can be removed safely now");
+		else if (held)
+			log_info("%d swap file(s) kept for reservations "
+				 "(%" PRIu64 " MiB reserved)", held,
+				 pp->keep_free_b / MIB);
 		return FSM_NOTHING;
 	}
 	f = &p->f[idx[pick]];

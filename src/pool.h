@@ -27,6 +27,8 @@ struct pool_params {
 	struct free_params fp;
 	struct swap_prop prop;
 	bool paranoid;
+	uint64_t keep_free_b; /* reservations: a shrink leaves this much
+			       * free in our active files (0: no floor) */
 };
 
 struct pool_file {
@@ -36,6 +38,8 @@ struct pool_file {
 	uint64_t used_kb;  /* Used column of /proc/swaps */
 	int priority;      /* from /proc/swaps */
 	int64_t since_ms;  /* created, adopted or kept at (monotonic) */
+	bool resume_target; /* the hibernation resume target: never
+			     * swapped off or deleted */
 };
 
 struct pool_counters {
@@ -63,6 +67,9 @@ struct pool_sys {
 			const struct swap_prop *sp);
 	int (*deactivate)(const struct swapdir *d, int slot, int *child);
 	int (*remove)(const struct swapdir *d, int slot, bool paranoid);
+	/* Is the file the hibernation resume target (resume.h)?  May be
+	 * NULL: none is. */
+	bool (*is_resume_target)(const struct swapdir *d, int slot);
 	/* A fresh memory reading, for a swapoff judged at exit. */
 	int (*meminfo)(struct meminfo *mi);
 	long (*page_size)(void);
@@ -106,6 +113,8 @@ struct pool {
 	const struct pool_sys *sys;
 	struct swapdir dir;     /* handle, configured and real path */
 	const char *swaps_path; /* normally /proc/swaps */
+	const struct swaps_table *swaps; /* its last reading by pool_refresh
+					  * (NULL: none, or unreadable) */
 	int n;
 	struct pool_file f[POOL_MAX];
 	struct pool_counters c;
@@ -170,8 +179,9 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 			   uint64_t *size_b);
 
 /* SHRINK: start turning off and deleting one file (extra spares first,
- * then policy_pick_shrink's): FSM_PENDING, or FSM_NOTHING when none may
- * go (or one is already going). */
+ * then policy_pick_shrink's, never one that would leave less than
+ * pp->keep_free_b free): FSM_PENDING, or FSM_NOTHING when none may go
+ * (or one is already going). */
 enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			     const struct meminfo *mi, int64_t now_ms,
 			     uint64_t *size_b);
@@ -208,6 +218,9 @@ bool pool_busy(const struct pool *p);      /* the grow lane works */
 bool pool_has_spare(const struct pool *p); /* next GROW: one swapon */
 int64_t pool_make_ms(const struct pool *p);
 uint64_t pool_owned_b(const struct pool *p);
+/* Free space (size less used) of our active files: what reservations
+ * are met from. */
+uint64_t pool_free_b(const struct pool *p);
 int pool_active_count(const struct pool *p);
 void pool_view(const struct pool *p, struct pool_view *v);
 /* Only the slots being made and retired (0: none): cheap, per tick. */

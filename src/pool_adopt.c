@@ -17,6 +17,7 @@ int pool_refresh(struct pool *p, int64_t now_ms)
 	int i, rc = p->sys->swaps_read(p->swaps_path, &t);
 
 	(void)now_ms;
+	p->swaps = rc < 0 ? NULL : &t;
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < p->n; i++) {
@@ -83,6 +84,12 @@ static void adopt_entry(void *arg, const char *name)
 	}
 	if (pool_find(p, slot))
 		return; /* active: adopted */
+	/* It may hold a hibernation image (no swap signature then). */
+	if (p->sys->is_resume_target && p->sys->is_resume_target(&p->dir, slot)) {
+		log_notice("leaving %s alone: it is the hibernation resume "
+			   "target", path);
+		return;
+	}
 	rc = p->sys->validate(&p->dir, slot, a->min_b, &size_b);
 	if (rc == 0 && p->n < POOL_MAX - LANE_N) {
 		/* If /proc/swaps could not be read, this may be an active
@@ -96,6 +103,11 @@ static void adopt_entry(void *arg, const char *name)
 	if (!a->swaps_known) {
 		log_warnx("not deleting %s: /proc/swaps is unreadable, so it "
 			  "may be in use", path);
+		return;
+	}
+	if (rc == -EBUSY) {
+		log_notice("leaving %s alone: it holds a hibernation image",
+			   path);
 		return;
 	}
 	rc = rc ? rc : -EMFILE;
@@ -146,6 +158,12 @@ void pool_adopt(struct pool *p, uint64_t min_swapsize_b, int64_t now_ms)
 		};
 		p->c.adopted++;
 		log_notice("adopted active swap file %s", t.e[i].path);
+		if (p->sys->is_resume_target &&
+		    p->sys->is_resume_target(&p->dir, slot)) {
+			p->f[p->n - 1].resume_target = true;
+			log_notice("%s is the hibernation resume target: it is "
+				   "never swapped off or deleted", t.e[i].path);
+		}
 	}
 	rc = p->sys->sweep(&p->dir, adopt_entry, &a);
 	if (rc < 0) {

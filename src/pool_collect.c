@@ -255,6 +255,11 @@ static int erase_one(struct pool *p, const struct pool_params *pp, int slot)
 	f = pool_find(p, slot);
 	if (!f)
 		return 0; /* gone behind our back */
+	if (f->resume_target) {
+		log_notice("%s stays: it is the hibernation resume target",
+			   path);
+		return 1;
+	}
 	if (f->active) {
 		uint64_t avail_kb, margin_kb;
 

@@ -63,6 +63,7 @@ static void *worker(void *arg)
 	const struct pool_sys *sys = j->p->sys;
 	const struct swapdir *d = &j->p->dir;
 	int64_t t0 = gm_now_ms();
+	int wake_fd;
 
 	switch (j->kind) {
 	case JOB_MAKE:
@@ -84,8 +85,12 @@ static void *worker(void *arg)
 		break;
 	}
 	j->took_ms = gm_now_ms() - t0;
+	/* Once done is set the loop may collect this job and start the
+	 * next one in the same slot (memset, j->p included): nothing of *j
+	 * is read after the store. */
+	wake_fd = j->p->wake[1];
 	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
-	job_wake(j->p->wake[1]);
+	job_wake(wake_fd);
 	return NULL;
 }
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "log.h"
+#include "resume.h"
 #include "util.h"
 
 #include <errno.h>
@@ -31,6 +32,24 @@ static int real_meminfo(struct meminfo *mi)
 	return meminfo_read("/proc/meminfo", mi);
 }
 
+static bool real_is_resume_target(const struct swapdir *d, int slot)
+{
+	struct resume_target t;
+	char name[16];
+	bool hit;
+	int fd;
+
+	if (resume_read("", &t) < 0 || !t.set)
+		return false;
+	snprintf(name, sizeof(name), "%d", slot);
+	fd = openat(d->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	hit = resume_fd_is_target(&t, fd);
+	close(fd);
+	return hit;
+}
+
 static long real_page_size(void)
 {
 	long ps = sysconf(_SC_PAGESIZE);
@@ -49,6 +68,7 @@ const struct pool_sys pool_sys_real = {
 	.activate = swapfile_activate,
 	.deactivate = swapfile_deactivate,
 	.remove = swapfile_remove,
+	.is_resume_target = real_is_resume_target,
 	.meminfo = real_meminfo,
 	.page_size = real_page_size,
 };

@@ -4,6 +4,7 @@
 #include "fsm.h"
 #include "meminfo.h"
 
+#include <string.h>
 
 void trend_reset(struct trend *tr)
 {
@@ -99,11 +100,63 @@ bool predict_shortage(double free_kb, double limit_kb, double slope_kb_s,
 /* Samples older than this do not count for the slope. */
 #define TREND_WINDOW_MS 2000
 
+int64_t predict_outlook_poll_ms(const struct poll_params *pp,
+				const struct outlook *o)
+{
+	int64_t ms = predict_poll_ms(pp, o->free_kb, o->limit_kb,
+				     o->slope_kb_s);
+
+	if (o->commit_strict) {
+		int64_t c = predict_poll_ms(pp, o->commit_free_kb,
+					    o->commit_limit_kb,
+					    o->commit_slope_kb_s);
+		if (c < ms)
+			ms = c;
+	}
+	return ms;
+}
+
+/* Strict overcommit: malloc fails at CommitLimit long before memory is
+ * short, so the headroom is judged by the same limits and forecast. */
+static void classify_commit(const struct limit_params *lp,
+			    struct trend *tr, const struct meminfo *mi,
+			    int64_t t_ms, int64_t lead_ms,
+			    struct fsm_reading *r, struct outlook *o)
+{
+	uint64_t free_kb, limit_kb;
+	bool under, soon;
+
+	if (!tr || !meminfo_commit(mi, &free_kb, &limit_kb))
+		return;
+	o->commit_strict = true;
+	o->commit_free_kb = (double)free_kb;
+	o->commit_pct = 100.0 * (double)free_kb / (double)limit_kb;
+	o->commit_limit_kb = (double)limit_kb * lp->lower_pct / 100.0;
+	/* Committed_AS, not the headroom: it does not jump at a swapon. */
+	trend_add(tr, t_ms, -(double)mi->committed_as_kb);
+	o->commit_slope_kb_s = trend_slope_kb_s(tr, TREND_WINDOW_MS);
+	under = o->commit_pct < lp->lower_pct;
+	soon = !under && predict_shortage(o->commit_free_kb,
+					  o->commit_limit_kb,
+					  o->commit_slope_kb_s, lead_ms);
+	if ((under || soon) && !r->shortage) {
+		r->shortage = true;
+		r->forecast = soon;
+		o->commit_short = true;
+	}
+	/* Removing swap lowers CommitLimit too. */
+	if (o->commit_pct <= lp->upper_pct)
+		r->surplus = false;
+}
+
 void predict_classify(const struct limit_params *lp, struct trend *tr,
-		      const struct meminfo *mi, int64_t t_ms, int64_t lead_ms,
-		      struct fsm_reading *r, struct outlook *o)
+		      struct trend *commit_tr, const struct meminfo *mi,
+		      int64_t t_ms, int64_t lead_ms, struct fsm_reading *r,
+		      struct outlook *o)
 {
 	double total_kb = (double)meminfo_total_kb(mi);
+
+	memset(o, 0, sizeof(*o));
 
 	o->free_kb = (double)meminfo_free_kb(mi, &lp->fp);
 	o->free_pct = meminfo_free_pct(mi, &lp->fp);
@@ -121,4 +174,5 @@ void predict_classify(const struct limit_params *lp, struct trend *tr,
 		r->shortage = r->forecast = predict_shortage(
 			o->free_kb, o->limit_kb, o->slope_kb_s, lead_ms);
 	r->surplus = o->free_pct > lp->upper_pct;
+	classify_commit(lp, commit_tr, mi, t_ms, lead_ms, r, o);
 }

@@ -63,14 +63,30 @@ struct outlook {
 	double free_kb;
 	double limit_kb;   /* lower_freelimit in KiB */
 	double slope_kb_s; /* d(free)/dt from the trend of memory in use */
+	/* Under strict overcommit (vm.overcommit_memory=2) only: */
+	bool commit_strict;       /* commit headroom is a signal too */
+	double commit_pct;        /* 100 * headroom / CommitLimit */
+	double commit_free_kb;    /* CommitLimit - Committed_AS */
+	double commit_limit_kb;   /* lower_freelimit of CommitLimit, KiB */
+	double commit_slope_kb_s; /* d(headroom)/dt from Committed_AS */
+	bool commit_short;        /* the shortage is commit's alone */
 };
 
 /* Add a valid reading to the trend and classify it for the state
  * machine: shortage when free% is under lower_freelimit or the forecast
- * says it will be within lead_ms; surplus over upper_freelimit.  Shared
- * by the daemon and --simulate, so a replay decides as the daemon does. */
+ * says it will be within lead_ms; surplus over upper_freelimit.  Under
+ * strict overcommit (mi->commit_strict) the commit headroom is judged
+ * the same way, on its own trend commit_tr (NULL: not judged): either
+ * short is a shortage, and a surplus needs both.  Shared by the daemon
+ * and --simulate, so a replay decides as the daemon does. */
 void predict_classify(const struct limit_params *lp, struct trend *tr,
-		      const struct meminfo *mi, int64_t t_ms, int64_t lead_ms,
-		      struct fsm_reading *r, struct outlook *o);
+		      struct trend *commit_tr, const struct meminfo *mi,
+		      int64_t t_ms, int64_t lead_ms, struct fsm_reading *r,
+		      struct outlook *o);
+
+/* predict_poll_ms for the outlook: the shorter of the free figure's and
+ * (under strict overcommit) the commit headroom's. */
+int64_t predict_outlook_poll_ms(const struct poll_params *pp,
+				const struct outlook *o);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -190,4 +191,55 @@ int proc_mkdir_mode(const char *dir, unsigned mode)
 	}
 	close(fd);
 	return 0;
+}
+
+int proc_parse_capeff(const char *buf, size_t len, uint64_t *capeff)
+{
+	static const char key[] = "CapEff:";
+	size_t i = 0, k = sizeof(key) - 1;
+
+	while (i < len) {
+		const char *eol = memchr(buf + i, '\n', len - i);
+		size_t end = eol ? (size_t)(eol - buf) : len;
+
+		if (end - i > k && memcmp(buf + i, key, k) == 0) {
+			size_t j, n = 0;
+			uint64_t v = 0;
+
+			for (j = i + k; j < end && (buf[j] == '\t' ||
+						   buf[j] == ' '); j++)
+				;
+			for (; j < end; j++, n++) {
+				char c = buf[j];
+				int d = c >= '0' && c <= '9'   ? c - '0'
+					: c >= 'a' && c <= 'f' ? c - 'a' + 10
+					: c >= 'A' && c <= 'F' ? c - 'A' + 10
+							       : -1;
+				if (d < 0 || n == 16)
+					return -EINVAL;
+				v = v << 4 | (uint64_t)d;
+			}
+			if (n == 0)
+				return -EINVAL;
+			*capeff = v;
+			return 0;
+		}
+		i = end + 1;
+	}
+	return -EINVAL;
+}
+
+int proc_has_sys_admin(const char *status_path)
+{
+	char buf[4096];
+	size_t len = 0;
+	uint64_t cap;
+	int rc = gm_read_file(status_path, buf, sizeof(buf), &len, true);
+
+	if (rc < 0)
+		return rc;
+	rc = proc_parse_capeff(buf, len, &cap);
+	if (rc < 0)
+		return rc;
+	return (int)((cap >> PROC_CAP_SYS_ADMIN) & 1);
 }

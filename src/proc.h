@@ -8,6 +8,8 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* Set by the handlers, read (and cleared) by the loop. */
 extern volatile sig_atomic_t proc_got_term, proc_got_hup, proc_got_usr1,
@@ -31,6 +33,17 @@ void proc_signals(sigset_t *waitmask);
 
 /* Keep our own pages in RAM and out of the OOM killer's reach. */
 enum memlock_mode proc_protect(void);
+
+/* CAP_SYS_ADMIN's bit in a capability set. */
+#define PROC_CAP_SYS_ADMIN 21
+
+/* The CapEff line of a /proc/PID/status buffer: 0 with *capeff, or
+ * -EINVAL (no such line, not 1 to 16 hex digits). */
+int proc_parse_capeff(const char *buf, size_t len, uint64_t *capeff);
+
+/* Whether this process may swapon(2)/swapoff(2): 1 yes, 0 no, -errno
+ * when status_path (normally /proc/self/status) cannot be read. */
+int proc_has_sys_admin(const char *status_path);
 
 /* Make dir with mode, whatever the umask; an existing directory keeps
  * its mode.  0 or -errno. */

@@ -31,6 +31,11 @@ static void snapshot_build(const struct daemon *d, int64_t t,
 		meminfo_ram_available_kb(&d->mi, FREE_PARAMS(&d->cfg));
 	s->swap_total_kb = d->mi.swap_total_kb;
 	s->swap_free_kb = d->mi.swap_free_kb;
+	s->free_kb = meminfo_free_kb(&d->mi, FREE_PARAMS(&d->cfg));
+	s->swap_uncounted_kb = d->mi.swap_uncounted_kb;
+	s->om = d->om;
+	s->commit_limit_kb = d->mi.commit_limit_kb;
+	s->committed_as_kb = d->mi.committed_as_kb;
 	s->nfiles = v.n;
 	memcpy(s->files, v.f, sizeof(s->files));
 	s->making_slot = v.making_slot;
@@ -43,6 +48,16 @@ static void snapshot_build(const struct daemon *d, int64_t t,
 	for (i = 0; i < WAKE_NSOURCES; i++)
 		s->wakeups[i] = d->wakeups[i];
 	s->pid = (long)getpid();
+	s->ctl_open = d->ctl.open;
+	s->ctl_clients = d->ctl.nclients;
+	s->ctl = d->ctl.st;
+	for (i = 0; i < RESV_MAX; i++)
+		if (d->resv.r[i].id)
+			s->resv[s->nresv++] = d->resv.r[i];
+	s->resv_short_b = loop_resv_short_b(d);
+	s->resv_made = d->resv.made;
+	s->resv_released = d->resv.released;
+	s->resv_expired = d->resv.expired;
 }
 
 void publish_dump(const struct daemon *d, int64_t t)
@@ -74,12 +89,14 @@ void publish_status(struct daemon *d, int64_t t)
 	pool_lane_slots(&d->pool, &making, &retiring);
 	if (d->published_ms >= 0 && d->ts.fsm.state == d->published_state &&
 	    making == d->published_making &&
+	    resv_count(&d->resv) == d->published_resv &&
 	    retiring == d->published_retiring && t - d->published_ms < 5000)
 		return;
 	d->published_ms = t;
 	d->published_state = d->ts.fsm.state;
 	d->published_making = making;
 	d->published_retiring = retiring;
+	d->published_resv = resv_count(&d->resv);
 	snapshot_build(d, t, &s);
 	n = status_format(&s, buf, sizeof(buf));
 	rc = status_write_atomic(d->cfg.rundir, "status", buf,

@@ -107,6 +107,112 @@ static int active_files(const struct snapshot *s)
 	return n;
 }
 
+static int nresv(const struct snapshot *s)
+{
+	if (s->nresv < 0)
+		return 0;
+	return s->nresv > RESV_MAX ? RESV_MAX : s->nresv;
+}
+
+static uint64_t reserved_b(const struct snapshot *s)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < nresv(s); i++)
+		sum += s->resv[i].size_b;
+	return sum;
+}
+
+/* The control socket's and the reservations' lines (resv.h), only on a
+ * daemon that has either. */
+static void put_reservations(struct out *o, const struct snapshot *s)
+{
+	int i;
+
+	if (!s->ctl_open && !nresv(s))
+		return;
+	put(o, "reservations count=%d reserved_kb=%" PRIu64
+	    " short_kb=%" PRIu64 " made=%lu released=%lu expired=%lu\n",
+	    nresv(s), reserved_b(s) / 1024, s->resv_short_b / 1024,
+	    s->resv_made, s->resv_released, s->resv_expired);
+	for (i = 0; i < nresv(s); i++) {
+		const struct resv *r = &s->resv[i];
+		int64_t ttl = (r->expires_ms - s->now_ms + 999) / 1000;
+		int64_t age = (s->now_ms - r->since_ms) / 1000;
+
+		put(o, "reservation id=%" PRIu32 " size_kb=%" PRIu64
+		    " age_s=%" PRId64 " ttl_s=%" PRId64 "\n", r->id,
+		    r->size_b / 1024, age < 0 ? 0 : age, ttl < 0 ? 0 : ttl);
+	}
+	/* now_ms: the daemon's own clock, so a reader can tell how often
+	 * it ticked in between. */
+	put(o, "control open=%d clients=%d served=%lu busy=%lu denied=%lu "
+	    "dropped=%lu wakeups=%lu now_ms=%" PRId64 "\n",
+	    s->ctl_open ? 1 : 0, s->ctl_clients, s->ctl.served, s->ctl.busy,
+	    s->ctl.denied, s->ctl.dropped, s->wakeups[WAKE_CTL], s->now_ms);
+}
+
+static void metric_head(struct out *o, const char *name, const char *type,
+			const char *help)
+{
+	put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* The free figure's parts and the other swap that shapes it. */
+static void put_other(struct out *o, const struct snapshot *s)
+{
+	const struct othermem *om = &s->om;
+
+	if (!s->have_mem)
+		return;
+	put(o, "free_kb=%" PRIu64 " swap_uncounted_kb=%" PRIu64 "\n",
+	    s->free_kb, s->swap_uncounted_kb);
+	put(o, "zram areas=%d size_kb=%" PRIu64 " free_kb=%" PRIu64
+	       " counted_kb=%" PRIu64 " ram_kb=%" PRIu64 " ratio=%.2f\n",
+	    om->zram_n, om->zram_size_kb, om->zram_free_kb,
+	    om->zram_counted_kb, om->zram_ram_kb, om->zram_ratio);
+	put(o, "zswap=%s uncounted_kb=%" PRIu64 "\n",
+	    om->zswap_on ? "on" : "off", om->zswap_uncounted_kb);
+	put(o, "overcommit=%d commit_limit_kb=%" PRIu64
+	       " committed_kb=%" PRIu64 "\n",
+	    om->overcommit, s->commit_limit_kb, s->committed_as_kb);
+}
+
+static void metrics_other(struct out *o, const struct snapshot *s)
+{
+	const struct othermem *om = &s->om;
+
+	if (!s->have_mem)
+		return;
+	metric_head(o, "ghostmemory_free_bytes", "gauge",
+		    "The free figure: available RAM plus the free swap that "
+		    "really frees RAM.");
+	put(o, "ghostmemory_free_bytes %" PRIu64 "\n", s->free_kb * 1024);
+	metric_head(o, "ghostmemory_swap_uncounted_bytes", "gauge",
+		    "Free swap left out of the free figure (zram, zswap).");
+	put(o, "ghostmemory_swap_uncounted_bytes %" PRIu64 "\n",
+	    s->swap_uncounted_kb * 1024);
+	metric_head(o, "ghostmemory_zram_free_bytes", "gauge",
+		    "Free space of the active zram swap areas.");
+	put(o, "ghostmemory_zram_free_bytes %" PRIu64 "\n",
+	    om->zram_free_kb * 1024);
+	metric_head(o, "ghostmemory_zram_counted_bytes", "gauge",
+		    "What that free space frees if filled, as counted.");
+	put(o, "ghostmemory_zram_counted_bytes %" PRIu64 "\n",
+	    om->zram_counted_kb * 1024);
+	if (om->overcommit == 2 && s->commit_limit_kb) {
+		uint64_t h = s->committed_as_kb < s->commit_limit_kb
+				     ? s->commit_limit_kb - s->committed_as_kb
+				     : 0;
+		metric_head(o, "ghostmemory_commit_headroom_ratio", "gauge",
+			    "(CommitLimit - Committed_AS) / CommitLimit under "
+			    "strict overcommit.");
+		put(o, "ghostmemory_commit_headroom_ratio %.4f\n",
+		    (double)h / (double)s->commit_limit_kb);
+	}
+}
+
 size_t status_format(const struct snapshot *s, char *buf, size_t len)
 {
 	struct out o = {buf, len, 0};
@@ -134,6 +240,7 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 	else
 		put(&o, "mem_total_kb=unknown mem_available_kb=unknown "
 			"swap_total_kb=unknown swap_free_kb=unknown\n");
+	put_other(&o, s);
 	put(&o, "files=%d active=%d provisioned_kb=%" PRIu64
 		" used_kb=%" PRIu64 "\n",
 	    nfiles(s), active_files(s), provisioned_b(s) / 1024, used_kb(s));
@@ -170,13 +277,8 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 	put(&o, "wakeups timer=%lu psi=%lu signal=%lu worker=%lu\n",
 	    s->wakeups[WAKE_TIMER], s->wakeups[WAKE_PSI],
 	    s->wakeups[WAKE_SIGNAL], s->wakeups[WAKE_WORKER]);
+	put_reservations(&o, s);
 	return finish(&o);
-}
-
-static void metric_head(struct out *o, const char *name, const char *type,
-			const char *help)
-{
-	put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
@@ -185,7 +287,8 @@ size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
 					      "swapoff"};
 	static const char *const sources[WAKE_NSOURCES] = {
 		[WAKE_TIMER] = "timer", [WAKE_PSI] = "psi",
-		[WAKE_SIGNAL] = "signal", [WAKE_WORKER] = "worker"};
+		[WAKE_SIGNAL] = "signal", [WAKE_WORKER] = "worker",
+		[WAKE_CTL] = "ctl"};
 	const unsigned long failures[] = {s->c.fail_no_room, s->c.fail_create,
 					  s->c.fail_swapon,
 					  s->c.fail_swapoff};
@@ -210,6 +313,7 @@ size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
 			    "RAM + swap, as the daemon judges it.");
 		put(&o, "ghostmemory_free_ratio %.4f\n", s->free_pct / 100.0);
 	}
+	metrics_other(&o, s);
 	metric_head(&o, "ghostmemory_lower_freelimit_ratio", "gauge",
 		    "Below this free ratio the daemon adds swap.");
 	put(&o, "ghostmemory_lower_freelimit_ratio %.2f\n",
@@ -253,6 +357,23 @@ size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
 	for (i = 0; i < WAKE_NSOURCES; i++)
 		put(&o, "ghostmemory_wakeups_total{source=\"%s\"} %lu\n",
 		    sources[i], s->wakeups[i]);
+	metric_head(&o, "ghostmemory_reserved_bytes", "gauge",
+		    "Free swap held for reservations (their sum).");
+	put(&o, "ghostmemory_reserved_bytes %" PRIu64 "\n", reserved_b(s));
+	metric_head(&o, "ghostmemory_reservations", "gauge",
+		    "Reservations held.");
+	put(&o, "ghostmemory_reservations %d\n", nresv(s));
+	metric_head(&o, "ghostmemory_reserve_short_bytes", "gauge",
+		    "Free swap the reservations still lack (0: met).");
+	put(&o, "ghostmemory_reserve_short_bytes %" PRIu64 "\n",
+	    s->resv_short_b);
+	metric_head(&o, "ghostmemory_control_requests_total", "counter",
+		    "Control socket connections, by outcome.");
+	put(&o, "ghostmemory_control_requests_total{result=\"served\"} %lu\n"
+		"ghostmemory_control_requests_total{result=\"busy\"} %lu\n"
+		"ghostmemory_control_requests_total{result=\"denied\"} %lu\n"
+		"ghostmemory_control_requests_total{result=\"dropped\"} %lu\n",
+	    s->ctl.served, s->ctl.busy, s->ctl.denied, s->ctl.dropped);
 	return finish(&o);
 }
 

@@ -4,8 +4,11 @@
 #ifndef GM_STATUS_H
 #define GM_STATUS_H
 
+#include "ctl.h"
 #include "fsm.h"
+#include "othermem.h"
 #include "pool.h"
+#include "resv.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +20,7 @@ enum wake_source {
 	WAKE_PSI,       /* a PSI memory-pressure event */
 	WAKE_SIGNAL,    /* a signal */
 	WAKE_WORKER,    /* the file maker finished a file */
+	WAKE_CTL,       /* a reservation was made on the control socket */
 	WAKE_NSOURCES
 };
 
@@ -28,6 +32,11 @@ struct snapshot {
 	bool have_mem;               /* a reading has been taken */
 	uint64_t mem_total_kb, mem_available_kb;
 	uint64_t swap_total_kb, swap_free_kb;
+	/* The free figure, its swap part left out, and what is behind it:
+	 * zram, zswap, the overcommit mode and commit figures. */
+	uint64_t free_kb, swap_uncounted_kb;
+	struct othermem om;
+	uint64_t commit_limit_kb, committed_as_kb;
 	int nfiles;
 	struct pool_file files[POOL_MAX];
 	int making_slot;             /* a file being made (0: none) */
@@ -39,6 +48,14 @@ struct snapshot {
 	struct pool_counters c;
 	unsigned long wakeups[WAKE_NSOURCES];
 	long pid;
+	/* The control socket and reservations (shown when either is) */
+	bool ctl_open;               /* the socket is listening */
+	int ctl_clients;             /* connected now */
+	struct ctl_stats ctl;
+	int nresv;
+	struct resv resv[RESV_MAX];  /* the held ones, first nresv */
+	uint64_t resv_short_b;       /* what they still lack */
+	unsigned long resv_made, resv_released, resv_expired;
 };
 
 /* One "key=value ..." line per item, stable keys, each line ending in

@@ -116,3 +116,17 @@ void swaphdr_uuid_v4(uint8_t uuid[16])
 	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x40);
 	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80);
 }
+
+bool swaphdr_is_hibernation(const uint8_t *page, size_t page_size)
+{
+	static const char *const sigs[] = {"S1SUSPEND", "ULSUSPEND",
+					   "LINHIB0001"};
+	size_t i;
+
+	if (page_size < 4096)
+		return false;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (memcmp(page + page_size - 10, sigs[i], strlen(sigs[i])) == 0)
+			return true;
+	return false;
+}

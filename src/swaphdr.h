@@ -5,6 +5,7 @@
 #ifndef GM_SWAPHDR_H
 #define GM_SWAPHDR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,11 @@ int swaphdr_build(uint8_t *page, size_t page_size, uint64_t file_size_b,
  * last_page consistent with the size, no bad pages.  0 or -EINVAL. */
 int swaphdr_check(const uint8_t *page, size_t page_size,
 		  uint64_t file_size_b);
+
+/* Does the page's signature say a hibernation image is in the area (the
+ * kernel's S1SUSPEND, uswsusp's ULSUSPEND, LINHIB0001)?  Such a file
+ * has no swap signature until the image is resumed or discarded. */
+bool swaphdr_is_hibernation(const uint8_t *page, size_t page_size);
 
 /* Make a random version-4 UUID from 16 random bytes. */
 void swaphdr_uuid_v4(uint8_t uuid[16]);

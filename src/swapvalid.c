@@ -95,7 +95,7 @@ int swapfile_validate_as(const struct swapdir *d, int slot, uint64_t min_b,
 	}
 	rc = read_page(fd, page, ps);
 	if (rc == 0 && swaphdr_check(page, ps, (uint64_t)fst.st_size) < 0)
-		rc = -EBADMSG;
+		rc = swaphdr_is_hibernation(page, ps) ? -EBUSY : -EBADMSG;
 	free(page);
 	if (rc == 0)
 		*size_b = (uint64_t)fst.st_size;
@@ -135,6 +135,8 @@ const char *swapfile_reject_reason(int err)
 		return "has no valid swap header for its size";
 	case ESTALE:
 		return "changed while being checked";
+	case EBUSY:
+		return "holds a hibernation image";
 	default:
 		return strerror(err < 0 ? -err : err);
 	}

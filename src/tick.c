@@ -16,6 +16,7 @@ void tick_init(struct tick_state *ts, int64_t now_ms)
 	memset(ts, 0, sizeof(*ts));
 	fsm_init(&ts->fsm, now_ms);
 	trend_reset(&ts->trend);
+	trend_reset(&ts->commit_trend);
 	ts->provision_ms = TICK_FIRST_PROVISION_MS;
 	ts->grow_wait_ms = -1;
 	ts->grow_retry_ms = 0;
@@ -28,6 +29,7 @@ bool tick_calm(const struct tick_params *tp, enum fsm_state state,
 {
 	return r->valid && (state == FSM_STEADY || state == FSM_OVERFED) &&
 	       !r->shortage && o->free_pct >= tp->freetarget_pct &&
+	       (!o->commit_strict || o->commit_pct >= tp->freetarget_pct) &&
 	       predict_ms_to_limit(o->free_kb, o->limit_kb, o->slope_kb_s) >
 		       CALM_HORIZON_MS;
 }
@@ -97,12 +99,16 @@ void tick_run(const struct tick_params *tp, struct tick_state *ts,
 		int64_t lead_ms = ops->lead_ms(ops->ctx, ts->provision_ms) +
 				  tp->poll.min_ms;
 
-		predict_classify(&tp->limits, &ts->trend, mi, now_ms, lead_ms,
-				 &r, &res->o);
+		predict_classify(&tp->limits, &ts->trend, &ts->commit_trend,
+				 mi, now_ms, lead_ms, &r, &res->o);
+		/* Reserved swap is grown at once, and never a surplus. */
+		if (ops->reserve_short_b && ops->reserve_short_b(ops->ctx)) {
+			r.shortage = true;
+			r.forecast = r.surplus = false;
+			res->reserve_short = true;
+		}
 		res->valid = true;
-		res->next_poll_ms = predict_poll_ms(&tp->poll, res->o.free_kb,
-						    res->o.limit_kb,
-						    res->o.slope_kb_s);
+		res->next_poll_ms = predict_outlook_poll_ms(&tp->poll, &res->o);
 	}
 	res->act = fsm_step(cooldown_ms, &ts->fsm, &r, now_ms);
 	res->cannot_grow = ts->fsm.say_cannot_grow;

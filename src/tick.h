@@ -42,11 +42,16 @@ struct tick_ops {
 	/* Memory is calm: make a standby file if wanted.  0, or < 0 when
 	 * it could not start (retried after a cooldown).  May be NULL. */
 	int (*standby)(void *ctx, const struct meminfo *mi, int64_t now_ms);
+	/* Reservations (resv.h): how much free swap they still lack; more
+	 * than 0 is a shortage, whatever the free figure says.  May be
+	 * NULL. */
+	uint64_t (*reserve_short_b)(void *ctx);
 };
 
 struct tick_state {
 	struct fsm fsm;
 	struct trend trend;      /* recent "used" figures for the forecast */
+	struct trend commit_trend; /* Committed_AS, for strict overcommit */
 	int64_t provision_ms;    /* how long the last grow took */
 	int64_t grow_wait_ms;    /* a GROW waits for a file since, or -1 */
 	int64_t grow_retry_ms;   /* after a failed grow, not before this */
@@ -65,6 +70,7 @@ struct tick_result {
 	struct outlook o;          /* the free figure and its forecast */
 	bool cannot_grow;          /* short of memory on a diet: say once */
 	bool calm;                 /* standby files may be made */
+	bool reserve_short;        /* reservations lacked swap: a shortage */
 	int64_t next_poll_ms;      /* how long to sleep */
 };
 

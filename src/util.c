@@ -129,7 +129,7 @@ bool gm_parse_dec(const char *p, size_t n, uint64_t max, uint64_t *v)
 		if (p[i] < '0' || p[i] > '9')
 			return false;
 		d = (uint64_t)(p[i] - '0');
-		if (x > (max - d) / 10)
+		if (d > max || x > (max - d) / 10)
 			return false;
 		x = x * 10 + d;
 	}

@@ -57,6 +57,15 @@ if command -v setpriv >/dev/null; then
 else
 	echo "SKIP not-root: setpriv missing"
 fi
+# Root without CAP_SYS_ADMIN (a container): its own exit code, before
+# anything is made (no directory, no pid file).
+if command -v setpriv >/dev/null; then
+	expect no-cap-sys-admin 20 "no CAP_SYS_ADMIN" -- setpriv --bounding-set=-sys_admin "$GM" -c /dev/null -s "$work/nocap" -p "$work/nocap.pid"
+	[ -e "$work/nocap" ] || [ -e "$work/nocap.pid" ] &&
+		echo "FAIL no-cap-sys-admin-side-effect: $(ls -d "$work"/nocap*)"
+else
+	echo "SKIP no-cap-sys-admin: setpriv missing"
+fi
 
 base="-c /dev/null --meminfo-file=$calm --rundir=$work/run --spare=no"
 mkdir -m 0700 "$work/real"

@@ -59,8 +59,7 @@ stop "$GM_PID"
 
 # The same through the status file: a second run, read while it works.
 rm -f "$log"
-swapoff_ours
-rm -f "$SW"/*
+clear_swapdir
 start_making
 seen=
 t=0

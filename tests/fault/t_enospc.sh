@@ -64,9 +64,7 @@ if [ -n "$(dump_value "$log" state "$pid")" ] && wait_log "$log" "removed swap f
 else
 	fail enospc-alive "no answer to SIGUSR1 or no shrink on surplus" "$log"
 fi
-stop "$pid"
-swapoff_ours
-rm -f "$SW"/*
+clear_swapdir "$pid"
 
 # A file size limit of 8 MiB (dash counts 512-byte blocks) under 16 MiB
 # files.  The daemon runs in a subshell that sets it.

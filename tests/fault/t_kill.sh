@@ -79,9 +79,7 @@ if [ -z "$bad" ]; then
 else
 	fail state-nothing-invalid-active "invalid but active:$bad" "$log"
 fi
-stop "$pid"
-swapoff_ours
-rm -f "$SW"/*
+clear_swapdir "$pid"
 
 # ---- 2. real kills during real creation -------------------------------
 # state_of FILE: how far its making got, as far as can be seen.
@@ -155,9 +153,7 @@ for d in $DELAYS; do
 	last_pid=$pid last_log=$log2
 	# The last round goes on; the others clear up for the next one.
 	[ "$d" = 0.4 ] && break
-	stop "$pid"
-	swapoff_ours
-	rm -f "$SW"/*
+	clear_swapdir "$pid"
 done
 if [ "$mid" -gt 0 ]; then
 	pass kill-landed-mid-creation

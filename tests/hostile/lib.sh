@@ -137,3 +137,11 @@ mkswapfile() {
 		mkswap -L ghostmemory "$1" >/dev/null 2>&1 &&
 		chown "${3:-0}:${3:-0}" "$1"
 }
+
+# clear_swapdir [PID]: stop the daemon PID (when given), swap off every
+# area of the workspace and empty $SW: the next case starts afresh.
+clear_swapdir() {
+	[ -n "${1:-}" ] && stop "$1"
+	swapoff_ours
+	rm -f "$SW"/*
+}

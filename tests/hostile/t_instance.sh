@@ -64,9 +64,7 @@ if [ "$RC" = 4 ] && kill -0 "$first" 2>/dev/null; then
 else
 	fail second-instance-other-pidfile "exit $RC, want 4: a second daemon ran on $SW" "$log3"
 fi
-stop "$first"
-swapoff_ours
-rm -f "$SW"/*
+clear_swapdir "$first"
 
 # started NAME LOG: the daemon started and wrote its own pid.
 started() {

@@ -4,14 +4,13 @@
 # snapshots (a hungry state with files, an empty snapshot, no reading).
 # t_daemon.sh checks the file a running daemon writes.
 set -u
-work=$(mktemp -d /tmp/gm-metrics.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-trap 'exit 1' INT TERM
+. tests/lib/common.sh
+. tests/obs/lib.sh
+obs_workspace metrics
 
-if ! command -v promtool >/dev/null 2>&1; then
-	echo "SKIP metrics-format-promtool: promtool not installed (Debian package prometheus)"
-	exit 0
-fi
+command -v promtool >/dev/null 2>&1 ||
+	skip_all "promtool not installed (Debian package prometheus)" \
+		metrics-format-promtool
 if [ ! -x tests/unit/test_status ]; then
 	echo "FAIL metrics-format-promtool: tests/unit/test_status not built (make check builds it)"
 	exit 0

@@ -9,14 +9,12 @@
 set -u
 GM=${GM:-./ghostmemory}
 T=tests/traces
-work=$(mktemp -d /tmp/gm-plot.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-trap 'exit 1' INT TERM
+. tests/lib/common.sh
+. tests/obs/lib.sh
+obs_workspace plot
 
-if ! command -v xmllint >/dev/null 2>&1; then
-	echo "SKIP plot-all: xmllint not installed (libxml2-utils)"
-	exit 0
-fi
+command -v xmllint >/dev/null 2>&1 ||
+	skip_all "xmllint not installed (libxml2-utils)" plot-all
 # count FILE CLASS: elements of that class, by XPath.
 count() {
 	xmllint --xpath "count(//*[@class='$2'])" "$1" 2>/dev/null

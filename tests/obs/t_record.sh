@@ -5,24 +5,9 @@
 set -u
 GM=${GM:-./ghostmemory}
 REC="sh tests/tools/gm-record.sh"
-work=$(mktemp -d /tmp/gm-rec.XXXXXX)
-rec_pid=
-cleanup() {
-	[ -n "$rec_pid" ] && kill "$rec_pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-cat >"$work/meminfo" <<'M'
-MemTotal:        1000000 kB
-MemFree:          100000 kB
-MemAvailable:     150000 kB
-Buffers:           10000 kB
-Cached:            60000 kB
-SwapTotal:             0 kB
-SwapFree:              0 kB
-M
+. tests/lib/common.sh
+. tests/obs/lib.sh
+rec_workspace rec
 
 # Three snapshots: a trace that replays, short of memory (15%): a grow.
 $REC -n 3 -i 0.2 -m "$work/meminfo" "$work/t" 2>"$work/err"

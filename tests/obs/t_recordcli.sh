@@ -7,24 +7,9 @@
 set -u
 GM=${GM:-./ghostmemory}
 GM=$(cd "$(dirname "$GM")" && pwd)/$(basename "$GM")
-work=$(mktemp -d /tmp/gm-recc.XXXXXX)
-rec_pid=
-cleanup() {
-	[ -n "$rec_pid" ] && kill "$rec_pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-cat >"$work/meminfo" <<'M'
-MemTotal:        1000000 kB
-MemFree:          100000 kB
-MemAvailable:     150000 kB
-Buffers:           10000 kB
-Cached:            60000 kB
-SwapTotal:             0 kB
-SwapFree:              0 kB
-M
+. tests/lib/common.sh
+. tests/obs/lib.sh
+rec_workspace recc
 
 # This machine, one second: a trace that replays, one tick per second.
 "$GM" -c /dev/null --record="$work/host" --interval=250 --duration=1 2>"$work/err"

@@ -86,6 +86,41 @@ base_tarball() {
 		echo "$GM_CACHE/$GM_SUITE-minbase.tar.gz"
 }
 
+# --- what the tests that install the package share -----------------------
+# umount_in ROOT DIR...: unmount each ROOT/DIR that is a mount point.
+umount_in() {
+	_ui_root=$1
+	shift
+	for _ui_m in "$@"; do
+		grep -q " $_ui_root/$_ui_m " /proc/mounts &&
+			umount "$_ui_root/$_ui_m"
+	done
+}
+
+# pkg_base: $BASE, the cached minbase tarball, its log in $work; when
+# debootstrap cannot make it, skip_all.
+pkg_base() {
+	BASE=$(base_tarball "$work/debootstrap.log") ||
+		skip_all "debootstrap $GM_SUITE failed (no archive access?): $(tail_of "$work/debootstrap.log" 4)"
+}
+
+# pkg_deb CASE...: $deb, the package to install: $GM_DEB, or one built
+# from this tree into $work/out.  A failed build FAILs every CASE and
+# ends the test.
+pkg_deb() {
+	if [ -n "${GM_DEB:-}" ]; then
+		deb=$GM_DEB
+		return 0
+	fi
+	if ! pkg_build "$work/out"; then
+		for _pd_c in "$@"; do
+			fail "$_pd_c" "package build failed: $(tail_of "$work/out.log" 12)"
+		done
+		exit 0
+	fi
+	deb=$(ls "$work"/out/ghostmemory_*_"$(dpkg --print-architecture)".deb | head -n 1)
+}
+
 # --- the booted Debian 12 guest (t_boot.sh, t_autopkgtest.sh) -------------
 # make_guest DIR: minbase + both inits + Debian's kernel, plus autopkgtest
 # (the package's own tests run inside the guest with its null runner) and
@@ -155,36 +190,18 @@ guest_cleanup() {
 	# TERM to timeout(1), which passes it on to qemu (its own group).
 	[ -n "$qemu_pid" ] && kill -TERM "$qemu_pid" 2>/dev/null &&
 		wait "$qemu_pid" 2>/dev/null
-	for _m in proc sys dev; do
-		grep -q " $root/$_m " /proc/mounts && umount "$root/$_m"
-	done
+	umount_in "$root" proc sys dev
 	cache_rm "$work"
 }
 
 # guest_unpack: the cached guest tree (made first if need be) unpacked in
-# $root; or status 1 and why on stdout.
+# $root; when it cannot be, skip_all.
 guest_unpack() {
-	BASE=$(base_tarball "$work/debootstrap.log") || {
-		echo "debootstrap failed (no archive access?): $(tail_of "$work/debootstrap.log" 4)"
-		return 1
-	}
-	_g=$(guest_tarball "$work/guest.log") || {
-		echo "cannot make the guest tree: $(tail_of "$work/guest.log" 4)"
-		return 1
-	}
+	pkg_base
+	_g=$(guest_tarball "$work/guest.log") ||
+		skip_all "cannot make the guest tree: $(tail_of "$work/guest.log" 4)"
 	mkdir "$root" && tar -C "$root" --numeric-owner -xzf "$_g" ||
-		{ echo "cannot unpack $_g"; return 1; }
-}
-
-# guest_deb WORK: the .deb under test ($GM_DEB, or built into WORK/out);
-# its path on stdout, or 1 with the build log in WORK/out.log.
-guest_deb() {
-	if [ -n "${GM_DEB:-}" ]; then
-		echo "$GM_DEB"
-		return 0
-	fi
-	pkg_build "$1/out" || return 1
-	ls "$1"/out/ghostmemory_*_"$(dpkg --print-architecture)".deb | head -n 1
+		skip_all "cannot unpack $_g"
 }
 
 # guest_job ROOT SCRIPT: SCRIPT runs once at boot in the guest tree ROOT,

@@ -9,6 +9,9 @@
 #   a shortage (--meminfo-file fixture) -> the daemon adds real swap
 #     files: swapon works under the systemd unit's hardening
 #   reload -> "configuration reloaded"
+#   apt-get update (an empty local file: repository) -> the packaged apt
+#     hook reserves upgrade_reserve on the daemon before and releases it
+#     after (issue 14)
 #   apt-get purge with those files active -> exit 0, files swapped off and
 #     deleted, nothing of the package left.
 # Root and qemu-system-x86_64 needed.  The guest runs under TCG (about a
@@ -21,7 +24,7 @@
 set -u
 . tests/pkg/lib.sh
 
-TESTS="install running status usr1_syslog swapon reload purge"
+TESTS="install running status usr1_syslog swapon reload apt_hook purge"
 INITS="systemd sysv"
 skip_all() {
 	for i in $INITS; do
@@ -31,13 +34,8 @@ skip_all() {
 }
 why=$(guest_cannot) && skip_all "$why"
 guest_work boot
-why=$(guest_unpack) || skip_all "$why"
-if ! deb=$(guest_deb "$work"); then
-	for i in $INITS; do
-		fail "boot_${i}_install" "package build failed: $(tail_of "$work/out.log" 12)"
-	done
-	exit 0
-fi
+guest_unpack
+pkg_deb $(for i in $INITS; do echo "boot_${i}_install"; done)
 
 # --- the job the guest runs at boot ---------------------------------------
 cp "$deb" "$root/root/ghostmemory.deb"
@@ -131,6 +129,23 @@ else /etc/init.d/ghostmemory force-reload; fi >/root/reload.log 2>&1
 rc=$?
 if [ $rc -eq 0 ] && waitfor 10 inlog 'configuration reloaded'; then ok reload
 else bad reload "exit $rc: $(logs | tail -n 3 | tr '\n' '|')"; fi
+
+# The packaged apt hook around a real apt-get update (no network: an
+# empty file: repository), on the running daemon.
+hook_seen() { inlog 'reservation [0-9]* released'; }
+mkdir -p /root/repo && : >/root/repo/Packages
+echo 'deb [trusted=yes] file:/root/repo ./' >/root/local.list
+echo 'upgrade_reserve=8m' >>/etc/ghostmemory.conf
+apt-get update -o Dir::Etc::sourcelist=/root/local.list \
+	-o Dir::Etc::sourceparts=/nonexistent >/root/aptupd.log 2>&1
+rc=$?
+if [ $rc -eq 0 ] && waitfor 10 hook_seen && inlog 'reservation [0-9]*: 8 MiB' &&
+	[ ! -e /run/ghostmemory/apt-hook.id ] &&
+	! grep -q '^ghostmemory:' /root/aptupd.log; then
+	ok apt_hook
+else
+	bad apt_hook "exit $rc: $(tail -n 4 /root/aptupd.log | tr '\n' '|') $(logs | grep reservation | tail -n 3 | tr '\n' '|')"
+fi
 
 before=$(gm_swaps)
 apt-get purge -y ghostmemory >/root/purge.log 2>&1

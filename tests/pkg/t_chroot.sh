@@ -34,17 +34,14 @@ cleanup() {
 		[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] &&
 			kill -9 "${p#/proc/}" 2>/dev/null
 	done
-	for m in mnt/gmswap proc; do
-		grep -q " $root/$m " /proc/mounts && umount "$root/$m"
-	done
+	umount_in "$root" mnt/gmswap proc
 	cache_rm "$work"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 # --- the base system -----------------------------------------------------
-BASE=$(base_tarball "$work/debootstrap.log") ||
-	skip_all "debootstrap $GM_SUITE failed (no archive access?): $(tail_of "$work/debootstrap.log" 4)"
+pkg_base
 
 new_root() {
 	rm -rf "$root" && mkdir "$root" &&
@@ -58,15 +55,7 @@ else
 fi
 
 # --- the package ---------------------------------------------------------
-if [ -n "${GM_DEB:-}" ]; then
-	deb=$GM_DEB
-else
-	if ! pkg_build "$work/out"; then
-		fail chroot_install "package build failed: $(tail_of "$work/out.log" 12)"
-		exit 0
-	fi
-	deb=$(ls "$work"/out/ghostmemory_*_"$(dpkg --print-architecture)".deb | head -n 1)
-fi
+pkg_deb chroot_install
 
 # in_root CMD...: run in the chroot with a clean environment.
 in_root() {
@@ -132,7 +121,8 @@ for f in /lib/systemd/system/ghostmemory.service \
 	[ -f "$root$f" ] || bad="$bad [$f missing]"
 done
 conff=$(in_root dpkg-query -W -f '${Conffiles}\n' ghostmemory)
-for f in /etc/ghostmemory.conf /etc/default/ghostmemory /etc/init.d/ghostmemory; do
+for f in /etc/ghostmemory.conf /etc/default/ghostmemory /etc/init.d/ghostmemory \
+	/etc/apt/apt.conf.d/20ghostmemory; do
 	echo "$conff" | grep -q "^ $f " || bad="$bad [$f not a conffile]"
 done
 ls "$root"/etc/rc2.d/S[0-9][0-9]ghostmemory >/dev/null 2>&1 ||

@@ -65,6 +65,7 @@ for want in \
 	'-rwxr-xr-x ./usr/sbin/ghostmemory' \
 	'-rw-r--r-- ./etc/ghostmemory.conf' \
 	'-rw-r--r-- ./etc/default/ghostmemory' \
+	'-rw-r--r-- ./etc/apt/apt.conf.d/20ghostmemory' \
 	'-rwxr-xr-x ./etc/init.d/ghostmemory' \
 	'-rw-r--r-- ./lib/systemd/system/ghostmemory.service' \
 	'-rw-r--r-- ./usr/share/man/man8/ghostmemory.8.gz' \

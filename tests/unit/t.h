@@ -5,9 +5,11 @@
 #ifndef GM_T_H
 #define GM_T_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int t_passed, t_failed;
 
@@ -78,6 +80,71 @@ static inline char *slurp_text(const char *path)
 	text[len] = '\0';
 	free(buf);
 	return text;
+}
+
+/* capture_begin: what the code under test writes to stderr (fd 2), the
+ * log in the foreground, goes to a temporary file until capture_end,
+ * which puts stderr back and copies what was written into out (at most
+ * outlen - 1 bytes, NUL-terminated; "" if nothing could be captured). */
+static inline int *capture_fds(void)
+{
+	static int fds[2] = {-1, -1}; /* the capture file, saved stderr */
+	return fds;
+}
+
+static inline void capture_begin(void)
+{
+	int *fds = capture_fds();
+	char path[] = "/tmp/gm-test-stderr.XXXXXX";
+
+	fflush(stderr);
+	fds[0] = mkstemp(path);
+	if (fds[0] < 0)
+		return;
+	unlink(path); /* read back through the fd: nothing is left behind */
+	fds[1] = dup(2);
+	if (fds[1] >= 0 && dup2(fds[0], 2) < 0) {
+		close(fds[1]);
+		fds[1] = -1;
+	}
+}
+
+static inline void capture_end(char *out, size_t outlen)
+{
+	int *fds = capture_fds();
+	ssize_t n = 0;
+
+	fflush(stderr);
+	if (fds[1] >= 0) {
+		dup2(fds[1], 2);
+		close(fds[1]);
+		n = pread(fds[0], out, outlen - 1, 0);
+	}
+	if (fds[0] >= 0)
+		close(fds[0]);
+	fds[0] = fds[1] = -1;
+	out[n > 0 ? n : 0] = '\0';
+}
+
+/* t_mkdtemp: make the temporary directory TMPL (a mkdtemp template,
+ * filled in place); 0, or -1 after a failed check. */
+static inline int t_mkdtemp(char *tmpl)
+{
+	if (mkdtemp(tmpl) != NULL)
+		return 0;
+	CHECK(0, "mkdtemp %s: %s", tmpl, strerror(errno));
+	return -1;
+}
+
+/* rm_tree: delete a directory the test made, with all in it. */
+static inline void rm_tree(const char *dir)
+{
+	char cmd[600];
+
+	/* Only ever a mkdtemp directory of ours; nothing in it is swap. */
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("warning: could not remove %s\n", dir);
 }
 
 #define T_END()                                                              \

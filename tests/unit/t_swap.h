@@ -21,44 +21,6 @@ static char base[256]; /* our temporary directory */
 static size_t ps;
 static int is_root;
 
-static char cap_path[300];
-static int cap_saved = -1;
-
-/* Send stderr (the log) to a file, to check what a failure logged. */
-static inline void capture_begin(void)
-{
-	int fd;
-
-	snprintf(cap_path, sizeof(cap_path), "%s/log.txt", base);
-	fflush(stderr);
-	fd = open(cap_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	if (fd < 0)
-		return;
-	cap_saved = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static inline void capture_end(char *out, size_t outlen)
-{
-	ssize_t n = 0;
-	int fd;
-
-	fflush(stderr);
-	if (cap_saved >= 0) {
-		dup2(cap_saved, 2);
-		close(cap_saved);
-		cap_saved = -1;
-	}
-	fd = open(cap_path, O_RDONLY);
-	if (fd >= 0) {
-		n = read(fd, out, outlen - 1);
-		close(fd);
-	}
-	out[n > 0 ? n : 0] = '\0';
-	unlink(cap_path);
-}
-
 static inline int exists(const char *dir, const char *name)
 {
 	char p[600];
@@ -104,16 +66,6 @@ static inline int make_base(void)
 			return 0;
 	}
 	return -1;
-}
-
-static inline void rm_tree(const char *dir)
-{
-	char cmd[600];
-
-	/* base is ours, made by mkdtemp; nothing in it is active swap. */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("warning: could not remove %s\n", dir);
 }
 
 /* swap_fixture_begin: page size, root or not, umask 022 and base; -1

@@ -181,6 +181,8 @@ static void test_inspect_from_table(void)
 	strcpy(cfg.rundir, def.rundir);
 	/* Command-line only, so not in -i: as the other two above. */
 	cfg.record_interval_ms = def.record_interval_ms;
+	cfg.ttl_s = def.ttl_s;
+	cfg.wait_s = def.wait_s;
 	CHECK(memcmp(&cfg, &def, sizeof(cfg)) == 0,
 	      "-i of the defaults, parsed onto zeroes, is not the defaults");
 	free(text);

@@ -54,6 +54,22 @@ static int run(struct config *cfg, const char *const *argv, char *err)
 	return config_parse_args(cfg, argc, (char *const *)argv, err, 512);
 }
 
+/* "--" ends the options: what follows is the wrapped COMMAND's, even
+ * when it looks like an option. */
+static void test_command(void)
+{
+	const char *argv[] = {"gm", "--reserve=1g", "--", "make", "-j8", NULL};
+	const char *none[] = {"gm", "-v", NULL};
+	struct config cfg;
+	char err[512];
+
+	CHECK(run(&cfg, argv, err) == 0 && cfg.command_argi == 3 &&
+		      strcmp(cfg.reserve_arg, "1g") == 0,
+	      "-- make -j8: rc, index %d, err %s", cfg.command_argi, err);
+	CHECK(run(&cfg, none, err) == 0 && cfg.command_argi == 0,
+	      "no command: index %d", cfg.command_argi);
+}
+
 static void test_messages(void)
 {
 	static const struct {
@@ -62,7 +78,7 @@ static void test_messages(void)
 	} rows[] = {
 		{{"gm", "-x", NULL}, "unknown option '-x'"},
 		{{"gm", "-dx", NULL}, "unknown option '-x'"},
-		{{"gm", "--", NULL}, "unknown option '--'"},
+		{{"gm", "--", NULL}, "'--' needs a COMMAND after it"},
 		{{"gm", "--bogus=1", NULL}, "unknown option '--bogus'"},
 		{{"gm", "-l", NULL}, "option '-l' needs a value"},
 		{{"gm", "--pidfile", NULL}, "option '--pidfile' needs a value"},
@@ -113,6 +129,7 @@ int main(void)
 {
 	test_args();
 	test_messages();
+	test_command();
 	test_values();
 	T_END();
 }

@@ -23,6 +23,24 @@ static void test_fixtures(const struct config *cfg)
 		/* free = MemAvailable + SwapFree */
 		CHECK_EQ_U(meminfo_free_kb(&mi, FREE_PARAMS(cfg)), 24315404, "6.18 free");
 		CHECK_EQ_U(meminfo_total_kb(&mi), 24684092, "6.18 total");
+		/* The optional lines: commit figures and zswap's. */
+		CHECK(mi.has_commit && mi.commit_limit_kb == 12342044 &&
+		      mi.committed_as_kb == 56496, "6.18 commit lines");
+		CHECK(mi.has_zswap && mi.zswap_kb == 0, "6.18 zswap lines");
+		{
+			uint64_t cf, cl;
+
+			/* Heuristic overcommit: no commit signal. */
+			CHECK(!meminfo_commit(&mi, &cf, &cl) && cf == 0,
+			      "6.18 not strict");
+			mi.commit_strict = true;
+			CHECK(meminfo_commit(&mi, &cf, &cl) &&
+			      cf == 12342044 - 56496 && cl == 12342044,
+			      "6.18 strict headroom");
+			mi.committed_as_kb = 20000000;
+			CHECK(meminfo_commit(&mi, &cf, &cl) && cf == 0,
+			      "over the limit: no headroom");
+		}
 		CHECK(meminfo_free_pct(&mi, FREE_PARAMS(cfg)) > 98.5 &&
 		      meminfo_free_pct(&mi, FREE_PARAMS(cfg)) < 98.6, "6.18 free%% %.3f",
 		      meminfo_free_pct(&mi, FREE_PARAMS(cfg)));
@@ -33,6 +51,7 @@ static void test_fixtures(const struct config *cfg)
 	if (buf) {
 		CHECK(meminfo_parse_buf(&mi, buf, len) == 0, "2.6.32 parses");
 		CHECK(!mi.has_mem_available, "2.6.32 lacks MemAvailable");
+		CHECK(!mi.has_zswap, "2.6.32 has no zswap lines");
 		/* 20964 free + 250000 swap free + 1100 swap cached
 		 * + 30% of 30396 buffers (9118)
 		 * + 80% of (213540 - 1540 dirty - 0 wb - 2000 shmem) */

@@ -61,7 +61,7 @@ static void test_sizing(void)
 		struct grow_ctx g = {rows[i].mem_total, rows[i].free,
 				     rows[i].total, rows[i].fs_avail,
 				     rows[i].fs_size, rows[i].files,
-				     rows[i].owned, 4096};
+				     rows[i].owned, 4096, 0, 0};
 		char err[200];
 		uint64_t size = 0;
 		int rc;
@@ -123,9 +123,65 @@ static void test_shrink(void)
 	CHECK_EQ_U(policy_swapoff_margin_kb(1000 * M), 100 * M, "margin 10%%");
 }
 
+/* Strict overcommit: a grow brings the commit headroom back to
+ * freetarget; a shrink keeps it there.  zswap: a file's used pages
+ * count in full against RAM (part may be in the zswap pool already,
+ * which only makes the swapoff need less). */
+static void test_strict(void)
+{
+	struct config cfg;
+	char err[200];
+	/* 1 GiB RAM, free figure 50% (no deficit), CommitLimit 1 GiB with
+	 * 50 MiB of headroom (5%). */
+	struct grow_ctx g = {GIB, GIB, 2 * GIB, 100 * GIB, 200 * GIB, 1,
+			     256 * MIB, 4096, 50 * MIB, GIB};
+	uint64_t size = 0, want;
+	const uint64_t M = 1024;
+	struct shrink_candidate c[] = {{400 * M, 0}};
+
+	config_defaults(&cfg);
+	CHECK(config_set(&cfg, "swapsize", "64m", err, sizeof(err)) == 0,
+	      "swapsize");
+	want = policy_deficit_b(50 * MIB, GIB, cfg.freetarget_pct);
+	want -= want % 4096;
+	CHECK(want > 360 * MIB, "commit deficit %llu",
+	      (unsigned long long)want);
+	CHECK(policy_grow_size(SIZE_PARAMS(&cfg), &g, &size) == 0 &&
+		      size == want,
+	      "sized for the headroom: got %llu want %llu",
+	      (unsigned long long)size, (unsigned long long)want);
+	/* Not strict (CommitLimit 0): swapsize. */
+	g.commit_free_b = g.commit_limit_b = 0;
+	CHECK(policy_grow_size(SIZE_PARAMS(&cfg), &g, &size) == 0 &&
+		      size == 64 * MIB,
+	      "heuristic overcommit: swapsize, got %llu",
+	      (unsigned long long)size);
+
+	/* Shrink: headroom 900 of 2000 MiB: a 400 MiB file leaves 500 of
+	 * 1600 (31%): allowed; 600 of 2000 -> 200/1600 (12%): not. */
+	CHECK(policy_shrink_keeps_commit(30, 900 * M, 2000 * M, 400 * M),
+	      "31%% kept");
+	CHECK(!policy_shrink_keeps_commit(30, 600 * M, 2000 * M, 400 * M),
+	      "12%% refused");
+	CHECK(!policy_shrink_keeps_commit(30, 300 * M, 2000 * M, 400 * M),
+	      "more than the headroom");
+	CHECK(policy_shrink_keeps_commit(30, 0, 0, 400 * M), "not strict");
+
+	/* zswap: 300 MiB used of which a part sits compressed in RAM; the
+	 * rule still wants all 300 back in RAM with the margin. */
+	c[0].used_kb = 300 * M;
+	CHECK(policy_pick_shrink(30, 3000 * M, 4000 * M, 399 * M, 1000 * M,
+				 c, 1) == -1,
+	      "300 used + 100 margin does not fit 399");
+	CHECK(policy_pick_shrink(30, 3000 * M, 4000 * M, 400 * M, 1000 * M,
+				 c, 1) == 0,
+	      "fits 400");
+}
+
 int main(void)
 {
 	test_sizing();
 	test_shrink();
+	test_strict();
 	T_END();
 }

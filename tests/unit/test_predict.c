@@ -200,7 +200,95 @@ static void classify_at(const struct config *cfg, struct trend *tr,
 	mi.mem_free_kb = avail_kb;
 	mi.mem_available_kb = avail_kb;
 	mi.has_mem_available = true;
-	predict_classify(LIMIT_PARAMS(cfg), tr, &mi, t, 100, r, &o);
+	predict_classify(LIMIT_PARAMS(cfg), tr, NULL, &mi, t, 100, r, &o);
+}
+
+/* A reading of a 1 GiB machine, half of it available, 256 MiB of swap
+ * free, under strict overcommit: CommitLimit limit_kb, Committed_AS
+ * committed_kb (the fixtures of a vm.overcommit_memory=2 machine). */
+static void commit_at(const struct config *cfg, struct trend *tr,
+		      struct trend *ctr, int64_t t, uint64_t limit_kb,
+		      uint64_t committed_kb, struct fsm_reading *r,
+		      struct outlook *o)
+{
+	struct meminfo mi = {0};
+
+	mi.mem_total_kb = 1048576;
+	mi.mem_free_kb = mi.mem_available_kb = 524288;
+	mi.has_mem_available = true;
+	mi.swap_total_kb = mi.swap_free_kb = 400000;
+	mi.has_commit = true;
+	mi.commit_limit_kb = limit_kb;
+	mi.committed_as_kb = committed_kb;
+	mi.commit_strict = true;
+	predict_classify(LIMIT_PARAMS(cfg), tr, ctr, &mi, t, 100, r, o);
+}
+
+/* Strict overcommit: the commit headroom is a second signal with the
+ * same thresholds and forecast; a surplus needs both. */
+static void test_classify_commit(void)
+{
+	struct config cfg;
+	struct trend tr, ctr;
+	struct fsm_reading r;
+	struct outlook o;
+	int i;
+
+	config_defaults(&cfg);
+	/* Free figure 64% (a surplus alone), headroom 50%: neither. */
+	trend_reset(&tr), trend_reset(&ctr);
+	commit_at(&cfg, &tr, &ctr, 0, 800000, 400000, &r, &o);
+	CHECK(o.commit_strict && o.commit_pct == 50.0, "headroom 50%%: %f",
+	      o.commit_pct);
+	CHECK(!r.shortage && !r.surplus, "headroom 50%%: no surplus");
+	/* Headroom 10%, memory plentiful: a shortage that is commit's. */
+	commit_at(&cfg, &tr, &ctr, 100, 800000, 720000, &r, &o);
+	CHECK(r.shortage && !r.forecast && o.commit_short,
+	      "headroom 10%%: shortage");
+	CHECK(o.free_pct > 60, "while the free figure is %f", o.free_pct);
+	/* Without a commit trend the same reading is not judged on it. */
+	{
+		struct trend t2;
+		trend_reset(&t2);
+		commit_at(&cfg, &t2, NULL, 100, 800000, 720000, &r, &o);
+		CHECK(!r.shortage && !o.commit_strict, "no commit trend");
+	}
+	/* Headroom 30% and committing 2 GiB/s: forecast. */
+	trend_reset(&tr), trend_reset(&ctr);
+	for (i = 0; i < 10; i++)
+		commit_at(&cfg, &tr, &ctr, i * 20, 800000,
+			  560000 - (10 - i) * 41943, &r, &o);
+	CHECK(r.shortage && r.forecast && o.commit_short,
+	      "headroom falling fast: forecast");
+	CHECK(o.commit_slope_kb_s < -1000000, "commit slope %f",
+	      o.commit_slope_kb_s);
+	/* The poll follows the faster of the two. */
+	{
+		struct poll_params pp = {10, 1000, 0};
+		CHECK(predict_poll_ms(&pp, o.free_kb, o.limit_kb,
+				      o.slope_kb_s) == 1000 &&
+			      predict_outlook_poll_ms(&pp, &o) < 100,
+		      "poll at the commit forecast's pace");
+	}
+	/* Headroom 70% and free 62%: a surplus. */
+	trend_reset(&tr), trend_reset(&ctr);
+	commit_at(&cfg, &tr, &ctr, 0, 1000000, 300000, &r, &o);
+	CHECK(r.surplus && !r.shortage, "both high: surplus");
+	/* Heuristic overcommit: the commit lines are not a signal. */
+	{
+		struct meminfo mi = {0};
+		mi.mem_total_kb = 1048576;
+		mi.mem_free_kb = mi.mem_available_kb = 524288;
+		mi.has_mem_available = true;
+		mi.has_commit = true;
+		mi.commit_limit_kb = 800000;
+		mi.committed_as_kb = 790000;
+		trend_reset(&tr), trend_reset(&ctr);
+		predict_classify(LIMIT_PARAMS(&cfg), &tr, &ctr, &mi, 0, 100,
+				 &r, &o);
+		CHECK(!r.shortage && !o.commit_strict,
+		      "overcommit_memory 0: no commit shortage");
+	}
 }
 
 /* The reading says whether a shortage is only forecast: the state machine
@@ -238,6 +326,7 @@ int main(void)
 {
 	test_slope();
 	test_classify();
+	test_classify_commit();
 	test_forecast();
 	test_poll();
 	test_psi();

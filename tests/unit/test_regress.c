@@ -4,7 +4,7 @@
  * valgrind alike.
  *
  * tests/unit/fixtures/regress/<target>-<want>-<what>: target is meminfo,
- * swaps, config, swaphdr or trace (input layout as in
+ * swaps, config, swaphdr, trace, sysfs or ctl (input layout as in
  * fuzz/fuzz_<target>.c);
  * want is "ok" (the parser accepts it), "bad" (rejects it; for swaps:
  * refuses the table or skips a line of it) or "any" (only
@@ -15,9 +15,11 @@
 #define GM_FUZZ_REGRESS 1
 
 #include "../../fuzz/fuzz_config.c"
+#include "../../fuzz/fuzz_ctl.c"
 #include "../../fuzz/fuzz_meminfo.c"
 #include "../../fuzz/fuzz_swaphdr.c"
 #include "../../fuzz/fuzz_swaps.c"
+#include "../../fuzz/fuzz_sysfs.c"
 #include "../../fuzz/fuzz_trace.c"
 #include "t.h"
 
@@ -32,7 +34,7 @@
 #define CORPUS_DIR "fuzz/corpus"
 
 static const char *const targets[] = {"meminfo", "swaps", "config",
-				      "swaphdr", "trace"};
+				      "swaphdr", "trace", "sysfs", "ctl"};
 
 static int run_harness(const char *target, const uint8_t *d, size_t n)
 {
@@ -44,6 +46,10 @@ static int run_harness(const char *target, const uint8_t *d, size_t n)
 		return fuzz_config_one(d, n);
 	if (strcmp(target, "trace") == 0)
 		return fuzz_trace_one(d, n);
+	if (strcmp(target, "sysfs") == 0)
+		return fuzz_sysfs_one(d, n);
+	if (strcmp(target, "ctl") == 0)
+		return fuzz_ctl_one(d, n);
 	return fuzz_swaphdr_one(d, n);
 }
 
@@ -60,6 +66,25 @@ static int accepted(const char *target, const uint8_t *d, size_t n)
 	if (strcmp(target, "swaps") == 0)
 		return swaps_parse_buf(&fuzz_tab, (const char *)d, n) == 0 &&
 		       fuzz_tab.skipped == 0;
+	/* sysfs: mm_stat accepted, overcommit a mode, resume a target. */
+	if (strcmp(target, "sysfs") == 0) {
+		if (n < 1)
+			return 0;
+		if (d[0] % 3 == 0) {
+			struct zram_stat z;
+
+			return zram_parse_mm_stat((const char *)d + 1, n - 1,
+						  &z) == 0;
+		}
+		if (d[0] % 3 == 1)
+			return overcommit_parse((const char *)d + 1, n - 1) >= 0;
+		return 1;
+	}
+	if (strcmp(target, "ctl") == 0) {
+		struct ctlp_req req;
+
+		return ctlp_parse((const char *)d, n, &req) == CTLP_OK;
+	}
 	if (strcmp(target, "trace") == 0) {
 		struct trace tr;
 		char err[256];

@@ -29,6 +29,20 @@ static struct snapshot two_files(void)
 	s.mem_available_kb = 100000;
 	s.swap_total_kb = 524288;
 	s.swap_free_kb = 500000;
+	/* A 256 MiB zram area half full at ratio 3 beside the files, under
+	 * strict overcommit. */
+	s.free_kb = 100000 + 500000 - 43691;
+	s.swap_uncounted_kb = 43691;
+	s.om.zram_n = 1;
+	s.om.zram_size_kb = 262140;
+	s.om.zram_free_kb = 131070;
+	s.om.zram_counted_kb = 87379;
+	s.om.zram_ram_kb = 43690;
+	s.om.zram_ratio = 3.0;
+	s.om.zram_min_prio = 100;
+	s.om.overcommit = 2;
+	s.commit_limit_kb = 655360;
+	s.committed_as_kb = 491520;
 	s.nfiles = 2;
 	s.files[0] = (struct pool_file){.slot = 1, .active = true,
 					.size_b = 268435456, .used_kb = 24288,
@@ -59,6 +73,11 @@ static const char want_status[] =
 	"free_pct=43.2 lower_freelimit=20 freetarget=30 upper_freelimit=60\n"
 	"mem_total_kb=262144 mem_available_kb=100000 swap_total_kb=524288 "
 	"swap_free_kb=500000\n"
+	"free_kb=556309 swap_uncounted_kb=43691\n"
+	"zram areas=1 size_kb=262140 free_kb=131070 counted_kb=87379 "
+	"ram_kb=43690 ratio=3.00\n"
+	"zswap=off uncounted_kb=0\n"
+	"overcommit=2 commit_limit_kb=655360 committed_kb=491520\n"
 	"files=2 active=1 provisioned_kb=262144 used_kb=24288\n"
 	"file=/var/lib/ghostmemory/1 size_kb=262144 used_kb=24288 "
 	"priority=-2 active=1 age_s=120\n"
@@ -189,6 +208,12 @@ static void test_metrics(void)
 		{"ghostmemory_state_seconds 12\n"},
 		{"# TYPE ghostmemory_free_ratio gauge\n"},
 		{"ghostmemory_free_ratio 0.4325\n"},
+		{"ghostmemory_free_bytes 569660416\n"},
+		{"ghostmemory_swap_uncounted_bytes 44739584\n"},
+		{"ghostmemory_zram_free_bytes 134215680\n"},
+		{"ghostmemory_zram_counted_bytes 89476096\n"},
+		{"# TYPE ghostmemory_commit_headroom_ratio gauge\n"},
+		{"ghostmemory_commit_headroom_ratio 0.2500\n"},
 		{"ghostmemory_lower_freelimit_ratio 0.20\n"},
 		{"ghostmemory_freetarget_ratio 0.30\n"},
 		{"ghostmemory_upper_freelimit_ratio 0.60\n"},
@@ -258,6 +283,57 @@ static void test_metrics(void)
 		   "metrics length when truncated");
 	CHECK(strcmp(buf, "# HE") == 0 && buf[5] == 'X', "metrics cut: %.8s",
 	      buf);
+}
+
+/* Reservations and the control socket: their lines only on a daemon
+ * with either (the text above stays as it was), exact when there; the
+ * metrics always; a hostile count is clamped to the table. */
+static void test_reservations(void)
+{
+	struct snapshot s = two_files();
+	char buf[8192];
+
+	status_format(&s, buf, sizeof(buf));
+	CHECK(!strstr(buf, "reservations ") && !strstr(buf, "control "),
+	      "no socket, no reservation: no lines");
+	s.ctl_open = true;
+	s.ctl_clients = 1;
+	s.ctl = (struct ctl_stats){9, 2, 1, 3};
+	s.wakeups[WAKE_CTL] = 4;
+	s.nresv = 2;
+	s.resv[0] = (struct resv){.id = 7, .size_b = 1073741824,
+				  .since_ms = 100500, .expires_ms = 3700500};
+	s.resv[1] = (struct resv){.id = 8, .size_b = 67108864,
+				  .since_ms = 130500, .expires_ms = 130600};
+	s.resv_short_b = 1048576;
+	s.resv_made = 5;
+	s.resv_released = 2;
+	s.resv_expired = 1;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "wakeups timer=100 psi=7 signal=2 worker=3\n"
+			  "reservations count=2 reserved_kb=1114112 "
+			  "short_kb=1024 made=5 released=2 expired=1\n"
+			  "reservation id=7 size_kb=1048576 age_s=30 "
+			  "ttl_s=3570\n"
+			  "reservation id=8 size_kb=65536 age_s=0 ttl_s=1\n"
+			  "control open=1 clients=1 served=9 busy=2 denied=1 "
+			  "dropped=3 wakeups=4 now_ms=130500\n") != NULL,
+	      "reservation lines: %s", buf);
+	metrics_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "\nghostmemory_reserved_bytes 1140850688\n") &&
+		      strstr(buf, "\nghostmemory_reservations 2\n") &&
+		      strstr(buf, "\nghostmemory_reserve_short_bytes 1048576\n") &&
+		      strstr(buf, "\nghostmemory_control_requests_total"
+				  "{result=\"busy\"} 2\n") &&
+		      strstr(buf, "\nghostmemory_wakeups_total{source=\"ctl\"} "
+				  "4\n"),
+	      "reservation metrics: %s", buf);
+	s.nresv = 1000;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "reservations count=32 "), "count clamped");
+	s.nresv = -5;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "reservations count=0 "), "negative count");
 }
 
 static void test_write_atomic(const char *dir)
@@ -423,6 +499,7 @@ static void write_samples(const char *dir)
 
 int main(void)
 {
+	test_reservations();
 	char dir[] = "/tmp/gm-test-status.XXXXXX";
 	const char *samples = getenv("GM_METRICS_SAMPLES");
 

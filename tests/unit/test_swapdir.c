@@ -285,6 +285,25 @@ static void mkd(const char *rel, mode_t mode, unsigned uid)
 	      "mkdir %s: %s", p, strerror(errno));
 }
 
+/* pbase/rel made so, with a root 0700 swap directory in it. */
+static void mkd_swap(const char *rel, mode_t mode, unsigned uid)
+{
+	char p[256];
+
+	mkd(rel, mode, uid);
+	snprintf(p, sizeof(p), "%s/swap", rel);
+	mkd(p, 0700, 0);
+}
+
+/* pbase/rel as a refusal names a step: the path and a space. */
+static const char *step(const char *rel)
+{
+	static char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s ", pbase, rel);
+	return p;
+}
+
 static void mkl(const char *rel, const char *target, unsigned uid)
 {
 	char p[256];
@@ -325,42 +344,32 @@ static void test_trees(void)
 		return;
 	}
 	/* pbase: root 0700 in /tmp or $TMPDIR (root 1777: sticky, safe). */
-	mkd("a", 0755, 0);
-	mkd("a/swap", 0700, 0);
+	mkd_swap("a", 0755, 0);
 	expect("a/swap", 0, NULL, NULL);
 
-	mkd("u", 0755, 65534);
-	mkd("u/swap", 0700, 0);
-	snprintf(p, sizeof(p), "%s/u ", pbase);
-	expect("u/swap", GM_EXIT_DIR_PARENT, p, "uid 65534");
+	mkd_swap("u", 0755, 65534);
+	expect("u/swap", GM_EXIT_DIR_PARENT, step("u"), "uid 65534");
 	expect("u/swap", GM_EXIT_DIR_PARENT, "mode 0755",
 	       "is not owned by root");
 
-	mkd("w", 0777, 0);
-	mkd("w/swap", 0700, 0);
+	mkd_swap("w", 0777, 0);
 	expect("w/swap", GM_EXIT_DIR_PARENT, "mode 0777",
 	       "writable by group or others without the sticky bit");
 
-	mkd("g", 0770, 0);
-	mkd("g/swap", 0700, 0);
+	mkd_swap("g", 0770, 0);
 	expect("g/swap", GM_EXIT_DIR_PARENT, "mode 0770", NULL);
 
 	/* Sticky and root's: a user cannot rename root's swap away. */
-	mkd("t", 01777, 0);
-	mkd("t/swap", 0700, 0);
+	mkd_swap("t", 01777, 0);
 	expect("t/swap", 0, NULL, NULL);
 	/* ...but a user's directory in it is theirs to replace. */
-	mkd("t/mine", 0755, 65534);
-	mkd("t/mine/swap", 0700, 0);
-	snprintf(p, sizeof(p), "%s/t/mine ", pbase);
-	expect("t/mine/swap", GM_EXIT_DIR_PARENT, p, "uid 65534");
+	mkd_swap("t/mine", 0755, 65534);
+	expect("t/mine/swap", GM_EXIT_DIR_PARENT, step("t/mine"), "uid 65534");
 
 	/* The first unsafe step from / is named, and the directory's own
 	 * faults come first. */
-	mkd("u/open", 0777, 0);
-	mkd("u/open/swap", 0700, 0);
-	snprintf(p, sizeof(p), "%s/u ", pbase);
-	expect("u/open/swap", GM_EXIT_DIR_PARENT, p, NULL);
+	mkd_swap("u/open", 0777, 0);
+	expect("u/open/swap", GM_EXIT_DIR_PARENT, step("u"), NULL);
 	mkd("u/bad", 0755, 0);
 	mkd("u/bad/swap", 0755, 0);
 	expect("u/bad/swap", GM_EXIT_DIR_MODE, NULL, NULL);
@@ -378,8 +387,7 @@ static void test_trees(void)
 	expect("rel/swap", 0, NULL, NULL);
 	snprintf(q, sizeof(q), "%s/u", pbase);
 	mkl("tou", q, 0);
-	snprintf(p, sizeof(p), "%s/u ", pbase);
-	expect("tou/swap", GM_EXIT_DIR_PARENT, p, "not owned by root");
+	expect("tou/swap", GM_EXIT_DIR_PARENT, step("u"), "not owned by root");
 	mkl("t/users-link", "../a", 65534);
 	expect("t/users-link/swap", GM_EXIT_DIR_PARENT,
 	       "symbolic link not owned by root", "users-link");

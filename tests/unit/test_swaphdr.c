@@ -324,8 +324,26 @@ static void test_uuid_v4(void)
 	}
 }
 
+static void test_hibernation(void)
+{
+	uint8_t page[4096];
+
+	memset(page, 0, sizeof(page));
+	CHECK(!swaphdr_is_hibernation(page, sizeof(page)), "zeros");
+	memcpy(page + 4086, "SWAPSPACE2", 10);
+	CHECK(!swaphdr_is_hibernation(page, sizeof(page)), "swap");
+	memcpy(page + 4086, "S1SUSPEND\0", 10);
+	CHECK(swaphdr_is_hibernation(page, sizeof(page)), "kernel image");
+	memcpy(page + 4086, "ULSUSPEND\0", 10);
+	CHECK(swaphdr_is_hibernation(page, sizeof(page)), "uswsusp image");
+	memcpy(page + 4086, "LINHIB0001", 10);
+	CHECK(swaphdr_is_hibernation(page, sizeof(page)), "LINHIB0001");
+	CHECK(!swaphdr_is_hibernation(page, 100), "short page");
+}
+
 int main(void)
 {
+	test_hibernation();
 	test_against_mkswap();
 	test_build_rejects();
 	test_check();

@@ -111,6 +111,16 @@ static void test_validate(void)
 		close(fd);
 	rc = swapfile_validate_as(&d, 18, 0, me, &size);
 	CHECK(rc == -EBADMSG, "bad signature: %d", rc);
+	/* A hibernation image in it: the kernel's signature replaces the
+	 * swap one until resume; such a leftover must not be deleted. */
+	fd = open(path, O_WRONLY);
+	CHECK(fd >= 0 && pwrite(fd, "S1SUSPEND", 10, (off_t)ps - 10) == 10,
+	      "hibernation signature on 18");
+	if (fd >= 0)
+		close(fd);
+	rc = swapfile_validate_as(&d, 18, 0, me, &size);
+	CHECK(rc == -EBUSY, "hibernation image: %d (%s)", rc,
+	      swapfile_reject_reason(rc));
 
 	/* Owner: real root check on a file that is not root's. */
 	CHECK(swapfile_make(&d, 19, 4 * MIB_B, false, NULL) == 0, "make 19");
@@ -134,7 +144,7 @@ static void test_validate(void)
 	{
 		static const int errs[] = {ELOOP, EISDIR, ENXIO, EMLINK, EPERM,
 					   EACCES, ERANGE, EINVAL, EBADMSG,
-					   ESTALE, ENOENT};
+					   ESTALE, ENOENT, EBUSY};
 		size_t i, j;
 
 		for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {

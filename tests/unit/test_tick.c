@@ -69,6 +69,25 @@ static struct tick_params params(void)
 	return tp;
 }
 
+/* Every case's fixture: the parameters, a fake and its ops table, a tick
+ * state; fresh() starts them over (the state at t=0). */
+static struct tick_params tp;
+static struct fake f;
+static struct tick_ops ops;
+static struct tick_state ts;
+static struct tick_result res;
+
+static void fresh(void)
+{
+	struct tick_ops o = {&f, f_grow, f_shrink, f_lead, f_standby, NULL};
+
+	tp = params();
+	memset(&f, 0, sizeof(f));
+	ops = o;
+	tick_init(&ts, 0);
+	memset(&res, 0, sizeof(res));
+}
+
 /* 1000 MiB of RAM, free_pct of it available, no swap. */
 static struct meminfo mem(int free_pct)
 {
@@ -83,13 +102,7 @@ static struct meminfo mem(int free_pct)
 
 static void test_no_reading(void)
 {
-	struct tick_params tp = params();
-	struct fake f = {0};
-	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
-	struct tick_state ts;
-	struct tick_result res;
-
-	tick_init(&ts, 0);
+	fresh();
 	tick_run(&tp, &ts, &ops, NULL, 1000, &res);
 	CHECK(!res.valid && res.act == FSM_ACT_NONE, "no reading: nothing");
 	CHECK(f.grows + f.shrinks + f.standbys == 0, "no reading: no op");
@@ -98,17 +111,12 @@ static void test_no_reading(void)
 
 static void test_grow_backoff(void)
 {
-	struct tick_params tp = params();
-	struct fake f = {0};
-	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
-	struct tick_state ts;
-	struct tick_result res;
 	struct meminfo short_mi = mem(10);
 	int64_t t = 1000, want[] = {1000, 2000, 4000, 8000, 16000, 30000,
 				    30000};
 	size_t i;
 
-	tick_init(&ts, 0);
+	fresh();
 	f.grow_out = FSM_FAILED;
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		int before = f.grows;
@@ -134,14 +142,9 @@ static void test_grow_backoff(void)
 
 static void test_pending_grow(void)
 {
-	struct tick_params tp = params();
-	struct fake f = {0};
-	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
-	struct tick_state ts;
-	struct tick_result res;
 	struct meminfo short_mi = mem(10);
 
-	tick_init(&ts, 0);
+	fresh();
 	f.grow_out = FSM_PENDING;
 	tick_run(&tp, &ts, &ops, &short_mi, 5000, &res);
 	CHECK(res.out == FSM_PENDING && ts.grow_wait_ms == 5000,
@@ -161,14 +164,9 @@ static void test_pending_grow(void)
 
 static void test_shrink_backoff(void)
 {
-	struct tick_params tp = params();
-	struct fake f = {0};
-	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
-	struct tick_state ts;
-	struct tick_result res;
 	struct meminfo plenty = mem(90);
 
-	tick_init(&ts, 0);
+	fresh();
 	tick_force_diet(&tp, &ts, 0);
 	f.shrink_out = FSM_PENDING;
 	tick_run(&tp, &ts, &ops, &plenty, 1000, &res);
@@ -204,14 +202,9 @@ static void test_shrink_backoff(void)
 
 static void test_standby_retry(void)
 {
-	struct tick_params tp = params();
-	struct fake f = {0};
-	struct tick_ops ops = {&f, f_grow, f_shrink, f_lead, f_standby};
-	struct tick_state ts;
-	struct tick_result res;
 	struct meminfo calm = mem(50);
 
-	tick_init(&ts, 0);
+	fresh();
 	f.standby_rc = -28;
 	tick_run(&tp, &ts, &ops, &calm, 1000, &res);
 	CHECK(res.calm && f.standbys == 1, "calm: standby asked");
@@ -228,12 +221,50 @@ static void test_standby_retry(void)
 	CHECK(res.calm && f.standbys == 3, "NULL standby op");
 }
 
+static uint64_t f_short_b;
+static uint64_t f_reserve_short(void *ctx)
+{
+	(void)ctx;
+	return f_short_b;
+}
+
+/* Reservations that lack swap are a shortage at any free figure: the
+ * tick grows at once, and a surplus is not one. */
+static void test_reserve_short(void)
+{
+	struct meminfo calm = mem(50), plenty = mem(90);
+
+	fresh();
+	ops.standby = NULL;
+	ops.reserve_short_b = f_reserve_short;
+	f.grow_out = FSM_OK;
+	f_short_b = 0;
+	tick_run(&tp, &ts, &ops, &calm, 1000, &res);
+	CHECK(res.act == FSM_ACT_NONE && !res.reserve_short,
+	      "met: nothing to do");
+	f_short_b = 1;
+	tick_run(&tp, &ts, &ops, &calm, 2000, &res);
+	CHECK(res.act == FSM_ACT_GROW && f.grows == 1 && res.reserve_short &&
+		      !res.calm,
+	      "short by a byte at 50%% free: grow (act %d)", (int)res.act);
+	tick_run(&tp, &ts, &ops, &plenty, 3000, &res);
+	CHECK(res.act == FSM_ACT_GROW && f.grows == 2,
+	      "still short at 90%% free: grow again, no surplus");
+	f_short_b = 0;
+	tick_init(&ts, 0);
+	tick_run(&tp, &ts, &ops, &plenty, 1000, &res);
+	CHECK(!res.reserve_short && ts.fsm.state == FSM_OVERFED,
+	      "met at 90%% free: the surplus counts again (state %d)",
+	      (int)ts.fsm.state);
+}
+
 static void test_calm(void)
 {
-	struct tick_params tp = params();
 	struct fsm_reading r = {true, false, false, false};
-	struct outlook o = {50, 500 * 1024, 200 * 1024, 0};
+	struct outlook o = {.free_pct = 50, .free_kb = 500 * 1024,
+			     .limit_kb = 200 * 1024, .slope_kb_s = 0};
 
+	fresh();
 	CHECK(tick_calm(&tp, FSM_STEADY, &r, &o), "steady, flat: calm");
 	CHECK(tick_calm(&tp, FSM_OVERFED, &r, &o), "overfed: calm");
 	CHECK(!tick_calm(&tp, FSM_HUNGRY, &r, &o), "hungry: not calm");
@@ -262,5 +293,6 @@ int main(void)
 	test_shrink_backoff();
 	test_standby_retry();
 	test_calm();
+	test_reserve_short();
 	T_END();
 }

@@ -30,6 +30,8 @@ static void test_parse_dec(void)
 		{"18446744073709551616", UINT64_MAX, false, 0},
 		{"99999999999999999999999", UINT64_MAX, false, 0},
 		{"007", 10, true, 7},
+		{"3", 2, false, 0},  /* a digit above max (wrapped before) */
+		{"2", 2, true, 2},
 	};
 	size_t i;
 

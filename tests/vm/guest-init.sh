@@ -7,8 +7,8 @@
 #   WORKLOAD result=ok|killed|enomem|corrupt ...   (one per workload run)
 #   GMLOG <line>             the daemon's log, dumped at the end
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
-#   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom
-#             (default run)
+#   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
+#             commit|zram (default run)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
 #   mb rate hold   workload size (MiB), rate (MiB/s, 0 = max), hold (s)
 #   fs        ext4|xfs|btrfs (what the host formatted /dev/vda with)
@@ -20,6 +20,11 @@
 #   push      swapoff_slow: the workload that pushes the bystander out (MiB)
 #   swapsize  swapoff_*: --swapsize and --max_swapsize of the daemon
 #             (default 256m)
+#   step interval  commit: MiB per step, ms between steps (16, 200)
+#   zram_mb   zram: size of /dev/zram0 (default: MemTotal), priority 100
+#   fill      workload pages: byte (default) or half (half random)
+#   without   zram, commit: 1 = run the workload once before the daemon
+#             starts (wl name=without), then again with it (name=main)
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 umask 022
 
@@ -34,7 +39,8 @@ echo
 
 P_scenario=run P_daemon=none P_mb=512 P_rate=0 P_hold=2 P_fs=ext4
 P_cooldown=600 P_args= P_timeout=600 P_sample_ms=50 P_lower=20 P_mb2=200
-P_swapsize=256m P_push=128 P_procs=1
+P_swapsize=256m P_push=128 P_procs=1 P_step=16 P_interval=200 P_zram_mb=
+P_fill=byte P_without=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	gm.*=*)
@@ -49,6 +55,7 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 P_args=$(echo "$P_args" | tr ',' ' ')
+export WORKLOAD_FILL=$P_fill
 
 say() { echo "GMINFO $*"; }
 result() { echo "GMRESULT $*"; }
@@ -122,6 +129,14 @@ files_report() {
 		echo "GMFILE path=$f size=$sz mode=$mode uid=$uid type=$type active=$act sig=$sig tag=$TAG"
 	done
 	result "files tag=$TAG dir=$1 count=$(ls "$1" 2>/dev/null | wc -l) active=$(grep -c "^$1/" /proc/swaps)"
+}
+
+# zswap's state (zswap.enabled=1 on the command line turns it on): what
+# its pool holds, from debugfs (Debian 12's kernel has no Zswap line).
+zswap_report() {
+	zd=/sys/kernel/debug/zswap
+	[ -d $zd ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	result "zswap enabled=$(cat /sys/module/zswap/parameters/enabled 2>/dev/null) stored_pages=$(cat $zd/stored_pages 2>/dev/null) pool_total_size=$(cat $zd/pool_total_size 2>/dev/null) written_back_pages=$(cat $zd/written_back_pages 2>/dev/null) status_line=$(grep '^zswap=' /run/ghostmemory/status 2>/dev/null | tr ' ' ',')"
 }
 
 start_sampler() {
@@ -299,6 +314,32 @@ gm_fixture_start() {
 	gm_start "$1"
 }
 
+# surplus_swapoff KEY POINT SECONDS: the fixture says surplus; wait up
+# to SECONDS for the swapoff of $F1 (swapoff_running POINT), then say
+# "KEY=1 after_ms=N" or "KEY=0".
+surplus_swapoff() {
+	fixture surplus
+	ss_t0=$(now_ms)
+	if wait_for "$3" swapoff_running "$2" >/dev/null; then
+		result "$1=1 after_ms=$(($(now_ms) - ss_t0))"
+	else
+		result "$1=0"
+	fi
+}
+
+# first_file_bystanders: the daemon (gm_fixture_start) grows its first
+# file, F1, on a shortage; memory is then steady, and the bystanders
+# ($P_procs of them, $P_mb MiB between them) start.
+first_file_bystanders() {
+	fixture short
+	gm_fixture_start /tmp/daemon.log
+	wait_for 120 ours_at_least 1 || result "no_first_file=1"
+	fixture steady
+	F1=$(first_ours)
+	result "first_file path=${F1:-none}"
+	bystanders_start "$P_procs" "$P_mb"
+}
+
 # wait_ms MS COMMAND...: poll every 50 ms until COMMAND succeeds.
 wait_ms() {
 	wm_end=$(($(now_ms) + $1))
@@ -339,6 +380,7 @@ shrink)
 	run_wl main "$P_mb" "$P_rate" "$P_hold"
 	t0=$(now_ms)
 	result "after_workload swaps=$(grep -c "^$SWAPDIR/" /proc/swaps)"
+	zswap_report
 	# Gone = no active swap area of ours.  An inactive file left in the
 	# directory (a warm spare) is reported for the host to judge.
 	gone() { ! grep -q "^$SWAPDIR/" /proc/swaps; }
@@ -443,25 +485,13 @@ swapoff_slow)
 	# file, the disk's reads throttled by the host): meanwhile the daemon
 	# answers --status and SIGUSR1, grows on a shortage, and stops on
 	# SIGTERM with the file still active; the next start adopts it.
-	fixture short
-	gm_fixture_start /tmp/daemon.log
-	wait_for 120 ours_at_least 1 || result "no_first_file=1"
-	fixture steady
-	F1=$(first_ours)
-	result "first_file path=${F1:-none}"
-	bystanders_start "$P_procs" "$P_mb"
+	first_file_bystanders
 	# A second workload pushes the bystander's (older) pages out to the
 	# file, and goes: its own slots are freed, the bystander's stay.
 	run_wl push "$P_push" 0 1
 	sleep 1
 	result "loaded used_kb=$(used_kb "$F1") by_swap_kb=$(bystanders_swap_kb) files=$(ours_active) memavail_kb=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)"
-	fixture surplus
-	t0=$(now_ms)
-	if wait_for 60 swapoff_running start >/dev/null; then
-		result "swapoff_started=1 after_ms=$(($(now_ms) - t0))"
-	else
-		result "swapoff_started=0"
-	fi
+	surplus_swapoff swapoff_started start 60
 	# (a) --status and the USR1 dump, while the swapoff runs.
 	swapoff_running a
 	CHILD_A=$sr_child
@@ -500,13 +530,7 @@ swapoff_slow)
 	sed 's/^/GMLOG status.b: /' /tmp/status.b
 	# The surplus again: the new (empty) files go first, then the
 	# swapoff of the first file is retried.
-	fixture surplus
-	t=$(now_ms)
-	if wait_for 120 swapoff_running retry >/dev/null; then
-		result "retried=1 after_ms=$(($(now_ms) - t))"
-	else
-		result "retried=0"
-	fi
+	surplus_swapoff retried retry 120
 	# (c) SIGTERM during the (retried) swapoff.
 	swapoff_running c
 	CHILD_C=$sr_child
@@ -542,13 +566,7 @@ swapoff_oom)
 	# so the daemon swaps it off.  The OOM killer must take the swapoff
 	# (the kernel marks it the first victim) and no one else; the file
 	# stays active and counted, the daemon retries later.
-	fixture short
-	gm_fixture_start /tmp/daemon.log
-	wait_for 120 ours_at_least 1 || result "no_first_file=1"
-	fixture steady
-	F1=$(first_ours)
-	result "first_file path=${F1:-none}"
-	bystanders_start "$P_procs" "$P_mb"
+	first_file_bystanders
 	sleep 1
 	all_alive() { [ "$(bystanders_alive)" = "$P_procs" ] && echo 1 || echo 0; }
 	result "loaded used_kb=$(used_kb "$F1") by_swap_kb=$(bystanders_swap_kb) files=$(ours_active) memtotal_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo) memavail_kb=$(awk '/^MemAvailable/ { print $2 }' /proc/meminfo)"
@@ -602,6 +620,82 @@ swapoff_oom)
 	wait "$GM_PID"
 	dmesg | grep -E 'invoked oom-killer|oom-kill:|Killed process|reaped process' |
 		sed 's/^/GMOOM /'
+	;;
+zram)
+	# zram of the RAM's size at priority 100 (zram-tools' defaults on
+	# small boards), then the workload.  Every 500 ms: zram's use, the
+	# daemon's files and its free figure (GMINFO zram ...).
+	export WORKLOAD_FILL=$P_fill
+	[ -n "$P_zram_mb" ] || P_zram_mb=$(($(awk '/^MemTotal/ { print $2 }' /proc/meminfo) / 1024))
+	if [ -b /dev/zram0 ] && echo "${P_zram_mb}M" >/sys/block/zram0/disksize &&
+		mkswap /dev/zram0 >/dev/null && workload swapon /dev/zram0 100; then
+		result "zram_setup ok=1 mb=$P_zram_mb"
+	else
+		result "setup=fail why=zram"
+	fi
+	start_sampler
+	zram_used() { awk '$1 == "/dev/zram0" { print $4 }' /proc/swaps; }
+	kills() { dmesg | grep -c 'Killed process'; }
+	if [ "$P_without" = 1 ]; then
+		run_wl without "$P_mb" "$P_rate" "$P_hold"
+		result "zram_without kills=$(kills) used_kb=$(zram_used)"
+		sleep 2
+	fi
+	k0=$(kills)
+	start_daemon
+	(
+		while :; do
+			say "zram t_ms=$(now_ms) zram_used_kb=$(zram_used) files=$(grep -c "^$SWAPDIR/" /proc/swaps) $(grep '^free_kb=' /run/ghostmemory/status 2>/dev/null) $(grep '^free_pct=' /run/ghostmemory/status 2>/dev/null | cut -d' ' -f1) $(grep '^zram ' /run/ghostmemory/status 2>/dev/null | tr ' ' '\n' | grep -E '^(counted_kb|ratio)=' | sed 's/^/zram_/' | tr '\n' ' ')"
+			sleep 0.5
+		done
+	) 2>/dev/null &
+	FIGS_PID=$!
+	run_wl main "$P_mb" "$P_rate" "$P_hold"
+	kill "$FIGS_PID"
+	sleep 1
+	result "oom_main kills=$(($(kills) - k0))"
+	[ -n "$GM_PID" ] && result "daemon_alive=$(alive "$GM_PID")"
+	# The lowest priority of our files against zram's.
+	result "zram_end used_kb=$(zram_used) size_kb=$(awk '$1 == "/dev/zram0" { print $3 }' /proc/swaps) file_prio_max=$(awk -v d="$SWAPDIR/" 'index($1, d) == 1 { if (m == "" || $5 > m) m = $5 } END { print (m == "" ? "none" : m) }' /proc/swaps) orig_b=$(awk '{ print $1 }' /sys/block/zram0/mm_stat) mem_used_b=$(awk '{ print $3 }' /sys/block/zram0/mm_stat)"
+	TAG=end
+	files_report "$SWAPDIR"
+	;;
+commit)
+	# Strict overcommit: a program commits mb MiB without touching it,
+	# step MiB every interval ms; malloc fails once Committed_AS reaches
+	# CommitLimit, and only added swap raises that.  The commit figures
+	# are noted every 500 ms (GMINFO commit ...).
+	commit_figs() {
+		awk '/^CommitLimit:/ { l = $2 } /^Committed_AS:/ { c = $2 }
+			END { printf "commit_limit_kb=%d committed_kb=%d\n", l, c }' /proc/meminfo
+	}
+	echo 2 >/proc/sys/vm/overcommit_memory
+	result "overcommit mode=$(cat /proc/sys/vm/overcommit_memory) ratio=$(cat /proc/sys/vm/overcommit_ratio) $(commit_figs)"
+	if [ "$P_without" = 1 ]; then
+		t0=$(now_ms)
+		(oom0 /bin/workload commit "$P_mb" "$P_step" "$P_interval") >/tmp/wl.without 2>>/tmp/wl.err
+		wl_report without "$P_mb" 0 $? $(($(now_ms) - t0))
+	fi
+	start_daemon
+	sleep 3
+	(
+		while :; do
+			say "commit t_ms=$(now_ms) $(commit_figs) swaps=$(grep -c "^$SWAPDIR/" /proc/swaps)"
+			sleep 0.5
+		done
+	) 2>/dev/null &
+	FIGS_PID=$!
+	result "commit_start $(commit_figs)"
+	t0=$(now_ms)
+	(oom0 /bin/workload commit "$P_mb" "$P_step" "$P_interval") >/tmp/wl.main 2>>/tmp/wl.err
+	wl_report main "$P_mb" 0 $? $(($(now_ms) - t0))
+	kill "$FIGS_PID"
+	result "commit_end $(commit_figs)"
+	[ -n "$GM_PID" ] && result "daemon_alive=$(alive "$GM_PID")"
+	# Back to the default so that the reports below can fork freely.
+	echo 0 >/proc/sys/vm/overcommit_memory
+	TAG=end
+	files_report "$SWAPDIR"
 	;;
 *)
 	result "setup=fail why=unknown_scenario_$P_scenario"

@@ -195,7 +195,8 @@ vm_initramfs() {
 	cp tests/vm/guest-init.sh "$root/init" && chmod 755 "$root/init"
 	cp "$VM_WORK/workload" "$root/bin/workload"
 	: >"$root/lib/modules/order"
-	mods="virtio_pci virtio_blk crc32c_generic ext4"
+	# zram (and zsmalloc): the zram guest test sets a device up.
+	mods="virtio_pci virtio_blk crc32c_generic ext4 zram"
 	case "$VM_FS" in
 	xfs) mods="$mods xfs" ;;
 	btrfs) mods="$mods btrfs" ;;

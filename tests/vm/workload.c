@@ -12,6 +12,20 @@
  *     came back wrong.  Progress goes to stderr every 64 MiB, and
  *     "WORKLOAD allocated mb=.. ms=.." once every page is touched.
  *     SIGUSR1 ends the hold early (the check and the free still run).
+ *     WORKLOAD_FILL=half in the environment: the first half of each page
+ *     is pseudo-random, so a page compresses to about half (what zram
+ *     and zswap see of real anonymous memory); default: one byte value.
+ *
+ *   workload swapon DEVICE PRIORITY
+ *     swapon(2) with SWAP_FLAG_PREFER (busybox's swapon has no -p).
+ *
+ *   workload commit MB STEP_MB INTERVAL_MS
+ *     Commit MB MiB without touching it (under vm.overcommit_memory=2 a
+ *     private writable mapping is charged when it is made), STEP_MB at a
+ *     time every INTERVAL_MS, and stop at the first refusal.  One line:
+ *       WORKLOAD result=ok|enomem mb=.. committed_mb=.. steps=..
+ *                elapsed_ms=.. commit_limit_kb=..
+ *     commit_limit_kb: CommitLimit when it stopped.
  *
  *   workload sample INTERVAL_MS LOWER_PCT OUTFILE
  *     Watch /proc/meminfo and /proc/swaps until SIGTERM and keep the peaks
@@ -36,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/swap.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,6 +100,8 @@ static int run_workload(long mb, long rate, long hold_s)
 	long i;
 	size_t p;
 	long bad = 0;
+	const char *fill = getenv("WORKLOAD_FILL");
+	int half = fill && strcmp(fill, "half") == 0;
 
 	chunks = calloc((size_t)mb, sizeof(*chunks));
 	if (!chunks) {
@@ -107,6 +124,15 @@ static int run_workload(long mb, long rate, long hold_s)
 			/* Fill the whole page so it is not a trivially
 			 * compressible one, and stamp its first word. */
 			memset(pg, (int)(v & 0xff) | 1, (size_t)page);
+			if (half) {
+				uint64_t x = v | 1;
+				size_t k;
+
+				for (k = 0; k + 8 <= (size_t)page / 2; k += 8) {
+					x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+					memcpy(pg + k, &x, 8);
+				}
+			}
 			memcpy(pg, &v, sizeof(v));
 		}
 		if ((i + 1) % 64 == 0) {
@@ -271,9 +297,55 @@ static int run_sampler(long interval_ms, long lower_pct, const char *out)
 	}
 }
 
+static int run_commit(long mb, long step_mb, long interval_ms)
+{
+	char buf[8192];
+	long done = 0, steps = 0;
+	int64_t t0 = now_ms();
+	int ok = 1;
+
+	if (step_mb <= 0)
+		step_mb = 1;
+	while (done < mb) {
+		long n = mb - done < step_mb ? mb - done : step_mb;
+		void *p = mmap(NULL, (size_t)n * CHUNK_B,
+			       PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			ok = 0;
+			break;
+		}
+		done += n;
+		steps++;
+		sleep_ms(interval_ms);
+	}
+	printf("WORKLOAD result=%s mb=%ld committed_mb=%ld steps=%ld "
+	       "elapsed_ms=%lld commit_limit_kb=%llu\n",
+	       ok ? "ok" : "enomem", mb, done, steps,
+	       (long long)(now_ms() - t0),
+	       slurp("/proc/meminfo", buf, sizeof(buf)) > 0
+		       ? field_kb(buf, "CommitLimit:")
+		       : 0ULL);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 4 && strcmp(argv[1], "swapon") == 0) {
+		int prio = atoi(argv[3]);
+
+		if (swapon(argv[2], SWAP_FLAG_PREFER |
+					    ((prio << SWAP_FLAG_PRIO_SHIFT) &
+					     SWAP_FLAG_PRIO_MASK)) < 0) {
+			perror("swapon");
+			return 1;
+		}
+		return 0;
+	}
+	if (argc == 5 && strcmp(argv[1], "commit") == 0)
+		return run_commit(atol(argv[2]), atol(argv[3]), atol(argv[4]));
 	if (argc == 5 && strcmp(argv[1], "sample") == 0)
 		return run_sampler(atol(argv[2]), atol(argv[3]), argv[4]);
 	if (argc == 4) {
@@ -285,6 +357,8 @@ int main(int argc, char **argv)
 		return run_workload(atol(argv[1]), atol(argv[2]), atol(argv[3]));
 	}
 	fprintf(stderr, "usage: workload MB RATE HOLD_S\n"
+			"       workload swapon DEVICE PRIORITY\n"
+			"       workload commit MB STEP_MB INTERVAL_MS\n"
 			"       workload sample INTERVAL_MS LOWER_PCT OUTFILE\n");
 	return 2;
 }
