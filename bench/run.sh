@@ -19,7 +19,14 @@
 # /proc/meminfo, which is calm here.  Wake-ups per second are context
 # switches (voluntary + involuntary, /proc/PID/status) over the window.
 #
+# What is held while calm (issue 17): one boot per provider and standby
+# policy (BENCH_STANDBY: static, swapspace, ghostmemory's active, small
+# and none), one guest at a time: disk held after BENCH_CALM_S s of calm
+# at start and again after the workload and a 10 s cooldown, and whether
+# one allocation of RAM + swapsize/2 (swapsize=auto) succeeds.
+#
 # Environment: BENCH_RATES BENCH_PROVIDERS BENCH_MB BENCH_JOBS BENCH_IDLE_S
+# BENCH_STANDBY BENCH_CALM_S BENCH_SKIP_MATRIX
 # BENCH_OUT, BENCH_GM_COMMIT (the commit the measured binary was built
 # from, when GM_VM_BINARY points at one built elsewhere), BENCH_KEEP_LOGS
 # (a directory for the guests' console logs), and the GM_VM_* variables of
@@ -135,6 +142,24 @@ done
 wait
 matrix_s=$(($(date +%s) - started))
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- what is held while calm (one guest at a time) ----
+STANDBY_CELLS=${BENCH_STANDBY-static swapspace gm-active gm-small gm-none}
+CALM_S=${BENCH_CALM_S:-30}
+mkdir -p "$VM_WORK/standby"
+for c in $STANDBY_CELLS; do
+	case $c in
+	gm-*) d=ghostmemory a=--standby=${c#gm-} ;;
+	*) d=$c a= ;;
+	esac
+	vm_run "idle.$c" 2048 $((CALM_S + MB / 50 + 300)) gm.scenario=idlecost \
+		gm.daemon="$d" ${a:+gm.args=$a} gm.calm="$CALM_S" gm.cooldown=10 \
+		gm.mb="$MB" gm.rate=50 gm.hold=2 >/dev/null
+	ok=$(grep -q '^GMRESULT done=1' "$VM_LOG" && echo 1 || echo 0)
+	echo "$c ${ok} $(vm_val "$VM_LOG" 'held tag=start' kb) $(vm_val "$VM_LOG" 'wl name=big' result) $(vm_val "$VM_LOG" 'wl name=big' mb) $(vm_val "$VM_LOG" 'wl name=main' result) $(vm_val "$VM_LOG" 'held tag=after' kb)" |
+		tee "$VM_WORK/standby/$c" | sed 's/^/# standby /'
+	cp "$VM_LOG" "$VM_WORK/logs/idle.$c.log"
+done
 
 # ---- idle cost on the host ----
 idle_line() { echo "$1 ${2:--} ${3:--} ${4:--} ${5:--}" >>"$VM_WORK/idle"; }
@@ -338,6 +363,32 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	echo "work on the host (see the load average) slows both. Cells near the"
 	echo "edge (the last rate a provider survives) can flip between runs."
 	echo
+	if [ -n "$STANDBY_CELLS" ]; then
+		echo "## What is held while calm"
+		echo
+		echo "One boot per row, ${VM_MEM} MiB guest: disk held (swap files on"
+		echo "disk, on or off) after ${CALM_S} s of calm from the start, whether one"
+		echo "allocation of RAM + swapsize/2 in a single mapping succeeds (the"
+		echo "kernel's heuristic overcommit counts only swap that is on), the"
+		echo "workload (${MB} MiB at 50 MiB/s), and the disk held again after it"
+		echo "and a 10 s cooldown (ghostmemory's; swapspace keeps its own)."
+		echo
+		echo "| provider | held at start MiB | RAM + swapsize/2 in one mapping | ${MB} MiB at 50 MiB/s | held after MiB |"
+		echo "| --- | ---: | --- | --- | ---: |"
+		for c in $STANDBY_CELLS; do
+			[ -f "$VM_WORK/standby/$c" ] || continue
+			awk '{
+				big = ($4 == "ok") ? "ok" : ($4 == "enomem") ? "refused" : ($4 == "") ? "-" : $4
+				if ($5 != "") big = big " (" $5 " MiB)"
+				wl = ($6 == "ok") ? "survived" : ($6 == "") ? "-" : $6
+				if ($2 != "1") wl = wl " (no result)"
+				printf "| %s | %s | %s | %s | %s |\n", $1,
+					($3 == "") ? "-" : sprintf("%d", $3 / 1024), big, wl,
+					($7 == "") ? "-" : sprintf("%d", $7 / 1024)
+			}' "$VM_WORK/standby/$c"
+		done
+		echo
+	fi
 	echo "## Idle cost on the host (${IDLE_S} s, memory calm)"
 	echo
 	if [ -n "$idle_note" ]; then

@@ -20,7 +20,7 @@ FUZZ_JOBS=${FUZZ_JOBS:-2}
 FUZZ_MERGE=${FUZZ_MERGE:-0}
 CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c99 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Werror -Isrc -Ifuzz"
-ALL="meminfo swaps config swaphdr trace sysfs ctl"
+ALL="meminfo swaps config swaphdr trace sysfs ctl mountinfo"
 targets=${*:-$ALL}
 
 work=$(mktemp -d /tmp/gm-fuzz.XXXXXX) || exit 1
@@ -28,7 +28,7 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
 # The parser sources each target needs (never main.c).
-CONFIG_SRCS="src/config.c src/config_keys.c src/config_file.c src/config_args.c src/util.c src/errbuf.c"
+CONFIG_SRCS="src/config.c src/config_keys.c src/config_file.c src/config_args.c src/util.c src/errbuf.c src/swappath.c"
 sources() {
 	case "$1" in
 	meminfo) echo "src/meminfo.c $CONFIG_SRCS" ;;
@@ -37,6 +37,7 @@ sources() {
 	swaphdr) echo "src/swaphdr.c" ;;
 	ctl) echo "src/ctlproto.c src/util.c" ;;
 	sysfs) echo "src/othermem.c src/resume.c src/util.c" ;;
+	mountinfo) echo "src/mountinfo.c src/util.c" ;;
 	trace) echo "src/trace.c src/simulate.c $CONFIG_SRCS src/meminfo.c src/policy.c src/fsm.c src/predict.c src/tick.c" ;;
 	*) return 1 ;;
 	esac
@@ -48,7 +49,7 @@ max_len() {
 	case "$1" in
 	swaphdr) echo 65545 ;;
 	ctl) echo 512 ;;
-	swaps | trace) echo 16384 ;;
+	swaps | trace | mountinfo) echo 16384 ;;
 	*) echo 8192 ;;
 	esac
 }

@@ -6,6 +6,7 @@
 #include "ctl.h"
 #include "ctlproto.h"
 #include "meminfo.h"
+#include "policy.h"
 #include "resv.h"
 #include "util.h"
 
@@ -29,7 +30,6 @@
 /* The apt hook waits at most this long, whatever --wait says. */
 #define APT_WAIT_S 60
 #define APT_ID_FILE "apt-hook.id"
-#define MIB (1024.0 * 1024.0)
 
 static void sleep_ms(int64_t ms)
 {

@@ -3,6 +3,7 @@
  * defaults, file and command line.  The file parser is config_file.c,
  * the command line config_args.c. */
 #include "config_keys.h"
+#include "swappath.h"
 
 #include "errbuf.h"
 
@@ -45,7 +46,16 @@ static void where(const struct config *cfg, const char *key, char *out,
 
 int config_validate(const struct config *cfg, char *err, size_t errlen)
 {
-	char w[300];
+	char w[300], path[sizeof(cfg->swappath)], why[400];
+
+	/* %H and %m are looked up at start; their syntax is checked here,
+	 * with stand-ins, so -i and a reload refuse a bad one. */
+	if (swappath_expand(cfg->swappath, "%H", "%m", path,
+			    sizeof(path), why, sizeof(why)) != 0) {
+		where(cfg, "swappath", w, sizeof(w));
+		seterr(err, errlen, "%s: %s", w, why);
+		return -1;
+	}
 
 	if (cfg->lower_freelimit_pct > cfg->freetarget_pct) {
 		where(cfg, "lower_freelimit", w, sizeof(w));
@@ -81,6 +91,13 @@ int config_validate(const struct config *cfg, char *err, size_t errlen)
 	    cfg->swapsize_b < 40 * 1024) {
 		where(cfg, "swapsize", w, sizeof(w));
 		seterr(err, errlen, "%s: swapsize must be 0, auto or at least 40k", w);
+		return -1;
+	}
+	if (cfg->spare_max_b < cfg->min_swapsize_b) {
+		where(cfg, "spare_max", w, sizeof(w));
+		seterr(err, errlen,
+		       "%s: spare_max (%" PRIu64 ") is below min_swapsize (%" PRIu64 ")",
+		       w, cfg->spare_max_b, cfg->min_swapsize_b);
 		return -1;
 	}
 	/* The command line's modes: say what is missing, never ignore. */

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "policy.h"
+
 #define GM_DEFAULT_CONFIG "/etc/ghostmemory.conf"
 #define GM_DEFAULT_SWAPPATH "/var/lib/ghostmemory"
 #define GM_DEFAULT_PIDFILE "/run/ghostmemory.pid"
@@ -29,6 +31,10 @@ enum gm_exit {
 	GM_EXIT_DIR_FSTYPE = 13,    /* filesystem cannot hold swap files */
 	GM_EXIT_DIR_UNUSABLE = 14,  /* missing and not creatable, not a dir */
 	GM_EXIT_DIR_PARENT = 15,    /* a directory above it not root-only */
+	GM_EXIT_NFS_SOFT = 16,      /* on a soft or softerr NFS mount */
+	GM_EXIT_NFS_SEC = 17,       /* on an NFS mount with sec=krb5* */
+	GM_EXIT_NFS_SQUASH = 18,    /* the NFS export squashes root */
+	GM_EXIT_SWAPPATH = 19,      /* %H or %m in swappath has no value */
 	GM_EXIT_NO_CAP = 20,        /* root without CAP_SYS_ADMIN (container) */
 	/* The reservation client (--reserve, --release); a wrapped
 	 * COMMAND's own status is passed on instead. */
@@ -77,7 +83,8 @@ struct config {
 	int64_t poll_max_ms;          /* slowest poll when calm */
 	uint64_t spike_rate_b;        /* worst allocation rate, bytes/s */
 	bool psi;                     /* wake on a PSI memory trigger */
-	bool spare;                   /* keep a warm, inactive spare file */
+	enum standby_policy standby;  /* what is held while calm */
+	uint64_t spare_max_b;         /* standby=small: the spare's bound */
 	char upgrade_reserve[256];    /* apt hook: "auto", or a size (0: off) */
 	/* command-line only */
 	bool inspect;                 /* -i: print effective config, exit */
@@ -145,6 +152,9 @@ int config_parse_args(struct config *cfg, int argc, char *const argv[],
  * command line again, then validate.  0 or GM_EXIT_USAGE with err. */
 int config_build(struct config *cfg, int argc, char *const argv[],
 		 char *err, size_t errlen);
+
+/* "active", "small" or "none". */
+const char *config_standby_name(enum standby_policy s);
 
 /* Parse a size with k/m/g/t suffix (binary); -1 on garbage/overflow. */
 int config_parse_size(const char *s, uint64_t *out);

@@ -75,8 +75,15 @@ const struct config_key config_keys[] = {
 	 .help = "worst allocation rate per second"},
 	{.name = "psi", .type = CT_FLAG, .off = F(psi), .file_ok = true,
 	 .dflt = "yes", .arg = "yes|no", .help = "wake on PSI memory pressure"},
-	{.name = "spare", .type = CT_FLAG, .off = F(spare), .file_ok = true,
-	 .dflt = "yes", .arg = "yes|no", .help = "keep a warm spare file"},
+	{.name = "standby", .type = CT_STANDBY, .off = F(standby),
+	 .file_ok = true, .dflt = "active", .arg = "active|small|none",
+	 .help = "what is held while calm"},
+	{.name = "spare_max", .type = CT_SIZE, .off = F(spare_max_b),
+	 .file_ok = true, .dflt = "64m", .arg = "SIZE",
+	 .help = "standby=small: largest spare"},
+	/* swapspace-era alias: spare=no is standby=none, spare=yes the
+	 * default; accepted, not listed, -i prints standby instead */
+	{.name = "spare", .type = CT_SPARE, .off = F(standby), .file_ok = true},
 	{.name = "upgrade_reserve", .type = CT_AUTOSIZE, .off = F(upgrade_reserve),
 	 .file_ok = true, .dflt = "auto", .arg = "auto|SIZE",
 	 .help = "the apt hook reserves this", .note = "from RAM; 0: off"},
@@ -146,6 +153,7 @@ const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 #undef F
 
 static const char *const discard_names[] = {"none", "once", "pages", "both"};
+static const char *const standby_names[] = {"active", "small", "none"};
 
 const struct config_key *config_key_find(const char *name)
 {
@@ -175,7 +183,13 @@ const struct config_key *config_key_short(char c)
 
 bool config_key_takes_value(const struct config_key *k)
 {
-	return k->type != CT_FLAG && k->type != CT_ACTION;
+	return k->type != CT_FLAG && k->type != CT_ACTION &&
+	       k->type != CT_SPARE;
+}
+
+const char *config_standby_name(enum standby_policy s)
+{
+	return (unsigned)s < 3 ? standby_names[s] : "?";
 }
 
 /* Decimal digits of the whole string, at most max. */
@@ -282,13 +296,16 @@ int config_key_set(struct config *cfg, const struct config_key *k,
 	size_t i;
 
 	/* A flag may be bare, or say yes/no; an action ignores a value. */
-	if (k->type == CT_FLAG) {
+	if (k->type == CT_FLAG || k->type == CT_SPARE) {
 		bool b = true;
 		if (value && parse_bool(value, &b) < 0) {
 			seterr(err, errlen, "not a yes/no value: '%s'", value);
 			return -1;
 		}
-		*(bool *)field = b;
+		if (k->type == CT_SPARE)
+			cfg->standby = b ? STANDBY_ACTIVE : STANDBY_NONE;
+		else
+			*(bool *)field = b;
 		return 0;
 	}
 	if (k->type == CT_ACTION) {
@@ -373,6 +390,14 @@ int config_key_set(struct config *cfg, const struct config_key *k,
 		}
 		strcpy(field, value);
 		return 0;
+	case CT_STANDBY:
+		for (i = 0; i < 3; i++)
+			if (strcmp(value, standby_names[i]) == 0) {
+				cfg->standby = (enum standby_policy)i;
+				return 0;
+			}
+		seterr(err, errlen, "not active, small or none: '%s'", value);
+		return -1;
 	case CT_CONFIGFILE:
 		cfg->configfile_given = true;
 		/* fall through */
@@ -451,6 +476,12 @@ void config_key_print(const struct config *cfg, const struct config_key *k,
 		fprintf(out, "%s=%s\n", k->name,
 			discard_names[(unsigned)cfg->discard % 4]);
 		break;
+	case CT_STANDBY:
+		fprintf(out, "%s=%s\n", k->name,
+			config_standby_name(cfg->standby));
+		break;
+	case CT_SPARE:
+		break; /* an alias: standby= says it */
 	case CT_PATH:
 	case CT_ARG:
 	case CT_CONFIGFILE:

@@ -18,6 +18,8 @@ enum config_type {
 	CT_SWAPSIZE,   /* "auto" or a size: swapsize_auto, swapsize_b */
 	CT_RESERVE,    /* "N%" or a size: disk_reserve_* */
 	CT_DISCARD,    /* none|once|pages|both */
+	CT_STANDBY,    /* active|small|none */
+	CT_SPARE,      /* the old spare=yes|no: sets standby; never printed */
 	CT_ACTION,     /* command line: bool set true, takes no value */
 	CT_ARG,        /* command line: char[256], any non-empty text */
 	CT_CONFIGFILE, /* as CT_ARG, and the file named must exist */

@@ -18,7 +18,7 @@
 /* PSI trigger: 100 ms of stall in a 1 s window (2 s unprivileged). */
 #define PSI_STALL_US 100000u
 #define PSI_WINDOW_US 1000000u
-/* Start armed, but never wait longer than this for the first spare (a
+/* Start armed, but never wait longer than this for the standby (a
  * zero-filled file on a slow disk takes longer). */
 #define ARM_WAIT_MS 3000
 
@@ -63,6 +63,9 @@ static enum fsm_outcome op_grow(void *ctx, const struct meminfo *mi,
 	struct pool_params pp = pool_params_of(d);
 
 	(void)took_ms; /* measured when the file is on */
+	/* A remount since start may have made the mount unfit (netfs.c). */
+	if (!pool_net_ok(&d->pool))
+		return FSM_FAILED;
 	return pool_grow(&d->pool, &pp, mi, now_ms, size_b);
 }
 
@@ -92,9 +95,7 @@ static int op_standby(void *ctx, const struct meminfo *mi, int64_t now_ms)
 	struct daemon *d = ctx;
 	struct pool_params pp = pool_params_of(d);
 
-	if (!d->cfg.spare)
-		return 0;
-	return pool_spare_start(&d->pool, &pp, mi, now_ms);
+	return pool_standby_start(&d->pool, &pp, mi, now_ms);
 }
 
 static uint64_t op_reserve_short(void *ctx)
@@ -135,15 +136,15 @@ void loop_arm(struct daemon *d)
 	struct outlook o;
 	int64_t t0 = gm_now_ms(), left;
 
-	if (!cfg->spare || pool_has_spare(&d->pool) || read_memory(d, t0) < 0)
+	if (cfg->standby == STANDBY_NONE || read_memory(d, t0) < 0)
 		return;
 	/* Calm as the loop judges it, from a first reading (no slope). */
 	tick_init(&probe, t0);
 	predict_classify(LIMIT_PARAMS(cfg), &probe.trend, &probe.commit_trend,
 			 &d->mi, t0, 0, &r, &o);
 	if (!tick_calm(TICK_PARAMS(cfg), probe.fsm.state, &r, &o) ||
-	    op_standby(d, &d->mi, t0) < 0)
-		return;
+	    op_standby(d, &d->mi, t0) < 0 || !pool_busy(&d->pool))
+		return; /* not calm, or nothing to make */
 	while (pool_busy(&d->pool) && pfd.fd >= 0 &&
 	       (left = t0 + ARM_WAIT_MS - gm_now_ms()) > 0) {
 		if (poll(&pfd, 1, (int)left) > 0)
@@ -151,7 +152,7 @@ void loop_arm(struct daemon *d)
 		collect(d, gm_now_ms());
 	}
 	if (pool_busy(&d->pool))
-		log_info("the first warm spare is still being made after "
+		log_info("the standby file is still being made after "
 			 "%d ms; not waiting for it", ARM_WAIT_MS);
 }
 
@@ -176,6 +177,7 @@ static void reload(struct daemon *d)
 	d->cfg = next;
 	log_set_verbosity(d->cfg.quiet ? -1 : d->cfg.verbose ? 1 : 0);
 	log_notice("configuration reloaded from %s", d->cfg.configfile);
+	(void)pool_net_ok(&d->pool);
 }
 
 static void psi_start(struct daemon *d)

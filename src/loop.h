@@ -41,8 +41,9 @@ struct daemon {
 	int published_resv;      /* reservations the status showed */
 };
 
-/* Start armed: if memory is calm, have the first warm spare made before
- * saying we are ready (waiting at most a few seconds). */
+/* Start armed: if memory is calm, have the standby (standby=active's
+ * file on, or standby=small's spare) made before saying we are ready
+ * (waiting at most a few seconds). */
 void loop_arm(struct daemon *d);
 
 /* Until SIGTERM/SIGINT. */

@@ -127,3 +127,63 @@ int policy_pick_shrink(int freetarget_pct, uint64_t free_kb,
 	}
 	return best;
 }
+
+enum standby_act policy_standby_act(enum standby_policy s, int active_files,
+				    int spares)
+{
+	switch (s) {
+	case STANDBY_ACTIVE:
+		/* A leftover spare stays for the next GROW: the floor is a
+		 * file of today's swapsize. */
+		return active_files == 0 ? STANDBY_MAKE_ON : STANDBY_KEEP;
+	case STANDBY_SMALL:
+		return spares == 0 ? STANDBY_MAKE_SPARE : STANDBY_KEEP;
+	default:
+		return STANDBY_KEEP;
+	}
+}
+
+bool policy_floor_allows_shrink(enum standby_policy s, int active_files)
+{
+	return s != STANDBY_ACTIVE || active_files > 1;
+}
+
+bool policy_keeps_spare(enum standby_policy s)
+{
+	return s == STANDBY_SMALL;
+}
+
+bool policy_refill_after_take(enum standby_policy s, bool took_spare)
+{
+	return s == STANDBY_SMALL && took_spare;
+}
+
+uint64_t policy_spare_size_b(int64_t make_ms, uint64_t made_b,
+			     uint64_t full_b, uint64_t spike_rate_b,
+			     uint64_t spare_max_b, uint64_t min_b,
+			     uint64_t page)
+{
+	uint64_t size, floor_b;
+
+	if (!page)
+		page = 4096;
+	floor_b = min_b > 10 * page ? min_b : 10 * page;
+	if (make_ms < 0 || made_b == 0) {
+		size = spare_max_b; /* nothing measured yet */
+	} else {
+		double full_ms = (double)make_ms, want;
+
+		if (made_b < full_b)
+			full_ms = full_ms * ((double)full_b / (double)made_b);
+		want = (double)spike_rate_b * POLICY_SPARE_MARGIN * full_ms /
+		       1000.0;
+		size = want >= (double)spare_max_b ? spare_max_b
+						   : (uint64_t)want;
+	}
+	if (size > spare_max_b)
+		size = spare_max_b;
+	size -= size % page;
+	if (size < floor_b)
+		size = floor_b;
+	return size;
+}

@@ -71,4 +71,49 @@ bool policy_shrink_keeps_commit(int target_pct, uint64_t commit_free_kb,
 /* The margin of RAM that must stay free after a swapoff, KiB. */
 uint64_t policy_swapoff_margin_kb(uint64_t mem_total_kb);
 
+/* What the daemon holds while memory is calm (standby=). */
+enum standby_policy {
+	STANDBY_ACTIVE = 0, /* one full-size file on: a static swap file */
+	STANDBY_SMALL,      /* a small inactive spare, spare_max at most */
+	STANDBY_NONE,       /* nothing */
+};
+
+/* What a calm tick does for the standby. */
+enum standby_act {
+	STANDBY_KEEP = 0,   /* nothing to do */
+	STANDBY_MAKE_ON,    /* make a full-size file and turn it on */
+	STANDBY_MAKE_SPARE, /* make a small spare, left off */
+};
+
+/* From the files we own now (active ones, and inactive spares). */
+enum standby_act policy_standby_act(enum standby_policy s, int active_files,
+				    int spares);
+
+/* The floor: with standby=active, the last active file is never
+ * swapped off (the machine keeps its "static" swap file). */
+bool policy_floor_allows_shrink(enum standby_policy s, int active_files);
+
+/* Whether a shrink keeps one inactive spare (standby=small) or deletes
+ * every inactive file first (the others: they hold disk for nothing). */
+bool policy_keeps_spare(enum standby_policy s);
+
+/* standby=small: a spare just turned on is only a stopgap; the next
+ * full-size file is started at once in the background. */
+bool policy_refill_after_take(enum standby_policy s, bool took_spare);
+
+/* standby=small: the spare must hold what arrives at spike_rate while
+ * the next full-size file (full_b) is made and turned on.  make_ms and
+ * made_b: the last file made (made_b 0 or make_ms < 0: none yet, the
+ * spare is spare_max).  Its time scales with size (ms per MiB) when it
+ * was smaller than full_b; a larger one is not scaled down (fixed costs).
+ * Rounded down to the page, within [max(min_b, 10 pages), spare_max_b]. */
+uint64_t policy_spare_size_b(int64_t make_ms, uint64_t made_b,
+			     uint64_t full_b, uint64_t spike_rate_b,
+			     uint64_t spare_max_b, uint64_t min_b,
+			     uint64_t page);
+
+/* The spare lasts this many times the predicted making time: the poll
+ * that notices the shortage and the swapon come on top of the making. */
+#define POLICY_SPARE_MARGIN 2
+
 #endif

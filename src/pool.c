@@ -48,6 +48,8 @@ struct pool_file *pool_find(struct pool *p, int slot)
 
 void pool_drop(struct pool *p, struct pool_file *f)
 {
+	if (f->slot == p->standby_slot)
+		p->standby_slot = 0;
 	*f = p->f[--p->n];
 }
 
@@ -171,6 +173,8 @@ void pool_view(const struct pool *p, struct pool_view *v)
 	v->making_size_b = v->making_slot ? g->size_b : 0;
 	v->making_for_grow = v->making_slot &&
 			     __atomic_load_n(&g->urgent, __ATOMIC_ACQUIRE);
+	v->standby_slot = p->standby_slot;
+	v->spare_want_b = p->spare_want_b;
 	v->c = p->c;
 	v->dir = p->dir.canon;
 }
@@ -193,13 +197,20 @@ static int grow_context(const struct pool *p, const struct pool_params *pp,
 	return p->sys->space(&p->dir, &g->fs_avail_b, &g->fs_size_b);
 }
 
+/* What make_start makes: a file a GROW waits for (turned on when
+ * made), the standby=active file (turned on, lowest priority), or a
+ * standby=small spare (left off, sized by policy_spare_size_b). */
+enum make_what { MAKE_FOR_GROW, MAKE_STANDBY, MAKE_SPARE };
+
 /* Size and name the next file and have the grow lane make it.  0,
  * -ENOSPC (no room: limits, reserve, disk) or another -errno; logged
- * when urgent (a spare that cannot be made is only retried later). */
+ * for a GROW (a standby that cannot be made is only retried later). */
 static int make_start(struct pool *p, const struct pool_params *pp,
-		      const struct meminfo *mi, bool urgent,
+		      const struct meminfo *mi, enum make_what what,
 		      uint64_t *size_b)
 {
+	bool urgent = what == MAKE_FOR_GROW;
+	struct pool_params standby;
 	struct grow_ctx g;
 	int rc, slot;
 
@@ -219,14 +230,41 @@ static int make_start(struct pool *p, const struct pool_params *pp,
 				  g.fs_avail_b / MIB, p->dir.canon);
 		return -ENOSPC;
 	}
+	if (what == MAKE_SPARE) {
+		uint64_t spare_b = policy_spare_size_b(
+			p->make_b ? p->make_ms : -1, p->make_b, *size_b,
+			pp->spike_rate_b, pp->spare_max_b,
+			pp->size.min_swapsize_b, g.page_size);
+
+		if (spare_b < *size_b)
+			*size_b = spare_b;
+		p->spare_want_b = *size_b;
+	}
 	slot = free_slot(p);
 	if (slot < 0) {
 		if (urgent)
 			log_errx("no free file name left in %s", p->dir.canon);
 		return -EEXIST;
 	}
-	return pool_job_start(p, LANE_GROW, JOB_MAKE, slot, *size_b, pp,
-			      urgent);
+	if (what != MAKE_STANDBY)
+		return pool_job_start(p, LANE_GROW, JOB_MAKE, slot, *size_b,
+				      pp, urgent);
+	/* The lowest priority of ours: the kernel's own (below every area
+	 * already on) unless a priority is set, then 0. */
+	standby = *pp;
+	if (standby.prop.priority > 0)
+		standby.prop.priority = 0;
+	rc = pool_job_start(p, LANE_GROW, JOB_MAKE, slot, *size_b, &standby,
+			    true);
+	if (rc == 0)
+		p->lane[LANE_GROW].standby = true; /* the worker never reads it */
+	return rc;
+}
+
+int pool_make_next(struct pool *p, const struct pool_params *pp,
+		   const struct meminfo *mi, uint64_t *size_b)
+{
+	return make_start(p, pp, mi, MAKE_FOR_GROW, size_b);
 }
 
 enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
@@ -255,6 +293,7 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 		/* Already at work (a spare being made, or this grow's own
 		 * file): this grow is that file, on as soon as it is made. */
 		*size_b = j->size_b;
+		j->grow_waits = true;
 		if (j->kind == JOB_MAKE &&
 		    !__atomic_exchange_n(&j->urgent, 1, __ATOMIC_ACQ_REL)) {
 			pool_path(p, j->slot, path, sizeof(path));
@@ -273,7 +312,7 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 		p->c.fail_swapon++;
 		return FSM_FAILED;
 	}
-	rc = make_start(p, pp, mi, true, size_b);
+	rc = make_start(p, pp, mi, MAKE_FOR_GROW, size_b);
 	if (rc == 0) {
 		pool_path(p, j->slot, path, sizeof(path));
 		log_info("short of memory and no spare: making swap file %s "
@@ -299,7 +338,7 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			     uint64_t *size_b)
 {
 	struct shrink_candidate c[POOL_MAX];
-	struct pool_file *spare = first_spare(p), *f = NULL;
+	struct pool_file *spare = NULL, *f = NULL;
 	const struct free_params *fp = &pp->fp;
 	int idx[POOL_MAX];
 	int i, n = 0, pick, held = 0;
@@ -311,9 +350,12 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	meminfo_commit(mi, &commit_free_kb, &commit_limit_kb);
 	if (p->stopping || !pool_job_idle(p, LANE_SHRINK))
 		return FSM_NOTHING; /* one file at a time */
-	/* One warm spare is kept for the next spike; more (leftovers)
-	 * cost disk and nothing else: they go first. */
-	for (i = 0; spare && i < p->n && !f; i++)
+	/* standby=small keeps one spare for the next spike; any other
+	 * inactive file (leftovers) costs disk and nothing else: they go
+	 * first. */
+	if (policy_keeps_spare(pp->standby))
+		spare = first_spare(p);
+	for (i = 0; i < p->n && !f; i++)
 		if (!p->f[i].active && &p->f[i] != spare &&
 		    !pool_slot_busy(p, p->f[i].slot) && !p->f[i].resume_target)
 			f = &p->f[i];
@@ -324,6 +366,9 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			       ? FSM_PENDING
 			       : FSM_FAILED;
 	}
+	/* standby=active: the last file on is the floor, kept. */
+	if (!policy_floor_allows_shrink(pp->standby, pool_active_count(p)))
+		return FSM_NOTHING;
 	for (i = 0; i < p->n; i++) {
 		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot) ||
 		    p->f[i].resume_target)
@@ -364,13 +409,57 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	return FSM_PENDING;
 }
 
-int pool_spare_start(struct pool *p, const struct pool_params *pp,
-		     const struct meminfo *mi, int64_t now_ms)
+static int spare_count(const struct pool *p)
 {
+	int i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		n += !p->f[i].active && !pool_slot_busy(p, p->f[i].slot);
+	return n;
+}
+
+int pool_standby_start(struct pool *p, const struct pool_params *pp,
+		       const struct meminfo *mi, int64_t now_ms)
+{
+	struct pool_file *f = pool_find(p, p->standby_slot);
 	uint64_t size_b;
 
 	(void)now_ms;
-	if (p->stopping || !pool_job_idle(p, LANE_GROW) || first_spare(p))
-		return 0; /* busy, stopping, or one spare is enough */
-	return make_start(p, pp, mi, false, &size_b);
+	if (p->stopping || !pool_job_idle(p, LANE_GROW))
+		return 0; /* busy or stopping */
+	/* The floor is a file that is on: one adopted at start, or the
+	 * next one when the standby itself was removed. */
+	if (pp->standby == STANDBY_ACTIVE && !(f && f->active)) {
+		int i;
+
+		p->standby_slot = 0;
+		for (i = 0; i < p->n && !p->standby_slot; i++)
+			if (p->f[i].active)
+				p->standby_slot = p->f[i].slot;
+	}
+	switch (policy_standby_act(pp->standby, pool_active_count(p),
+				   spare_count(p))) {
+	case STANDBY_MAKE_ON:
+		/* A file would be made: the mount is read then (netfs.c). */
+		if (!pool_net_ok(p))
+			return -EPERM;
+		return make_start(p, pp, mi, MAKE_STANDBY, &size_b);
+	case STANDBY_MAKE_SPARE:
+		if (!pool_net_ok(p))
+			return -EPERM;
+		return make_start(p, pp, mi, MAKE_SPARE, &size_b);
+	default:
+		return 0;
+	}
+}
+
+uint64_t pool_idle_held_b(const struct pool_file *f, int n, int standby_slot)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!f[i].active || (standby_slot && f[i].slot == standby_slot))
+			sum += f[i].size_b;
+	return sum;
 }

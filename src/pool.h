@@ -29,6 +29,9 @@ struct pool_params {
 	bool paranoid;
 	uint64_t keep_free_b; /* reservations: a shrink leaves this much
 			       * free in our active files (0: no floor) */
+	enum standby_policy standby; /* what is held while calm */
+	uint64_t spare_max_b;        /* standby=small: the spare's bound */
+	uint64_t spike_rate_b;       /* worst allocation rate, bytes/s */
 };
 
 struct pool_file {
@@ -103,6 +106,8 @@ struct pool_job {
 	bool kept;           /* a made file whose swapon failed, not for
 			      * its own fault: it stays as a spare */
 	bool paranoid;       /* overwrite before deleting */
+	bool standby;        /* loop only: the calm-time standby file */
+	bool grow_waits;     /* loop only: a GROW took this job as its own */
 	struct swap_prop prop;
 	int64_t took_ms;     /* how long the job took */
 };
@@ -121,6 +126,9 @@ struct pool {
 	struct pool_job lane[LANE_N];
 	int wake[2];            /* the workers say "done" here; -1: none */
 	int64_t make_ms;        /* how long the last file took to make */
+	uint64_t make_b;        /* and its size (0: none made yet) */
+	int standby_slot;       /* standby=active: the floor file (0: none) */
+	uint64_t spare_want_b;  /* standby=small: the spare sized last */
 	bool stopping;          /* pool_stop: start nothing new */
 };
 
@@ -141,6 +149,8 @@ struct pool_view {
 	uint64_t making_size_b;
 	bool making_for_grow;  /* a GROW waits for it (else a spare) */
 	int retiring_slot;     /* a file being turned off (0: none) */
+	int standby_slot;      /* standby=active's floor file (0: none) */
+	uint64_t spare_want_b; /* standby=small: the spare sized last */
 	struct pool_counters c;
 	const char *dir;       /* real path of the directory */
 };
@@ -153,6 +163,10 @@ int pool_open(struct pool *p, const char *swappath,
  * file.  0, or GM_EXIT_RUNNING with a message. */
 int pool_lock(struct pool *p, char *err, size_t errlen);
 void pool_close(struct pool *p);
+/* Re-read the directory's mount (on NFS only) and judge it again
+ * (netfs.c): false when it would now be refused, said once in the log.
+ * Called at reload and before each new file; never touches the mount. */
+bool pool_net_ok(struct pool *p);
 
 /* The directory's real path, as /proc/swaps names its files. */
 const char *pool_dir(const struct pool *p);
@@ -191,11 +205,16 @@ void pool_collect(struct pool *p, const struct pool_params *pp,
 		  const struct meminfo *mi, int64_t now_ms,
 		  struct pool_done *done);
 
-/* Calm: make a warm spare in the background if there is none and the
- * grow lane is idle.  0 (started, or nothing to do) or -errno (could
- * not: the caller retries later). */
-int pool_spare_start(struct pool *p, const struct pool_params *pp,
-		     const struct meminfo *mi, int64_t now_ms);
+/* Calm: what the standby policy holds (policy_standby_act), started in
+ * the background when the grow lane is idle: a full-size file turned on
+ * at the lowest priority (active), or a small spare (small).  0 (started,
+ * or nothing to do) or -errno (could not: the caller retries later). */
+int pool_standby_start(struct pool *p, const struct pool_params *pp,
+		       const struct meminfo *mi, int64_t now_ms);
+
+/* Disk held while idle: the inactive files, and the standby file (slot
+ * standby_slot, 0: none) while it is on.  Pure. */
+uint64_t pool_idle_held_b(const struct pool_file *f, int n, int standby_slot);
 
 /* At exit: stop making a file (a zero-fill is cancelled and its file
  * deleted; a fallocate'd one finishes as a valid spare), end a running
@@ -235,6 +254,10 @@ bool pool_slot_busy(const struct pool *p, int slot);
 void pool_drop(struct pool *p, struct pool_file *f);
 void pool_path(const struct pool *p, int slot, char *out, size_t len);
 enum fsm_outcome pool_make_outcome(struct pool *p, int rc);
+/* Start making the next full-size file for a GROW (turned on when made):
+ * 0 or -errno (-ENOSPC: no room), logged. */
+int pool_make_next(struct pool *p, const struct pool_params *pp,
+		   const struct meminfo *mi, uint64_t *size_b);
 
 /* The bookkeeping's pure parts, for the tests. */
 int pool_slot_of_name(const char *name);

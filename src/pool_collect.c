@@ -44,8 +44,34 @@ static const char *swapon_why(int rc)
 	return rc == -EPERM ? " (the kernel's swap table is full)" : "";
 }
 
-/* The grow lane's job: a file made (a spare, or for a GROW), or a spare
- * turned on. */
+/* The standby=active file, made and turned on while calm, that no GROW
+ * took as its own: not a grow for the state machine. */
+static void collect_standby(struct pool *p, const struct pool_job *j,
+			    const char *path, int64_t now_ms,
+			    struct pool_done *d)
+{
+	if (j->rc == 0 && j->active) {
+		add_file(p, j, true, now_ms);
+		p->standby_slot = j->slot;
+		log_notice("standby swap file %s on (%" PRIu64 " MiB, made and "
+			   "turned on in %" PRId64 " ms)", path,
+			   j->size_b / MIB, j->took_ms);
+		return;
+	}
+	/* Stopped before its swapon (exit), or a swapon refused not for
+	 * the file's fault: a valid file, kept. */
+	if (j->rc == 0 || j->kept)
+		add_file(p, j, false, now_ms);
+	if (j->rc < 0) {
+		log_warnx("cannot add the standby swap file %s: %s%s", path,
+			  strerror(-j->rc),
+			  j->swapon_failed ? swapon_why(j->rc) : "");
+		d->spare_failed = true;
+	}
+}
+
+/* The grow lane's job: a file made (a spare, the standby, or for a
+ * GROW), or a spare turned on. */
 static void collect_grow(struct pool *p, const struct pool_params *pp,
 			 const struct meminfo *mi, int64_t now_ms,
 			 struct pool_done *d)
@@ -60,6 +86,11 @@ static void collect_grow(struct pool *p, const struct pool_params *pp,
 	pool_path(p, j.slot, path, sizeof(path));
 	if (j.kind == JOB_MAKE) {
 		p->make_ms = j.took_ms;
+		p->make_b = j.size_b;
+		if (j.standby && !j.grow_waits) {
+			collect_standby(p, &j, path, now_ms, d);
+			return;
+		}
 		if (j.rc == 0 && j.active) {
 			add_file(p, &j, true, now_ms);
 			p->c.grows++;
@@ -110,6 +141,15 @@ static void collect_grow(struct pool *p, const struct pool_params *pp,
 		log_notice("added swap file %s (%" PRIu64 " MiB, spare) in %"
 			   PRId64 " ms", path, j.size_b / MIB, j.took_ms);
 		d->grow_out = FSM_OK;
+		/* standby=small: the spare only bridges the making of the
+		 * next full-size file, started now. */
+		if (!p->stopping && policy_refill_after_take(pp->standby, true) &&
+		    pool_make_next(p, pp, mi, &size_b) == 0) {
+			pool_path(p, p->lane[LANE_GROW].slot, path, sizeof(path));
+			log_info("spare taken: making the next swap file %s (%"
+				 PRIu64 " MiB) in the background", path,
+				 size_b / MIB);
+		}
 		return;
 	}
 	if (j.rc == -EBUSY && f) {

@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "resume.h"
+#include "swappath.h"
 #include "util.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 static bool real_exists(const struct swapdir *d, const char *name)
@@ -73,9 +75,31 @@ const struct pool_sys pool_sys_real = {
 	.page_size = real_page_size,
 };
 
+/* swappath with %H and %m expanded (swappath.c) from uname(2) and
+ * /etc/machine-id, read only when the path uses them. */
+static int expand_swappath(const char *in, char *out, size_t outlen,
+			   char *err, size_t errlen)
+{
+	char host[65] = "", id[33] = "", buf[64];
+	struct utsname u;
+	size_t len;
+
+	if (swappath_uses(in, 'H') &&
+	    (uname(&u) < 0 ||
+	     !swappath_short_host(u.nodename, host, sizeof(host))))
+		host[0] = '\0';
+	if (swappath_uses(in, 'm') &&
+	    (gm_read_file("/etc/machine-id", buf, sizeof(buf), &len,
+			  false) < 0 ||
+	     !swappath_machine_id(buf, len, id)))
+		id[0] = '\0';
+	return swappath_expand(in, host, id, out, outlen, err, errlen);
+}
+
 int pool_open(struct pool *p, const char *swappath,
 	      const struct pool_sys *sys, char *err, size_t errlen)
 {
+	char path[sizeof(p->dir.path)];
 	char *canon;
 	int rc;
 
@@ -83,7 +107,11 @@ int pool_open(struct pool *p, const char *swappath,
 	p->sys = sys;
 	p->swaps_path = "/proc/swaps";
 	p->wake[0] = p->wake[1] = -1;
-	rc = swapdir_open(swappath, &p->dir, err, errlen);
+	p->dir.fd = p->dir.lock_fd = -1;
+	rc = expand_swappath(swappath, path, sizeof(path), err, errlen);
+	if (rc)
+		return rc;
+	rc = swapdir_open(path, &p->dir, err, errlen);
 	if (rc)
 		return rc;
 	/* How /proc/swaps will name our files (realpath allocates: a
@@ -110,11 +138,50 @@ int pool_lock(struct pool *p, char *err, size_t errlen)
 {
 	/* One daemon per swap directory, whatever its pid file: two would
 	 * adopt, shrink and clean up each other's files. */
-	if (flock(p->dir.fd, LOCK_EX | LOCK_NB) == 0)
+	int rc;
+
+	if (flock(p->dir.fd, LOCK_EX | LOCK_NB) < 0) {
+		snprintf(err, errlen, "swap directory %s is in use by another "
+			 "ghostmemory", p->dir.canon);
+		return GM_EXIT_RUNNING;
+	}
+	/* A directory's flock stays on this host; on NFS a file's lock
+	 * is kept by the server, so another host is refused too. */
+	if (!swapfs_is_nfs(p->dir.fs_type))
 		return 0;
-	snprintf(err, errlen, "swap directory %s is in use by another "
-		 "ghostmemory", p->dir.canon);
-	return GM_EXIT_RUNNING;
+	rc = swapdir_lock_file(&p->dir);
+	if (rc == -EWOULDBLOCK) {
+		snprintf(err, errlen, "swap directory %s is in use by "
+			 "ghostmemory on another host (its lock file %s/.lock "
+			 "is held)", p->dir.canon, p->dir.canon);
+		return GM_EXIT_RUNNING;
+	}
+	if (rc < 0) {
+		errno = -rc;
+		log_warn("swap directory %s: cannot lock %s/.lock, so another "
+			 "host given this directory would not be refused",
+			 p->dir.canon, p->dir.canon);
+	}
+	return 0;
+}
+
+bool pool_net_ok(struct pool *p)
+{
+	char err[512];
+	int rc;
+
+	if (!swapfs_is_nfs(p->dir.fs_type))
+		return true;
+	rc = swapdir_net_check(&p->dir, p->dir.canon, p->dir.dev, false, err,
+			       sizeof(err));
+	if (rc != 0 && p->dir.refused != rc)
+		log_errx("%s; no new swap file there until it is remounted",
+			 err);
+	else if (rc == 0 && p->dir.refused)
+		log_notice("swap directory %s: its NFS mount is acceptable "
+			   "again", p->dir.canon);
+	p->dir.refused = rc;
+	return rc == 0;
 }
 
 void pool_close(struct pool *p)

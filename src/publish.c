@@ -42,6 +42,11 @@ static void snapshot_build(const struct daemon *d, int64_t t,
 	s->making_size_b = v.making_size_b;
 	s->making_for_grow = v.making_for_grow;
 	s->retiring_slot = v.retiring_slot;
+	s->standby = d->cfg.standby;
+	s->standby_slot = v.standby_slot;
+	s->idle_held_b = pool_idle_held_b(v.f, v.n, v.standby_slot);
+	s->spare_max_b = d->cfg.spare_max_b;
+	s->spare_want_b = v.spare_want_b;
 	s->now_ms = t;
 	snprintf(s->swapdir, sizeof(s->swapdir), "%s", v.dir);
 	s->c = v.c;

@@ -59,16 +59,14 @@ struct sim_ctx {
 	struct vpool vp;
 };
 
-/* As pool_grow, without the files: made and on at once. */
-static enum fsm_outcome sim_grow(void *arg, const struct meminfo *mi,
-				 int64_t now_ms, uint64_t *size_b,
-				 int64_t *took_ms)
+/* A virtual file sized as pool.c sizes one, made and on at once; false
+ * for no room. */
+static bool sim_add(struct sim_ctx *c, const struct meminfo *mi,
+		    uint64_t *size_b)
 {
-	struct sim_ctx *c = arg;
 	struct vpool *vp = &c->vp;
 	struct grow_ctx g;
 
-	(void)now_ms;
 	memset(&g, 0, sizeof(g));
 	g.mem_total_b = mi->mem_total_kb * 1024;
 	g.free_b = meminfo_free_kb(mi, FREE_PARAMS(c->cfg)) * 1024;
@@ -87,11 +85,36 @@ static enum fsm_outcome sim_grow(void *arg, const struct meminfo *mi,
 		g.fs_avail_b = (uint64_t)1 << 62;
 	}
 	if (vp->n >= POOL_MAX || policy_grow_size(SIZE_PARAMS(c->cfg), &g, size_b) < 0)
-		return FSM_NO_ROOM;
+		return false;
 	vp->size_b[vp->n++] = *size_b;
 	vp->total_b = sat_add(vp->total_b, *size_b);
+	return true;
+}
+
+/* As pool_grow, without the files: made and on at once. */
+static enum fsm_outcome sim_grow(void *arg, const struct meminfo *mi,
+				 int64_t now_ms, uint64_t *size_b,
+				 int64_t *took_ms)
+{
+	(void)now_ms;
+	if (!sim_add(arg, mi, size_b))
+		return FSM_NO_ROOM;
 	*took_ms = SIM_PROVISION_MS;
 	return FSM_OK;
+}
+
+/* As pool_standby_start: standby=active's file is a virtual file on
+ * at once (not a grow).  A small spare changes nothing in a replay,
+ * where every file is on at once: it is not modelled. */
+static int sim_standby(void *arg, const struct meminfo *mi, int64_t now_ms)
+{
+	struct sim_ctx *c = arg;
+	uint64_t size_b;
+
+	(void)now_ms;
+	if (policy_standby_act(c->cfg->standby, c->vp.n, 0) != STANDBY_MAKE_ON)
+		return 0;
+	return sim_add(c, mi, &size_b) ? 0 : -ENOSPC;
 }
 
 /* As pool_shrink: the file policy_pick_shrink chooses, if any. */
@@ -105,6 +128,8 @@ static enum fsm_outcome sim_shrink(void *arg, const struct meminfo *mi,
 	int i, pick;
 
 	(void)now_ms;
+	if (!policy_floor_allows_shrink(ctx->cfg->standby, vp->n))
+		return FSM_NOTHING; /* the floor, as pool_shrink */
 	for (i = 0; i < vp->n; i++) {
 		c[i].size_kb = vp->size_b[i] / 1024;
 		c[i].used_kb = 0;
@@ -153,9 +178,10 @@ static void print_config(const struct config *cfg, const struct trace *tr,
 	else
 		fprintf(out, "%" PRIu64 "k", cfg->swapsize_b / 1024);
 	fprintf(out, " min_swapsize=%" PRIu64 "k max_swapsize=%" PRIu64
-		"k max_files=%d max_total=%" PRIu64 "k\n",
+		"k max_files=%d max_total=%" PRIu64 "k standby=%s\n",
 		cfg->min_swapsize_b / 1024, cfg->max_swapsize_b / 1024,
-		cfg->max_files, cfg->max_total_b / 1024);
+		cfg->max_files, cfg->max_total_b / 1024,
+		config_standby_name(cfg->standby));
 	if (tr->have_disk)
 		fprintf(out, "# disk avail_kb=%" PRIu64 " size_kb=%" PRIu64
 			" reserve=", tr->disk_avail_b / 1024,
@@ -185,7 +211,8 @@ int simulate_buf_obs(const struct config *cfg, const char *buf, size_t len,
 	struct trace tr;
 	struct sim_ctx ctx;
 	struct tick_state ts;
-	struct tick_ops ops = {&ctx, sim_grow, sim_shrink, sim_lead_ms, NULL, NULL};
+	struct tick_ops ops = {&ctx, sim_grow, sim_shrink, sim_lead_ms,
+			       sim_standby, NULL};
 	struct sim_result r;
 	size_t idx = 0;
 	int64_t t0, span, tick;

@@ -255,6 +255,16 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 		    f->slot, f->size_b / 1024, f->used_kb,
 		    f->priority, f->active ? 1 : 0, age_s(s, f));
 	}
+	put(&o, "standby=%s floor=", config_standby_name(s->standby));
+	if (s->standby_slot) {
+		put_path(&o, s->swapdir);
+		put(&o, "/%d", s->standby_slot);
+	} else {
+		put(&o, "none");
+	}
+	put(&o, " idle_held_kb=%" PRIu64 " spare_max_kb=%" PRIu64
+		" spare_want_kb=%" PRIu64 "\n", s->idle_held_b / 1024,
+	    s->spare_max_b / 1024, s->spare_want_b / 1024);
 	if (s->making_slot) {
 		put(&o, "making file=");
 		put_path(&o, s->swapdir);
@@ -338,6 +348,17 @@ size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
 		    "Size of the swap file being made, 0 if none.");
 	put(&o, "ghostmemory_swap_making_bytes %" PRIu64 "\n",
 	    s->making_slot ? s->making_size_b : 0);
+	metric_head(&o, "ghostmemory_idle_held_bytes", "gauge",
+		    "Disk the daemon holds while memory is calm: its inactive "
+		    "files and the standby file.");
+	put(&o, "ghostmemory_idle_held_bytes %" PRIu64 "\n", s->idle_held_b);
+	metric_head(&o, "ghostmemory_standby", "gauge",
+		    "What the daemon holds while calm (1 for the configured "
+		    "standby policy, 0 for the others).");
+	for (i = 0; i < 3; i++)
+		put(&o, "ghostmemory_standby{policy=\"%s\"} %d\n",
+		    config_standby_name((enum standby_policy)i),
+		    (int)s->standby == i);
 	metric_head(&o, "ghostmemory_files", "gauge",
 		    "Swap files the daemon owns, active or spare.");
 	put(&o, "ghostmemory_files %d\n", nfiles(s));

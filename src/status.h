@@ -7,6 +7,7 @@
 #include "ctl.h"
 #include "fsm.h"
 #include "othermem.h"
+#include "policy.h"
 #include "pool.h"
 #include "resv.h"
 
@@ -43,6 +44,12 @@ struct snapshot {
 	uint64_t making_size_b;
 	bool making_for_grow;        /* a GROW waits for it (else a spare) */
 	int retiring_slot;           /* a file being turned off (0: none) */
+	enum standby_policy standby; /* what is held while calm */
+	int standby_slot;            /* standby=active's file (0: none) */
+	uint64_t idle_held_b;        /* disk held while idle: inactive
+	                              * files + the standby file */
+	uint64_t spare_max_b;        /* standby=small: the spare's bound */
+	uint64_t spare_want_b;       /* and the size it was given last */
 	int64_t now_ms;              /* to compute file ages */
 	char swapdir[512];
 	struct pool_counters c;

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "netfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -330,12 +331,37 @@ static int create_dir(const char *path, const struct walk *w, char *err,
 		return GM_EXIT_DIR_UNUSABLE;
 	}
 	if (mkdirat(w->fd, w->last, 0700) < 0 && errno != EEXIST) {
+		struct statfs sfs;
+		int e = errno;
+
+		/* A squashed root makes nothing in a root-owned directory. */
+		if ((e == EACCES || e == EPERM) && fstatfs(w->fd, &sfs) == 0 &&
+		    swapfs_is_nfs((unsigned long)sfs.f_type))
+			return netfs_squash_verdict(path, e, (uid_t)-1, err,
+						    errlen);
 		snprintf(err, errlen, "cannot create swap directory %s: %s",
-			 path, strerror(errno));
+			 path, strerror(e));
 		return GM_EXIT_DIR_UNUSABLE;
 	}
 	log_notice("created swap directory %s", path);
 	return 0;
+}
+
+/* A missing directory on NFS: the mount's rules before mkdir. */
+static int parent_mount_check(struct swapdir *d, const struct walk *w,
+			      char *err, size_t errlen)
+{
+	struct statfs sfs;
+	struct stat st;
+	int rc;
+
+	if (fstatfs(w->fd, &sfs) < 0 || fstat(w->fd, &st) < 0)
+		return 0; /* create_dir says what is wrong */
+	d->fs_type = (unsigned long)sfs.f_type;
+	rc = swapdir_net_check(d, w->phys[0] ? w->phys : "/", st.st_dev,
+			       false, err, errlen);
+	d->fs_type = 0;
+	return rc;
 }
 
 /* Owner, mode and type checks on one stat of the directory. */
@@ -377,13 +403,13 @@ int swapdir_open(const char *path, struct swapdir *d, char *err,
 	struct walk w;
 	struct stat st, fst;
 	struct statfs sfs;
+	char phys[PATH_MAX + NAME_MAX + 2];
 	size_t len;
 	const char *fs;
 	int rc;
 
-	d->fd = -1;
-	d->path[0] = '\0';
-	d->fs_type = 0;
+	memset(d, 0, sizeof(*d));
+	d->fd = d->lock_fd = -1;
 	len = path != NULL ? strlen(path) : 0;
 	/* Trailing slashes would defeat the symlink check. */
 	while (len > 1 && path[len - 1] == '/')
@@ -409,9 +435,12 @@ int swapdir_open(const char *path, struct swapdir *d, char *err,
 			rc = GM_EXIT_DIR_UNUSABLE;
 			goto out;
 		}
-		/* Nothing is made under a path someone else could bend. */
+		/* Nothing is made under a path someone else could bend, nor
+		 * on a mount that would be refused. */
 		rc = w.bad[0] ? parent_refusal(path, &w, err, errlen)
-			      : create_dir(path, &w, err, errlen);
+			      : parent_mount_check(d, &w, err, errlen);
+		if (rc == 0)
+			rc = create_dir(path, &w, err, errlen);
 		if (rc != 0)
 			goto out;
 		if (fstatat(w.fd, w.last, &st, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -432,8 +461,17 @@ int swapdir_open(const char *path, struct swapdir *d, char *err,
 	d->fd = openat(w.fd, w.last,
 		       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (d->fd < 0) {
+		int e = errno;
+
+		/* Root kept out of its own 0700 directory: squashed. */
+		if ((e == EACCES || e == EPERM) && fstatfs(w.fd, &sfs) == 0 &&
+		    swapfs_is_nfs((unsigned long)sfs.f_type)) {
+			rc = netfs_squash_verdict(path, e, (uid_t)-1, err,
+						  errlen);
+			goto out;
+		}
 		snprintf(err, errlen, "cannot open swap directory %s: %s",
-			 path, strerror(errno));
+			 path, strerror(e));
 		rc = GM_EXIT_DIR_UNUSABLE;
 		goto out;
 	}
@@ -465,6 +503,13 @@ int swapdir_open(const char *path, struct swapdir *d, char *err,
 		rc = GM_EXIT_DIR_FSTYPE;
 		goto fail;
 	}
+	snprintf(phys, sizeof(phys), "%s/%s", w.phys, w.last);
+	d->dev = fst.st_dev;
+	rc = swapdir_net_check(d, phys, d->dev, true, err, errlen);
+	if (rc == 0)
+		rc = swapdir_squash_probe(d, err, errlen);
+	if (rc != 0)
+		goto fail;
 	close(w.fd);
 	return 0;
 fail:
@@ -478,7 +523,9 @@ void swapdir_close(struct swapdir *d)
 {
 	if (d->fd >= 0)
 		close(d->fd);
-	d->fd = -1;
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
+	d->fd = d->lock_fd = -1;
 }
 
 int swapdir_space(const struct swapdir *d, uint64_t *avail_b,

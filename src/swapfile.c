@@ -52,13 +52,12 @@
 #define FS_COMPR_FL 0x00000004
 #endif
 #define BTRFS_MAGIC 0x9123683eu
-#define NFS_MAGIC 0x6969u
 
 bool swapfile_zero_fill_helps(unsigned long f_type)
 {
 	uint32_t magic = (uint32_t)f_type;
 
-	return magic != BTRFS_MAGIC && magic != NFS_MAGIC;
+	return magic != BTRFS_MAGIC && magic != NFS_SUPER_MAGIC;
 }
 
 int swapfile_swapon_flags(int priority, int discard)
@@ -150,6 +149,7 @@ static int fill_file(int fd, const char *path, uint64_t size_b,
 {
 	struct statfs sfs;
 	const char *fs;
+	int64_t t0, t1;
 
 	*step = "fix owner and mode";
 	if (fix_owner_mode(fd) < 0)
@@ -171,6 +171,7 @@ static int fill_file(int fd, const char *path, uint64_t size_b,
 		if (btrfs_prepare(fd) < 0)
 			return -1;
 	}
+	t0 = gm_now_ms();
 	if (!zero_fill) {
 		*step = "fallocate";
 		if (fallocate(fd, 0, 0, (off_t)size_b) == 0) {
@@ -189,12 +190,20 @@ static int fill_file(int fd, const char *path, uint64_t size_b,
 			return -1;
 		*filled = true;
 	}
+	t1 = gm_now_ms();
 	*step = "write the swap header";
 	if (swapio_write_all(fd, hdr, ps, 0) < 0)
 		return -1;
 	/* swapon reads the header from disk. */
 	*step = "fsync";
-	return fsync(fd);
+	if (fsync(fd) < 0)
+		return -1;
+	/* Where the making time goes (the first file on a fresh
+	 * filesystem: issue 17). */
+	log_debug("swap file %s: %s %lld ms, header and fsync %lld ms", path,
+		  *filled ? "zeros" : "fallocate", (long long)(t1 - t0),
+		  (long long)(gm_now_ms() - t1));
+	return 0;
 }
 
 static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
@@ -205,6 +214,7 @@ static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
 	const char *step = "build the swap header";
 	uint8_t uuid[16], *hdr;
 	int fd = -1, err, rc;
+	int64_t t0;
 
 	snprintf(name, sizeof(name), "%d", slot);
 	swapfile_path(d, slot, path, sizeof(path));
@@ -215,12 +225,15 @@ static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
 		log_warn("swap file %s: %s", path, step);
 		return -ENOMEM;
 	}
+	t0 = gm_now_ms();
 	if (swapio_random(uuid, sizeof(uuid)) < 0) {
 		err = errno;
 		log_warn("swap file %s: random bytes for the UUID", path);
 		free(hdr);
 		return -err;
 	}
+	log_debug("swap file %s: UUID in %lld ms", path,
+		  (long long)(gm_now_ms() - t0));
 	swaphdr_uuid_v4(uuid);
 	rc = swaphdr_build(hdr, ps, size_b, uuid, SWAPHDR_LABEL);
 	if (rc < 0) {
@@ -239,9 +252,15 @@ static int make_file(const struct swapdir *d, int slot, uint64_t size_b,
 		free(hdr);
 		return no_room_or(err);
 	}
+	t0 = gm_now_ms();
 	rc = fill_file(fd, path, size_b, zero_fill, hdr, ps, cancel, &step,
 		       filled);
 	err = errno;
+	if (rc == 0)
+		log_info("swap file %s: %llu MiB %s in %lld ms", path,
+			 (unsigned long long)(size_b >> 20),
+			 *filled ? "written" : "allocated with fallocate",
+			 (long long)(gm_now_ms() - t0));
 	free(hdr);
 	if (close(fd) < 0 && rc == 0) {
 		rc = -1;

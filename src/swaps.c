@@ -99,31 +99,13 @@ static int parse_prio(const struct token *t, int *out)
  * paths); a bad escape or an escaped NUL is malformed. */
 static int unescape_path(const struct token *t, struct swaps_entry *e)
 {
-	size_t i, o = 0, cap = sizeof(e->path) - 1, slen;
-	unsigned v;
-	int k;
+	size_t o, slen;
 
-	for (i = 0; i < t->len; i++) {
-		char c = t->s[i];
-
-		if (c == '\\') {
-			if (t->len - i < 4)
-				return -EINVAL;
-			v = 0;
-			for (k = 1; k <= 3; k++) {
-				if (t->s[i + k] < '0' || t->s[i + k] > '7')
-					return -EINVAL;
-				v = v * 8 + (unsigned)(t->s[i + k] - '0');
-			}
-			if (v == 0 || v > 255)
-				return -EINVAL;
-			c = (char)v;
-			i += 3;
-		}
-		if (o < cap)
-			e->path[o++] = c;
-	}
-	e->path[o] = '\0';
+	if (gm_unescape_octal(t->s, t->len, e->path, sizeof(e->path), &o) <
+	    0)
+		return -EINVAL;
+	if (o > sizeof(e->path) - 1)
+		o = sizeof(e->path) - 1;
 	slen = strlen(DELETED_SUFFIX);
 	e->deleted = o > slen &&
 		     strcmp(e->path + o - slen, DELETED_SUFFIX) == 0;

@@ -136,3 +136,39 @@ bool gm_parse_dec(const char *p, size_t n, uint64_t max, uint64_t *v)
 	*v = x;
 	return true;
 }
+
+int gm_unescape_octal(const char *s, size_t n, char *out, size_t cap,
+		      size_t *full)
+{
+	size_t i, o = 0;
+	unsigned v;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\\') {
+			if (n - i < 4)
+				return -EINVAL;
+			v = 0;
+			for (k = 1; k <= 3; k++) {
+				if (s[i + k] < '0' || s[i + k] > '7')
+					return -EINVAL;
+				v = v * 8 + (unsigned)(s[i + k] - '0');
+			}
+			if (v == 0 || v > 255)
+				return -EINVAL;
+			c = (char)v;
+			i += 3;
+		} else if (c == '\0') {
+			return -EINVAL;
+		}
+		if (o + 1 < cap)
+			out[o] = c;
+		o++;
+	}
+	if (cap > 0)
+		out[o < cap ? o : cap - 1] = '\0';
+	*full = o;
+	return 0;
+}

@@ -30,4 +30,12 @@ int gm_read_alloc(const char *path, size_t max, char **bufp, size_t *lenp);
  * from [p, p+n).  True with *v; false on anything else. */
 bool gm_parse_dec(const char *p, size_t n, uint64_t max, uint64_t *v);
 
+/* Undo the kernel's \ooo escapes (/proc/swaps, /proc/self/mountinfo)
+ * of [s, s+n) into out, cut short at cap - 1 bytes and NUL-terminated;
+ * *full gets the whole unescaped length (> cap - 1: it was cut).  A
+ * backslash not followed by three octal digits, an escaped NUL or a raw
+ * NUL is malformed: -EINVAL.  0 otherwise. */
+int gm_unescape_octal(const char *s, size_t n, char *out, size_t cap,
+		      size_t *full);
+
 #endif

@@ -10,7 +10,7 @@ tests="$build util-linux e2fsprogs xfsprogs btrfs-progs mount kmod
   lintian piuparts debootstrap groff man-db
   clang libclang-rt-14-dev cppcheck valgrind gcc-multilib prometheus lsb-base
   libxml2-utils librsvg2-bin jq
-  sysvinit-utils procps"
+  sysvinit-utils procps iproute2"
 case "${1:-tests}" in
 build) pkgs=$build ;;
 *) pkgs=$tests ;;

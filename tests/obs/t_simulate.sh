@@ -13,13 +13,15 @@ work=$(mktemp -d /tmp/gm-sim.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM
 
-# trace  golden-name  options (after -c /dev/null)
+# trace  golden-name  options (after -c /dev/null).  default is the
+# default standby (active: a swapsize file on from the first calm tick);
+# the others show the state machine alone, with nothing held while calm.
 goldens='spike default
-spike cooldown10 --cooldown=10
-spike deficit --swapsize=0 --cooldown=10
+spike cooldown10 --cooldown=10 --standby=none
+spike deficit --swapsize=0 --cooldown=10 --standby=none
 leak default
-leak cooldown10 --cooldown=10
-leak deficit --swapsize=0 --cooldown=10'
+leak cooldown10 --cooldown=10 --standby=none
+leak deficit --swapsize=0 --cooldown=10 --standby=none'
 
 echo "$goldens" | while read -r trace name opts; do
 	case=golden-$trace-$name

@@ -40,6 +40,7 @@ static struct {
 	int deactivated[NSLOT];  /* order of swapoffs: slot numbers */
 	int ndeactivated;
 	int removed;
+	int last_prio;           /* priority of the last swapon */
 	int swaps_reads;         /* /proc/swaps reads: one a tick */
 	bool resume[NSLOT];      /* the hibernation resume target */
 	bool image[NSLOT];       /* holds a hibernation image */
@@ -143,11 +144,11 @@ static inline int f_activate(const struct swapdir *d, int slot,
 			     const struct swap_prop *sp)
 {
 	(void)d;
-	(void)sp;
 	if (w.active[slot])
 		return -EBUSY;
 	if (w.activate_rc)
 		return w.activate_rc;
+	w.last_prio = sp->priority;
 	w.active[slot] = true;
 	return 0;
 }
@@ -332,6 +333,9 @@ static inline void pool_tests_begin(void)
 	config_defaults(&cfg);
 	cfg.swapsize_auto = false;
 	cfg.swapsize_b = 64 * MB;
+	/* The mechanics, with nothing held while calm (test_pool's
+	 * test_standby sets the policies itself). */
+	cfg.standby = STANDBY_NONE;
 }
 
 #endif

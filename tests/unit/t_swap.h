@@ -38,6 +38,7 @@ static inline struct swapdir open_dir(const char *path)
 	memset(&d, 0, sizeof(d));
 	snprintf(d.path, sizeof(d.path), "%s", path);
 	d.fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d.lock_fd = -1;
 	d.fs_type = fstatfs(d.fd, &sfs) == 0 ? (unsigned long)sfs.f_type : 0;
 	return d;
 }

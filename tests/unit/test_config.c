@@ -89,7 +89,8 @@ static void test_documented_defaults(void)
 	CHECK(cfg.metrics_dir[0] == '\0', "metrics off");
 	CHECK(cfg.poll_min_ms == 20 && cfg.poll_max_ms == 20000, "poll");
 	CHECK_EQ_U(cfg.spike_rate_b, GIB, "spike_rate");
-	CHECK(cfg.psi && cfg.spare, "psi, spare");
+	CHECK(cfg.psi && cfg.standby == STANDBY_ACTIVE, "psi, standby");
+	CHECK_EQ_U(cfg.spare_max_b, 64 * MIB, "spare_max");
 	CHECK(!cfg.daemon && !cfg.erase && !cfg.paranoid && !cfg.quiet &&
 		      !cfg.verbose, "flags off");
 	CHECK(!cfg.inspect && !cfg.show_help && !cfg.show_version &&
@@ -150,9 +151,11 @@ static void test_inspect_from_table(void)
 
 		snprintf(want, sizeof(want), "%s=", k->name);
 		at = find_line(text, want, line, sizeof(line));
-		if (!k->file_ok) {
-			CHECK(at == NULL, "-i prints command-line-only %s",
-			      k->name);
+		/* Not printed: command-line-only keys, and spare= (an
+		 * alias of standby=, no help line). */
+		if (!k->file_ok || !k->help) {
+			CHECK(at == NULL, "-i prints %s (command line only, "
+			      "or an alias)", k->name);
 			continue;
 		}
 		nfile++;
@@ -282,6 +285,53 @@ static void test_validate(void)
 	      "min > max: %s", err);
 }
 
+/* standby=, and the old spare= that existing configs (and swapspace's)
+ * still carry: spare=no is standby=none, spare=yes the default. */
+static void test_standby(void)
+{
+	static const struct {
+		const char *text;
+		int ok;
+		enum standby_policy want;
+	} rows[] = {
+		{"standby=active\n", 1, STANDBY_ACTIVE},
+		{"standby=small\n", 1, STANDBY_SMALL},
+		{"standby=none\n", 1, STANDBY_NONE},
+		{"spare=no\n", 1, STANDBY_NONE},
+		{"spare=yes\n", 1, STANDBY_ACTIVE},
+		{"spare\n", 1, STANDBY_ACTIVE},
+		{"standby=small\nspare=no\n", 1, STANDBY_NONE}, /* the last wins */
+		{"spare=no\nstandby=small\n", 1, STANDBY_SMALL},
+		{"standby=static\n", 0, STANDBY_ACTIVE},
+		{"standby=\n", 0, STANDBY_ACTIVE},
+		{"standby=ACTIVE\n", 0, STANDBY_ACTIVE},
+		{"spare=maybe\n", 0, STANDBY_ACTIVE},
+	};
+	struct config cfg;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int rc = parse(&cfg, rows[i].text, err);
+
+		CHECK((rc == 0) == rows[i].ok, "%s: rc %d (%s)", rows[i].text,
+		      rc, err);
+		if (rows[i].ok)
+			CHECK(cfg.standby == rows[i].want, "%s: standby %s",
+			      rows[i].text, config_standby_name(cfg.standby));
+	}
+	parse(&cfg, "standby=static\n", err);
+	CHECK(strcmp(err, "test.conf:1: standby: not active, small or none: "
+			  "'static'") == 0, "message: %s", err);
+	parse(&cfg, "min_swapsize=64m\nspare_max=32m\n", err);
+	CHECK(config_validate(&cfg, err, sizeof(err)) == -1 &&
+		      strstr(err, "test.conf:2: spare_max: spare_max") == err,
+	      "spare_max < min_swapsize: %s", err);
+	parse(&cfg, "spare_max=16m\n", err);
+	CHECK(config_validate(&cfg, err, sizeof(err)) == 0 &&
+		      cfg.spare_max_b == 16 * MIB, "spare_max=16m: %s", err);
+}
+
 /* The merge: a file named with -c must exist; /dev/null means none. */
 static void test_build(void)
 {
@@ -347,6 +397,7 @@ int main(void)
 	test_inspect_from_table();
 	test_usage_from_table();
 	test_validate();
+	test_standby();
 	test_build();
 	test_build_status_ignores_file();
 	T_END();

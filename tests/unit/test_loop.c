@@ -4,7 +4,8 @@
  * (a bad file is refused, a new swappath waits for the next start); a
  * shortage grows a file in the worker lane and the loop takes it in
  * when it wakes; an unreadable meminfo does nothing and is said once;
- * loop_arm makes the first spare only when memory is calm.  The loop
+ * loop_arm makes the standby (a spare, or the active file) only when
+ * memory is calm.  The loop
  * ends when the fake /proc/swaps (read once a tick) sets the TERM flag. */
 #include "config.h"
 #include "log.h"
@@ -74,14 +75,14 @@ static void stop_when_on(void)
 }
 
 /* A daemon on an empty fake directory, memory at free_pct. */
-static void daemon_fake(int free_pct, bool spare)
+static void daemon_fake(int free_pct, enum standby_policy standby)
 {
 	memset(&d, 0, sizeof(d));
 	config_defaults(&d.cfg);
 	d.cfg.swapsize_auto = false;
 	d.cfg.swapsize_b = 64 * MB;
 	d.cfg.psi = false;
-	d.cfg.spare = spare;
+	d.cfg.standby = standby;
 	d.cfg.metrics_dir[0] = '\0';
 	snprintf(d.cfg.rundir, sizeof(d.cfg.rundir), "%s", dir);
 	snprintf(d.cfg.meminfo_path, sizeof(d.cfg.meminfo_path), "%s",
@@ -136,7 +137,7 @@ static void test_one_tick(void)
 	char path[400];
 	const char *status;
 
-	daemon_fake(40, false);
+	daemon_fake(40, STANDBY_NONE);
 	proc_got_usr1 = 1;
 	run();
 	CHECK(w.swaps_reads == 1 && wakeups() == 0,
@@ -156,7 +157,7 @@ static void test_one_tick(void)
 
 static void test_usr2(void)
 {
-	daemon_fake(40, false);
+	daemon_fake(40, STANDBY_NONE);
 	proc_got_usr2 = 1;
 	run();
 	CHECK(d.ts.fsm.state == FSM_DIET && proc_got_usr2 == 0,
@@ -170,7 +171,7 @@ static void test_shortage(void)
 {
 	struct pool_file *f;
 
-	daemon_fake(10, false);
+	daemon_fake(10, STANDBY_NONE);
 	w.on_swaps_read = stop_when_on;
 	run();
 	f = slot(&d.pool, 1);
@@ -190,7 +191,7 @@ static void test_read_error(void)
 {
 	char want[400];
 
-	daemon_fake(40, false);
+	daemon_fake(40, STANDBY_NONE);
 	snprintf(d.cfg.meminfo_path, sizeof(d.cfg.meminfo_path), "%s/none",
 		 dir);
 	stop_at = 2;
@@ -209,7 +210,7 @@ static void test_reload(void)
 {
 	int before;
 
-	daemon_fake(40, false);
+	daemon_fake(40, STANDBY_NONE);
 	write_file(conf_path, "lower_freelimit=25\nspare=no\n");
 	proc_got_hup = 1;
 	run();
@@ -219,7 +220,7 @@ static void test_reload(void)
 	      "reload logged: \"%s\"", cap);
 	daemon_end();
 
-	daemon_fake(40, false);
+	daemon_fake(40, STANDBY_NONE);
 	before = d.cfg.lower_freelimit_pct;
 	write_file(conf_path, "lower_freelimit=abc\n");
 	proc_got_hup = 1;
@@ -229,7 +230,7 @@ static void test_reload(void)
 	      "a bad file: refused, nothing changed: \"%s\"", cap);
 	daemon_end();
 
-	daemon_fake(40, false);
+	daemon_fake(40, STANDBY_NONE);
 	write_file(conf_path, "swappath=/elsewhere\nspare=no\n");
 	proc_got_hup = 1;
 	run();
@@ -242,7 +243,7 @@ static void test_reload(void)
 
 static void test_arm(void)
 {
-	daemon_fake(40, true);
+	daemon_fake(40, STANDBY_SMALL);
 	capture_begin();
 	loop_arm(&d);
 	capture_end(cap, sizeof(cap));
@@ -251,15 +252,22 @@ static void test_arm(void)
 	      "calm at start: the first spare made before the loop runs");
 	daemon_end();
 
-	daemon_fake(10, true);
+	daemon_fake(10, STANDBY_SMALL);
 	loop_arm(&d);
 	CHECK(!pool_has_spare(&d.pool) && !w.exists[1] && !pool_busy(&d.pool),
 	      "a shortage at start is not calm: no spare");
 	daemon_end();
 
-	daemon_fake(40, false);
+	daemon_fake(40, STANDBY_NONE);
 	loop_arm(&d);
-	CHECK(!w.exists[1], "spare=no: nothing made");
+	CHECK(!w.exists[1], "standby=none: nothing made");
+	daemon_end();
+
+	daemon_fake(40, STANDBY_ACTIVE);
+	loop_arm(&d);
+	CHECK(w.exists[1] && w.active[1] && !pool_busy(&d.pool) &&
+		      d.pool.standby_slot == 1 && d.ts.fsm.state == FSM_STEADY,
+	      "standby=active: the file on before the loop runs, no grow");
 	daemon_end();
 }
 

@@ -123,6 +123,114 @@ static void test_shrink(void)
 	CHECK_EQ_U(policy_swapoff_margin_kb(1000 * M), 100 * M, "margin 10%%");
 }
 
+/* standby=small: the spare holds what spike_rate brings in while the
+ * next full-size file is made (times measured on each filesystem, as
+ * the daemon measures them: the last file made and its size). */
+static void test_spare_size(void)
+{
+	static const struct {
+		const char *fs;
+		int64_t make_ms;   /* last file made took */
+		uint64_t made_b;   /* and was this big */
+		uint64_t full_b;   /* the next full-size file */
+		uint64_t rate_b;   /* spike_rate */
+		uint64_t max_b;    /* spare_max */
+		uint64_t want_b;
+	} rows[] = {
+		/* 2 x 7 ms at 1 GiB/s = 14 MiB (2 GiB made in 7 ms) */
+		{"ext4 fallocate, host", 7, 2 * GIB, 2 * GIB, GIB, 64 * MIB,
+		 14 * GIB / 1000 / 4096 * 4096},
+		/* the guest: 412 MiB in 11 ms */
+		{"ext4 fallocate, guest", 11, 412 * MIB, 412 * MIB, GIB,
+		 64 * MIB, 22 * GIB / 1000 / 4096 * 4096},
+		/* a larger file made before: not scaled down */
+		{"xfs fallocate, bigger sample", 9, 2 * GIB, 512 * MIB, GIB,
+		 64 * MIB, 18 * GIB / 1000 / 4096 * 4096},
+		/* the small spare itself was the sample: 64 MiB in 2 ms is
+		 * 1/32 ms per MiB, 16 ms for 512 MiB */
+		{"btrfs fallocate, spare sample", 2, 64 * MIB, 512 * MIB, GIB,
+		 64 * MIB, 32 * GIB / 1000 / 4096 * 4096},
+		/* zero fill at 100 MiB/s: 5 s for 512 MiB, bounded */
+		{"zero fill, SD card", 5120, 512 * MIB, 512 * MIB, GIB,
+		 64 * MIB, 64 * MIB},
+		{"zero fill, spare_max 256m", 5120, 512 * MIB, 512 * MIB, GIB,
+		 256 * MIB, 256 * MIB},
+		/* a slow rate needs little: at least min_swapsize */
+		{"slow rate, floor at min_swapsize", 7, 2 * GIB, 2 * GIB,
+		 10 * MIB, 64 * MIB, 4 * MIB},
+		/* nothing measured yet: spare_max */
+		{"nothing measured", -1, 0, 512 * MIB, GIB, 64 * MIB,
+		 64 * MIB},
+		{"no size measured", 50, 0, 512 * MIB, GIB, 32 * MIB,
+		 32 * MIB},
+		/* hostile: a huge time does not overflow */
+		{"huge time", INT64_MAX, 1, 1ull << 60, 1ull << 60, 64 * MIB,
+		 64 * MIB},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		CHECK_EQ_U(policy_spare_size_b(rows[i].make_ms, rows[i].made_b,
+					       rows[i].full_b, rows[i].rate_b,
+					       rows[i].max_b, 4 * MIB, 4096),
+			   rows[i].want_b, rows[i].fs);
+	/* Whole pages, and never under ten of them. */
+	CHECK_EQ_U(policy_spare_size_b(1, GIB, GIB, 5000000, 64 * MIB, 0,
+				       4096),
+		   40960, "ten pages at least");
+	CHECK_EQ_U(policy_spare_size_b(100, GIB, GIB, 1000001, 64 * MIB, 0,
+				       4096) % 4096,
+		   0, "whole pages");
+}
+
+/* What a calm tick holds, the floor, the spare kept on a shrink, and
+ * the next file started when a spare is taken. */
+static void test_standby_rules(void)
+{
+	static const struct {
+		enum standby_policy s;
+		int active, spares;
+		enum standby_act want;
+	} acts[] = {
+		{STANDBY_ACTIVE, 0, 0, STANDBY_MAKE_ON},
+		/* a leftover spare is not the floor: a full file is made */
+		{STANDBY_ACTIVE, 0, 1, STANDBY_MAKE_ON},
+		{STANDBY_ACTIVE, 1, 0, STANDBY_KEEP},
+		{STANDBY_ACTIVE, 3, 1, STANDBY_KEEP},
+		{STANDBY_SMALL, 0, 0, STANDBY_MAKE_SPARE},
+		{STANDBY_SMALL, 2, 0, STANDBY_MAKE_SPARE},
+		{STANDBY_SMALL, 0, 1, STANDBY_KEEP},
+		{STANDBY_NONE, 0, 0, STANDBY_KEEP},
+		{STANDBY_NONE, 1, 2, STANDBY_KEEP},
+		{(enum standby_policy)9, 0, 0, STANDBY_KEEP},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		CHECK(policy_standby_act(acts[i].s, acts[i].active,
+					 acts[i].spares) == acts[i].want,
+		      "standby %d with %d on, %d spares: %d, want %d",
+		      (int)acts[i].s, acts[i].active, acts[i].spares,
+		      (int)policy_standby_act(acts[i].s, acts[i].active,
+					      acts[i].spares),
+		      (int)acts[i].want);
+	/* The floor: only standby=active keeps its last active file. */
+	CHECK(!policy_floor_allows_shrink(STANDBY_ACTIVE, 1), "active: last file kept");
+	CHECK(!policy_floor_allows_shrink(STANDBY_ACTIVE, 0), "active: none to spare");
+	CHECK(policy_floor_allows_shrink(STANDBY_ACTIVE, 2), "active: one of two may go");
+	CHECK(policy_floor_allows_shrink(STANDBY_SMALL, 1), "small: the last may go");
+	CHECK(policy_floor_allows_shrink(STANDBY_NONE, 1), "none: the last may go");
+	CHECK(policy_keeps_spare(STANDBY_SMALL) &&
+		      !policy_keeps_spare(STANDBY_ACTIVE) &&
+		      !policy_keeps_spare(STANDBY_NONE),
+	      "only small keeps a spare");
+	CHECK(policy_refill_after_take(STANDBY_SMALL, true), "small: spare taken -> next file");
+	CHECK(!policy_refill_after_take(STANDBY_SMALL, false), "small: a made file is no stopgap");
+	CHECK(!policy_refill_after_take(STANDBY_ACTIVE, true) &&
+		      !policy_refill_after_take(STANDBY_NONE, true),
+	      "active/none: a leftover spare taken is a whole file");
+}
+
 /* Strict overcommit: a grow brings the commit headroom back to
  * freetarget; a shrink keeps it there.  zswap: a file's used pages
  * count in full against RAM (part may be in the zswap pool already,
@@ -182,6 +290,8 @@ int main(void)
 {
 	test_sizing();
 	test_shrink();
+	test_spare_size();
+	test_standby_rules();
 	test_strict();
 	T_END();
 }

@@ -174,6 +174,150 @@ static void test_slots(void)
 	pool_unfake(&p);
 }
 
+/* The standby policies in the pool: active's file made and turned on
+ * at the lowest priority while calm (no grow for the FSM) and kept as
+ * the floor; small's spare sized from the last making time, and the next
+ * full-size file started at once when it is taken. */
+static void test_standby(void)
+{
+	struct pool p;
+	struct meminfo mi;
+	struct pool_done d;
+	uint64_t size_b;
+
+	/* active */
+	world_reset();
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	f_meminfo(&mi);
+	cfg.standby = STANDBY_ACTIVE;
+	cfg.priority = 7;
+	CHECK(pool_standby_start(&p, POOL_PARAMS(&cfg), &mi, 0) == 0 &&
+		      pool_busy(&p),
+	      "active: the standby is being made");
+	settle(&p, &d);
+	CHECK(!d.grow && !d.spare_failed, "active: the standby is no grow");
+	CHECK(slot(&p, 1) && slot(&p, 1)->active && w.active[1] &&
+		      slot(&p, 1)->size_b == 64 * MB && p.standby_slot == 1,
+	      "active: a swapsize file on, the floor");
+	CHECK(w.last_prio == 0, "active: lowest priority of ours (0 < 7): %d",
+	      w.last_prio);
+	CHECK(p.c.grows == 0, "active: not counted as a grow");
+	CHECK(pool_standby_start(&p, POOL_PARAMS(&cfg), &mi, 0) == 0 &&
+		      !pool_busy(&p),
+	      "active: one standby is enough");
+	CHECK_EQ_U(pool_idle_held_b(p.f, p.n, p.standby_slot), 64 * MB,
+		   "active: idle held = the standby");
+	/* The floor: a surplus does not swap the last file off. */
+	pool_refresh(&p, 0);
+	mi.swap_total_kb = 64 * 1024;
+	mi.swap_free_kb = 64 * 1024;
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_NOTHING &&
+		      w.ndeactivated == 0,
+	      "active: the floor is never shrunk");
+	/* A grow adds a second file; then one of the two may go, and the
+	 * floor passes to the one left. */
+	CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
+	      "active: grow");
+	settle(&p, &d);
+	CHECK(d.grow && d.grow_out == FSM_OK && p.c.grows == 1 &&
+		      w.last_prio == 7,
+	      "active: a grow is a grow, at the configured priority");
+	pool_refresh(&p, 0);
+	w.used_kb[1] = 100; /* the standby holds pages: the new one goes */
+	pool_refresh(&p, 0);
+	mi.swap_total_kb = 128 * 1024;
+	mi.swap_free_kb = 128 * 1024 - 100;
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
+	      "active: one of two may go");
+	settle(&p, &d);
+	CHECK(p.n == 1 && slot(&p, 1) && slot(&p, 1)->active,
+	      "active: the standby stays");
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_NOTHING,
+	      "active: and is the floor again");
+	cfg.priority = -1;
+	pool_unfake(&p);
+
+	/* small */
+	world_reset();
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	f_meminfo(&mi);
+	cfg.standby = STANDBY_SMALL;
+	cfg.spare_max_b = 32 * MB;
+	CHECK(pool_standby_start(&p, POOL_PARAMS(&cfg), &mi, 0) == 0,
+	      "small: the spare is being made");
+	settle(&p, &d);
+	CHECK(slot(&p, 1) && !slot(&p, 1)->active && !d.grow &&
+		      slot(&p, 1)->size_b == 32 * MB && p.spare_want_b == 32 * MB,
+	      "small: nothing measured yet, the spare is spare_max");
+	CHECK_EQ_U(pool_idle_held_b(p.f, p.n, p.standby_slot), 32 * MB,
+		   "small: idle held = the spare");
+	CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING &&
+		      size_b == 32 * MB,
+	      "small: a grow takes the spare");
+	settle(&p, &d);
+	CHECK(d.grow && d.grow_out == FSM_OK && slot(&p, 1)->active,
+	      "small: the spare is on");
+	CHECK(p.n == 2 && slot(&p, 2) && slot(&p, 2)->active &&
+		      slot(&p, 2)->size_b == 64 * MB,
+	      "small: the next full-size file was started at once and is on "
+	      "(n=%d)", p.n);
+	/* A measured making: 32 MiB in 1 ms -> 64 MiB in 2 ms; 2 x 2 ms
+	 * at spike_rate 1 GiB/s. */
+	p.make_ms = 1;
+	p.make_b = 32 * MB;
+	CHECK(pool_standby_start(&p, POOL_PARAMS(&cfg), &mi, 0) == 0,
+	      "small: a new spare once calm");
+	settle(&p, &d);
+	CHECK(slot(&p, 3) && !slot(&p, 3)->active &&
+		      slot(&p, 3)->size_b == 4 * GIB / 1000 / 4096 * 4096,
+	      "small: sized from the measured making, %llu",
+	      slot(&p, 3) ? (unsigned long long)slot(&p, 3)->size_b : 0ull);
+	/* A shrink keeps that one spare; an extra leftover goes. */
+	w.exists[9] = w.valid[9] = true;
+	w.size_b[9] = 64 * MB;
+	p.f[p.n++] = (struct pool_file){.slot = 9, .size_b = 64 * MB};
+	pool_refresh(&p, 0);
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
+	      "small: the extra leftover goes");
+	settle(&p, &d);
+	CHECK(!slot(&p, 9) && slot(&p, 3), "small: the spare stays");
+	pool_unfake(&p);
+
+	/* none: a leftover spare is deleted on a surplus. */
+	world_reset();
+	w.exists[4] = w.valid[4] = true;
+	w.size_b[4] = 64 * MB;
+	pool_fake(&p);
+	pool_adopt(&p, 4 * MB, 0);
+	cfg.standby = STANDBY_NONE;
+	CHECK(pool_standby_start(&p, POOL_PARAMS(&cfg), &mi, 0) == 0 &&
+		      !pool_busy(&p),
+	      "none: nothing made");
+	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
+	      "none: the leftover goes");
+	settle(&p, &d);
+	CHECK(p.n == 0 && !w.exists[4], "none: nothing held");
+	cfg.spare_max_b = 64 * MB;
+	pool_unfake(&p);
+}
+
+/* Idle held: inactive files and the standby, not the other active ones. */
+static void test_idle_held(void)
+{
+	struct pool_file f[3] = {
+		{.slot = 1, .active = true, .size_b = 100},
+		{.slot = 2, .active = true, .size_b = 20},
+		{.slot = 3, .active = false, .size_b = 3},
+	};
+
+	CHECK_EQ_U(pool_idle_held_b(f, 3, 0), 3, "no standby: the spare");
+	CHECK_EQ_U(pool_idle_held_b(f, 3, 2), 23, "standby 2 and the spare");
+	CHECK_EQ_U(pool_idle_held_b(f, 3, 3), 3, "standby counted once");
+	CHECK_EQ_U(pool_idle_held_b(f, 0, 1), 0, "no files");
+}
+
 int main(void)
 {
 	pool_tests_begin();
@@ -182,5 +326,7 @@ int main(void)
 	test_spare_errors();
 	test_shrink();
 	test_slots();
+	test_standby();
+	test_idle_held();
 	T_END();
 }

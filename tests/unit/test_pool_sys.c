@@ -92,7 +92,7 @@ static void test_open_refused(void)
 	char err[300] = "";
 
 	CHECK(pool_open(&p, "relative/dir", &pool_sys_real, err,
-			sizeof(err)) == GM_EXIT_DIR_UNUSABLE &&
+			sizeof(err)) == GM_EXIT_USAGE &&
 		      strstr(err, "absolute path"),
 	      "a relative path: %s", err);
 	CHECK(p.wake[0] == -1 && p.wake[1] == -1 && p.dir.fd == -1,

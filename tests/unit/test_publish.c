@@ -92,6 +92,9 @@ static void test_text(void)
 		      strstr(text, "\nfile=/gm/1 size_kb=65536 used_kb=100 "
 				   "priority=-2 active=1 age_s=3\n"),
 	      "the pool's files: %s", text);
+	CHECK(strstr(text, "\nstandby=active floor=none idle_held_kb=0 "
+			  "spare_max_kb=65536 spare_want_kb=0\n") != NULL,
+	      "standby line: %s", text);
 	CHECK(strstr(text, "\ncounters grows=3 ") != NULL, "counters");
 	CHECK(strstr(text, "making") == NULL && strstr(text, "retiring") == NULL,
 	      "no lane working: no making/retiring line");

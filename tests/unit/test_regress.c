@@ -4,7 +4,7 @@
  * valgrind alike.
  *
  * tests/unit/fixtures/regress/<target>-<want>-<what>: target is meminfo,
- * swaps, config, swaphdr, trace, sysfs or ctl (input layout as in
+ * swaps, config, swaphdr, trace, sysfs, ctl or mountinfo (input layout as in
  * fuzz/fuzz_<target>.c);
  * want is "ok" (the parser accepts it), "bad" (rejects it; for swaps:
  * refuses the table or skips a line of it) or "any" (only
@@ -17,6 +17,7 @@
 #include "../../fuzz/fuzz_config.c"
 #include "../../fuzz/fuzz_ctl.c"
 #include "../../fuzz/fuzz_meminfo.c"
+#include "../../fuzz/fuzz_mountinfo.c"
 #include "../../fuzz/fuzz_swaphdr.c"
 #include "../../fuzz/fuzz_swaps.c"
 #include "../../fuzz/fuzz_sysfs.c"
@@ -34,7 +35,8 @@
 #define CORPUS_DIR "fuzz/corpus"
 
 static const char *const targets[] = {"meminfo", "swaps", "config",
-				      "swaphdr", "trace", "sysfs", "ctl"};
+				      "swaphdr", "trace", "sysfs", "ctl",
+				      "mountinfo"};
 
 static int run_harness(const char *target, const uint8_t *d, size_t n)
 {
@@ -50,6 +52,8 @@ static int run_harness(const char *target, const uint8_t *d, size_t n)
 		return fuzz_sysfs_one(d, n);
 	if (strcmp(target, "ctl") == 0)
 		return fuzz_ctl_one(d, n);
+	if (strcmp(target, "mountinfo") == 0)
+		return fuzz_mountinfo_one(d, n);
 	return fuzz_swaphdr_one(d, n);
 }
 
@@ -84,6 +88,22 @@ static int accepted(const char *target, const uint8_t *d, size_t n)
 		struct ctlp_req req;
 
 		return ctlp_parse((const char *)d, n, &req) == CTLP_OK;
+	}
+	/* mountinfo: "bad" means the path's mount is not found (its
+	 * line is refused). */
+	if (strcmp(target, "mountinfo") == 0) {
+		const uint8_t *nl = memchr(d, '\n', n);
+		char path[256];
+		struct mount_entry e;
+		size_t pl = nl ? (size_t)(nl - d) : 0;
+
+		if (nl == NULL || pl >= sizeof(path))
+			return 0;
+		memcpy(path, d, pl);
+		path[pl] = '\0';
+		return mountinfo_find((const char *)nl + 1, n - pl - 1, path,
+				      false, 0, 0, &e, NULL) == 0 &&
+		       strcmp(e.mount_point, "/") != 0;
 	}
 	if (strcmp(target, "trace") == 0) {
 		struct trace tr;
@@ -169,7 +189,7 @@ static int replay_dir(const char *dir, const char *target)
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (t == NULL) {
 			CHECK(0, "%s: name must start with meminfo-, swaps-, "
-				 "config-, swaphdr- or trace-", path);
+				 "config-, swaphdr-, trace- or mountinfo-", path);
 			free(list[i]);
 			continue;
 		}

@@ -160,6 +160,7 @@ static void test_refusals(void)
 	size_t i;
 
 	config_defaults(&cfg);
+	cfg.standby = STANDBY_NONE; /* the FSM alone */
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct run r = replay(&cfg, cases[i].trace,
 				      strlen(cases[i].trace));
@@ -191,6 +192,7 @@ static void test_spike(void)
 	char *p = buf;
 
 	config_defaults(&cfg);
+	cfg.standby = STANDBY_NONE; /* the FSM alone */
 	cfg.cooldown_s = 5;
 	p += sprintf(p, "ghostmemory-trace 1\n# test\n");
 	p = snap(p, "100", 1000000, 500000); /* 50% */
@@ -245,6 +247,48 @@ static void test_spike(void)
 	free(r.out);
 }
 
+/* standby=active in a replay: the standby file is a virtual file, on
+ * from the first calm tick (not a grow), the spike no longer short, and
+ * the surplus never removes the floor. */
+static void test_standby_active(void)
+{
+	static char buf[4096];
+	struct config cfg;
+	struct run r;
+	char *p = buf;
+
+	config_defaults(&cfg);
+	cfg.cooldown_s = 5;
+	p += sprintf(p, "ghostmemory-trace 1\n# test\n");
+	p = snap(p, "100", 1000000, 500000); /* 50% */
+	p = snap(p, "102", 1000000, 100000); /* 10% without swap */
+	p = snap(p, "110", 1000000, 950000); /* surplus */
+	p = snap(p, "130", 1000000, 950000);
+	r = replay(&cfg, buf, (size_t)(p - buf));
+	CHECK(r.rc == 0, "standby: %s", r.err);
+	CHECK(strstr(r.out, " standby=active\n") != NULL, "config line: %s",
+	      r.out);
+	/* tick 0 is calm: the 2000000 KiB standby is on after it */
+	check_tick(&r, 0, "50.0", "steady", "none", "-", "1");
+	/* (500000 + 2000000) / 3000000 */
+	check_tick(&r, 1, "83.3", "overfed", "none", "-", "1");
+	/* (100000 + 2000000) / 3000000: no shortage, no grow */
+	check_tick(&r, 2, "70.0", "overfed", "none", "-", "1");
+	/* the surplus lasted a cooldown: the shrink finds only the floor */
+	check_tick(&r, 6, "70.0", NULL, "shrink:nothing", "-", "1");
+	check_tick(&r, 30, "98.3", NULL, NULL, NULL, "1");
+	CHECK_EQ_U(r.res.grows, 0, "grows");
+	CHECK_EQ_U(r.res.shrinks, 0, "shrinks");
+	CHECK_EQ_U(r.res.final_files, 1, "the floor stays");
+	free(r.out);
+
+	/* standby=none: the same trace grows at the spike (test_spike). */
+	cfg.standby = STANDBY_NONE;
+	r = replay(&cfg, buf, (size_t)(p - buf));
+	check_tick(&r, 2, "10.0", "hungry", "grow", "2000000", "1");
+	free(r.out);
+}
+
 /* Under a lasting shortage, hungry grows again every tick until the
  * limits say no room: then diet, and "cannot_grow" once. */
 static void test_limits(void)
@@ -255,6 +299,7 @@ static void test_limits(void)
 	char *p = buf;
 
 	config_defaults(&cfg);
+	cfg.standby = STANDBY_NONE; /* the FSM alone */
 	cfg.swapsize_auto = false;
 	cfg.swapsize_b = 4 * MIB;
 	cfg.max_swapsize_b = 4 * MIB; /* small files: the shortage lasts */
@@ -335,6 +380,7 @@ static void test_read_errors(void)
 	char *p = buf;
 
 	config_defaults(&cfg);
+	cfg.standby = STANDBY_NONE; /* the FSM alone */
 	p += sprintf(p, "ghostmemory-trace 1\n");
 	p = snap(p, "0", 1000000, 500000);
 	memcpy(p, nul_body, sizeof(nul_body) - 1);
@@ -376,6 +422,7 @@ static void test_ticks(void)
 	char *p = buf;
 
 	config_defaults(&cfg);
+	cfg.standby = STANDBY_NONE; /* the FSM alone */
 	p += sprintf(p, "ghostmemory-trace 1\n\n# header comment\n");
 	p = snap(p, "10.5", 1000000, 500000);
 	p += sprintf(p, "# a comment inside a snapshot: ignored\n\n");
@@ -415,6 +462,7 @@ static void test_header(void)
 	char *p = buf;
 
 	config_defaults(&cfg);
+	cfg.standby = STANDBY_NONE; /* the FSM alone */
 	cfg.cooldown_s = 10;
 	p += sprintf(p, "ghostmemory-trace 1\n");
 	p = snap(p, "0", 1000, 500);
@@ -433,6 +481,7 @@ int main(void)
 {
 	test_refusals();
 	test_spike();
+	test_standby_active();
 	test_limits();
 	test_read_errors();
 	test_ticks();

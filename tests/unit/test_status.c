@@ -51,6 +51,10 @@ static struct snapshot two_files(void)
 					.size_b = 4194304, .used_kb = 0,
 					.priority = 0, .since_ms = 70000};
 	s.now_ms = 130500;
+	s.standby = STANDBY_ACTIVE;
+	s.standby_slot = 1;
+	s.idle_held_b = 268435456 + 4194304;
+	s.spare_max_b = 67108864;
 	strcpy(s.swapdir, "/var/lib/ghostmemory");
 	s.c.grows = 3;
 	s.c.shrinks = 1;
@@ -83,6 +87,8 @@ static const char want_status[] =
 	"priority=-2 active=1 age_s=120\n"
 	"file=/var/lib/ghostmemory/3 size_kb=4096 used_kb=0 priority=0 "
 	"active=0 age_s=60\n"
+	"standby=active floor=/var/lib/ghostmemory/1 idle_held_kb=266240 "
+	"spare_max_kb=65536 spare_want_kb=0\n"
 	"counters grows=3 shrinks=1 failures_no_room=2 failures_create=4 "
 	"failures_swapon=5 failures_swapoff=6 adopted=1 spares_kept=0 "
 	"leftovers_deleted=0\n"
@@ -102,7 +108,7 @@ static void test_status_exact(void)
 	s.making_size_b = 67108864;
 	s.making_for_grow = true;
 	status_format(&s, buf, sizeof(buf));
-	CHECK(strstr(buf, "active=0 age_s=60\n"
+	CHECK(strstr(buf, "spare_want_kb=0\n"
 			  "making file=/var/lib/ghostmemory/4 size_kb=65536 "
 			  "for_grow=1\n"
 			  "counters ") != NULL,
@@ -110,6 +116,19 @@ static void test_status_exact(void)
 	metrics_format(&s, buf, sizeof(buf));
 	CHECK(strstr(buf, "\nghostmemory_swap_making_bytes 67108864\n") != NULL,
 	      "making metric");
+	CHECK(strstr(buf, "\nghostmemory_idle_held_bytes 272629760\n") != NULL,
+	      "idle held metric");
+	CHECK(strstr(buf, "\nghostmemory_standby{policy=\"active\"} 1\n"
+			  "ghostmemory_standby{policy=\"small\"} 0\n"
+			  "ghostmemory_standby{policy=\"none\"} 0\n") != NULL,
+	      "standby metric: %s", buf);
+	s.standby_slot = 0;
+	s.standby = STANDBY_SMALL;
+	s.spare_want_b = 23 * 1024 * 1024;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "\nstandby=small floor=none idle_held_kb=266240 "
+			  "spare_max_kb=65536 spare_want_kb=23552\n") != NULL,
+	      "small: %s", buf);
 }
 
 /* Like snprintf: the full length comes back, the text is cut and ends in

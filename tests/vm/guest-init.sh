@@ -8,7 +8,10 @@
 #   GMLOG <line>             the daemon's log, dumped at the end
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
 #   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
-#             commit|zram (default run)
+#             bigalloc|standby_small|idlecost|commit|zram|nfs_server|
+#             nfs_client (default run)
+#   calm      idlecost: seconds of calm before the first look (30)
+#   disk      none: no /dev/vda to mount (a diskless guest)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
 #   mb rate hold   workload size (MiB), rate (MiB/s, 0 = max), hold (s)
 #   fs        ext4|xfs|btrfs (what the host formatted /dev/vda with)
@@ -20,6 +23,7 @@
 #   push      swapoff_slow: the workload that pushes the bystander out (MiB)
 #   swapsize  swapoff_*: --swapsize and --max_swapsize of the daemon
 #             (default 256m)
+#   keep      shrink: active files of ours that may stay (default 0)
 #   step interval  commit: MiB per step, ms between steps (16, 200)
 #   zram_mb   zram: size of /dev/zram0 (default: MemTotal), priority 100
 #   fill      workload pages: byte (default) or half (half random)
@@ -39,8 +43,8 @@ echo
 
 P_scenario=run P_daemon=none P_mb=512 P_rate=0 P_hold=2 P_fs=ext4
 P_cooldown=600 P_args= P_timeout=600 P_sample_ms=50 P_lower=20 P_mb2=200
-P_swapsize=256m P_push=128 P_procs=1 P_step=16 P_interval=200 P_zram_mb=
-P_fill=byte P_without=0
+P_swapsize=256m P_push=128 P_procs=1 P_keep=0 P_calm=30 P_step=16
+P_interval=200 P_zram_mb= P_fill=byte P_without=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	gm.*=*)
@@ -99,11 +103,13 @@ while read -r m; do
 done </lib/modules/order
 
 i=0
-while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do
+while [ "${P_disk:-}" != none ] && [ ! -b /dev/vda ] && [ $i -lt 50 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-if ! mount -t "$P_fs" /dev/vda /var/lib 2>/tmp/mount.err; then
+# gm.disk=none: a diskless guest (the NFS client).
+if [ "${P_disk:-}" != none ] &&
+	! mount -t "$P_fs" /dev/vda /var/lib 2>/tmp/mount.err; then
 	result "setup=fail why=mount_$(tr ' ' _ </tmp/mount.err | head -c 120)"
 	finish
 fi
@@ -205,11 +211,13 @@ start_daemon() {
 	esac
 }
 
-# run_wl NAME MB RATE HOLD: one workload in the foreground; prints its
+# run_wl NAME MB RATE HOLD [CHECK_EVERY]: one workload in the foreground
+# (checking every CHECK_EVERY-th page, default 8); prints its
 # WORKLOAD line (or a made-up one when it was killed) and a GMRESULT.
 run_wl() {
 	t0=$(now_ms)
-	(oom0 /bin/workload "$2" "$3" "$4") >/tmp/wl.$1 2>>/tmp/wl.err
+	# W_SINGLE=single: the whole size in one mapping (bigalloc).
+	(oom0 /bin/workload ${W_SINGLE:-} "$2" "$3" "$4" ${5:-}) >/tmp/wl.$1 2>>/tmp/wl.err
 	rc=$?
 	t1=$(now_ms)
 	wl_report "$1" "$2" "$3" "$rc" $((t1 - t0))
@@ -381,9 +389,10 @@ shrink)
 	t0=$(now_ms)
 	result "after_workload swaps=$(grep -c "^$SWAPDIR/" /proc/swaps)"
 	zswap_report
-	# Gone = no active swap area of ours.  An inactive file left in the
-	# directory (a warm spare) is reported for the host to judge.
-	gone() { ! grep -q "^$SWAPDIR/" /proc/swaps; }
+	# Gone = no more than gm.keep active areas of ours (1: the floor of
+	# standby=active).  What is left in the directory is reported for
+	# the host to judge.
+	gone() { [ "$(ours_active)" -le "$P_keep" ]; }
 	if wait_for $((P_cooldown * 6 + 60)) gone; then
 		result "shrunk=1 after_ms=$(($(now_ms) - t0))"
 		sleep 3
@@ -621,6 +630,105 @@ swapoff_oom)
 	dmesg | grep -E 'invoked oom-killer|oom-kill:|Killed process|reaped process' |
 		sed 's/^/GMOOM /'
 	;;
+bigalloc)
+	# Issue 17: one allocation of RAM + swapsize/2 (swapsize=auto: twice
+	# the RAM, so 2 x MemTotal) in a single mapping.  The kernel's
+	# heuristic overcommit refuses it at once unless that much swap is
+	# on: with standby=none it must fail (no pressure for the daemon to
+	# see), with the default standby=active it must succeed.
+	mt_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
+	sw_mb=$((mt_kb * 2 / 1024))
+	[ "$sw_mb" -gt 2048 ] && sw_mb=2048
+	big=$((mt_kb / 1024 + sw_mb / 2))
+	result "bigalloc memtotal_kb=$mt_kb swapsize_mb=$sw_mb big_mb=$big"
+	W_SINGLE=single
+	P_args0=$P_args
+	P_args="$P_args0 --standby=none"
+	gm_start /tmp/daemon.log
+	sleep 2
+	TAG=none
+	files_report "$SWAPDIR"
+	run_wl none "$big" 0 1
+	result "none_daemon_alive=$(alive "$GM_PID")"
+	kill -TERM "$GM_PID"
+	wait "$GM_PID"
+	P_args=$P_args0
+	gm_start /tmp/daemon2.log
+	wait_for 60 ours_at_least 1 || result "no_standby=1"
+	TAG=active
+	files_report "$SWAPDIR"
+	ghostmemory --status >/tmp/status.a 2>&1
+	result "standby_status $(grep '^standby=' /tmp/status.a)"
+	result "swaps_before active=$(ours_active) swap_total_kb=$(awk '/^SwapTotal/ { print $2 }' /proc/meminfo)"
+	start_sampler
+	run_wl active "$big" 0 1
+	result "active_daemon_alive=$(alive "$GM_PID")"
+	TAG=end
+	files_report "$SWAPDIR"
+	;;
+standby_small)
+	# Issue 17: standby=small holds a spare no larger than the bound the
+	# daemon reports, at start and again after a workload and the
+	# cooldown, and the workload (2 x RAM at a fast rate) survives.
+	start_sampler
+	gm_start /tmp/daemon.log
+	spare_there() { [ "$(ls "$SWAPDIR" 2>/dev/null | wc -l)" -ge 1 ] && ! grep -q "^$SWAPDIR/" /proc/swaps; }
+	wait_for 30 spare_there || result "no_spare=1"
+	sleep 1
+	idle_report() {
+		ghostmemory --status >/tmp/status.$TAG 2>&1
+		sed "s/^/GMLOG status.$TAG: /" /tmp/status.$TAG
+		held=0
+		for f in "$SWAPDIR"/*; do
+			[ -f "$f" ] && held=$((held + $(stat -c %s "$f") / 1024))
+		done
+		st=$(grep '^standby=' /tmp/status.$TAG)
+		result "idle tag=$TAG held_kb=$held $st"
+		files_report "$SWAPDIR"
+	}
+	TAG=start idle_report
+	run_wl main "$P_mb" "$P_rate" "$P_hold"
+	t0=$(now_ms)
+	# Calm again: none of our files on, and the spare made again.
+	calm_again() { ! grep -q "^$SWAPDIR/" /proc/swaps && spare_there; }
+	if wait_for $((P_cooldown * 8 + 60)) calm_again; then
+		result "calm_again=1 after_ms=$(($(now_ms) - t0))"
+		sleep 1
+	else
+		result "calm_again=0"
+	fi
+	result "daemon_alive=$(alive "$GM_PID")"
+	TAG=after idle_report
+	;;
+idlecost)
+	# The bench's standby cells (issue 17): disk held while calm, after
+	# P_calm s at start and again after a workload and the cooldown, and
+	# whether one allocation of RAM + swapsize/2 (swapsize=auto: 2 x RAM,
+	# at most 2 GiB) succeeds.
+	held_kb() {
+		if [ "$P_daemon" = static ]; then
+			echo $(($(stat -c %s /var/lib/swapfile 2>/dev/null || echo 0) / 1024))
+			return
+		fi
+		hk=0
+		for f in "$SWAPDIR"/*; do
+			[ -f "$f" ] && hk=$((hk + $(stat -c %s "$f") / 1024))
+		done
+		echo "$hk"
+	}
+	mt_kb=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
+	sw_mb=$((mt_kb * 2 / 1024))
+	[ "$sw_mb" -gt 2048 ] && sw_mb=2048
+	start_daemon
+	sleep "$P_calm"
+	result "held tag=start kb=$(held_kb)"
+	start_sampler
+	W_SINGLE=single run_wl big $((mt_kb / 1024 + sw_mb / 2)) 0 1
+	W_SINGLE= run_wl main "$P_mb" "$P_rate" "$P_hold"
+	sleep $((P_cooldown * 4 + 10))
+	[ -n "$GM_PID" ] && result "daemon_alive=$(alive "$GM_PID")"
+	result "held tag=after kb=$(held_kb)"
+	;;
 zram)
 	# zram of the RAM's size at priority 100 (zram-tools' defaults on
 	# small boards), then the workload.  Every 500 ms: zram's use, the
@@ -696,6 +804,10 @@ commit)
 	echo 0 >/proc/sys/vm/overcommit_memory
 	TAG=end
 	files_report "$SWAPDIR"
+	;;
+nfs_server | nfs_client)
+	# Swap on NFS: tests/vm/guest-nfs.sh (t_nfs.sh puts it in).
+	. /guest-nfs.sh
 	;;
 *)
 	result "setup=fail why=unknown_scenario_$P_scenario"

@@ -22,6 +22,8 @@
 #
 # VM_DRIVE_OPTS (set by a test, not the user): extra -drive options for
 # the guest disk, e.g. throttling.bps-read=1048576 for a slow disk.
+# VM_EXTRA_MODS and VM_ROOT_HOOK (set by a test): more modules for the
+# initramfs, and a function called with its root directory to add files.
 
 . tests/lib/common.sh
 
@@ -196,7 +198,7 @@ vm_initramfs() {
 	cp "$VM_WORK/workload" "$root/bin/workload"
 	: >"$root/lib/modules/order"
 	# zram (and zsmalloc): the zram guest test sets a device up.
-	mods="virtio_pci virtio_blk crc32c_generic ext4 zram"
+	mods="virtio_pci virtio_blk crc32c_generic ext4 zram ${VM_EXTRA_MODS:-}"
 	case "$VM_FS" in
 	xfs) mods="$mods xfs" ;;
 	btrfs) mods="$mods btrfs" ;;
@@ -233,6 +235,10 @@ vm_initramfs() {
 		# DAEMON_OPTS for the test: verbose, a short cooldown.
 		sed 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-v -c \/dev\/null --cooldown=5"/' \
 			init.d/ghostmemory.default >"$root/etc/default/ghostmemory"
+	fi
+	# VM_ROOT_HOOK (set by a test): a function that adds to the root.
+	if [ -n "${VM_ROOT_HOOK:-}" ]; then
+		"$VM_ROOT_HOOK" "$root" || return 1
 	fi
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$vi_out" || return 1
 	rm -rf "$root"

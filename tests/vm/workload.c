@@ -2,10 +2,12 @@
  * Guest-side helper for the qemu tests and the benchmark.  Static, libc
  * only, so it runs inside a busybox initramfs.
  *
- *   workload MB RATE HOLD_S
+ *   workload MB RATE HOLD_S [CHECK_EVERY]
  *     Allocate MB MiB in 1 MiB chunks and touch every page at RATE MiB/s
  *     (0 = as fast as it can), hold HOLD_S seconds, check a sample of the
- *     pages (so swap that lost data is a failure, not a pass), free, exit.
+ *     pages (every CHECK_EVERY-th page, default 8: so swap that lost data
+ *     is a failure, not a pass), free, exit.  Swap over NFS under TCG
+ *     reads a page back in tens of ms: its test checks one page per MiB.
  *     Prints one line on stdout:
  *       WORKLOAD result=ok mb=.. rate=.. elapsed_ms=.. alloc_ms=..
  *     result=enomem when mmap refused a chunk, result=corrupt when a page
@@ -26,6 +28,11 @@
  *       WORKLOAD result=ok|enomem mb=.. committed_mb=.. steps=..
  *                elapsed_ms=.. commit_limit_kb=..
  *     commit_limit_kb: CommitLimit when it stopped.
+ *
+ *   workload single MB RATE HOLD_S
+ *     The same with all MB MiB in ONE mapping: the kernel's heuristic
+ *     overcommit refuses it at once (result=enomem at_mb=0) when it is
+ *     larger than RAM + the swap that is on.  The line says single=1.
  *
  *   workload sample INTERVAL_MS LOWER_PCT OUTFILE
  *     Watch /proc/meminfo and /proc/swaps until SIGTERM and keep the peaks
@@ -91,7 +98,10 @@ static uint64_t stamp(size_t chunk, size_t page)
 	return 0x9e3779b97f4a7c15ULL * (chunk * 4096 + page + 1);
 }
 
-static int run_workload(long mb, long rate, long hold_s)
+/* workload single: one mapping for the whole size. */
+static int single_map;
+
+static int run_workload(long mb, long rate, long hold_s, long every)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	size_t pages_per_chunk = CHUNK_B / (size_t)page;
@@ -109,9 +119,23 @@ static int run_workload(long mb, long rate, long hold_s)
 		return 3;
 	}
 	t0 = now_ms();
+	if (single_map) {
+		unsigned char *base = mmap(NULL, (size_t)mb * CHUNK_B,
+					   PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (base == MAP_FAILED) {
+			printf("WORKLOAD result=enomem mb=%ld rate=%ld at_mb=0 "
+			       "errno=%d single=1\n", mb, rate, errno);
+			fflush(stdout);
+			return 3;
+		}
+		for (i = 0; i < mb; i++)
+			chunks[i] = base + (size_t)i * CHUNK_B;
+	}
 	for (i = 0; i < mb; i++) {
-		chunks[i] = mmap(NULL, CHUNK_B, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (!single_map)
+			chunks[i] = mmap(NULL, CHUNK_B, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (chunks[i] == MAP_FAILED) {
 			printf("WORKLOAD result=enomem mb=%ld rate=%ld at_mb=%ld "
 			       "errno=%d\n", mb, rate, i, errno);
@@ -149,19 +173,25 @@ static int run_workload(long mb, long rate, long hold_s)
 		sleep_ms(100);
 	/* Check every 8th page: enough to catch a lost or mixed-up area
 	 * without reading the whole set back through swap under TCG. */
+	if (every < 1)
+		every = 8;
 	for (i = 0; i < mb; i++) {
-		for (p = 0; p < pages_per_chunk; p += 8) {
+		for (p = 0; p < pages_per_chunk; p += (size_t)every) {
 			uint64_t v;
 			memcpy(&v, chunks[i] + p * (size_t)page, sizeof(v));
 			if (v != stamp((size_t)i, p))
 				bad++;
 		}
-		munmap(chunks[i], CHUNK_B);
+		if (!single_map)
+			munmap(chunks[i], CHUNK_B);
 	}
+	if (single_map)
+		munmap(chunks[0], (size_t)mb * CHUNK_B);
 	t_end = now_ms();
 	printf("WORKLOAD result=%s mb=%ld rate=%ld elapsed_ms=%lld "
-	       "alloc_ms=%lld bad_pages=%ld\n", bad ? "corrupt" : "ok", mb,
-	       rate, (long long)(t_end - t0), (long long)(t_alloc - t0), bad);
+	       "alloc_ms=%lld bad_pages=%ld single=%d\n", bad ? "corrupt" : "ok",
+	       mb, rate, (long long)(t_end - t0), (long long)(t_alloc - t0), bad,
+	       single_map);
 	fflush(stdout);
 	free(chunks);
 	return bad ? 4 : 0;
@@ -348,15 +378,21 @@ int main(int argc, char **argv)
 		return run_commit(atol(argv[2]), atol(argv[3]), atol(argv[4]));
 	if (argc == 5 && strcmp(argv[1], "sample") == 0)
 		return run_sampler(atol(argv[2]), atol(argv[3]), argv[4]);
-	if (argc == 4) {
+	if (argc >= 5 && strcmp(argv[1], "single") == 0) {
+		single_map = 1;
+		argv++;
+		argc--;
+	}
+	if (argc == 4 || argc == 5) {
 		struct sigaction sa;
 
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_usr1;
 		sigaction(SIGUSR1, &sa, NULL);
-		return run_workload(atol(argv[1]), atol(argv[2]), atol(argv[3]));
+		return run_workload(atol(argv[1]), atol(argv[2]), atol(argv[3]),
+				    argc == 5 ? atol(argv[4]) : 8);
 	}
-	fprintf(stderr, "usage: workload MB RATE HOLD_S\n"
+	fprintf(stderr, "usage: workload [single] MB RATE HOLD_S [CHECK_EVERY]\n"
 			"       workload swapon DEVICE PRIORITY\n"
 			"       workload commit MB STEP_MB INTERVAL_MS\n"
 			"       workload sample INTERVAL_MS LOWER_PCT OUTFILE\n");
