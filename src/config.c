@@ -139,6 +139,14 @@ int config_build(struct config *cfg, int argc, char *const argv[],
 	config_defaults(&first);
 	if (config_parse_args(&first, argc, argv, err, errlen))
 		return GM_EXIT_USAGE;
+	/* --status reads the running daemon's status file, never the
+	 * config: it must answer while the file is being edited or broken
+	 * (the daemon keeps its old settings then).  --help and --version
+	 * need nothing from it either. */
+	if (first.show_status || first.show_help || first.show_version) {
+		*cfg = first;
+		return 0;
+	}
 	strcpy(file, first.configfile);
 	config_defaults(cfg);
 	if (config_load(cfg, file, first.configfile_given, err, errlen) < 0)

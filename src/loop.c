@@ -310,6 +310,10 @@ void loop_run(struct daemon *d, const sigset_t *waitmask, int lockmode)
 		if (proc_got_hup) {
 			proc_got_hup = 0;
 			reload(d);
+			/* Now, not at the next periodic write: --status
+			 * shows the settings in force (the old ones when
+			 * the reload was refused). */
+			d->published_ms = -1;
 			/* Parsing is start-up code too: give it back again. */
 			memlock_trim((enum memlock_mode)lockmode);
 		}

@@ -6,7 +6,7 @@
 # Needs root (the daemon refuses to start otherwise).
 set -u
 . tests/lib/common.sh
-cases="dump-keys dump-values dump-file-line rundir-created status status-unprivileged status-rewritten status-on-transition metrics-promtool metrics-values metrics-with-file exit-removes-files status-stale"
+cases="dump-keys dump-values dump-file-line rundir-created status status-unprivileged status-rewritten status-on-transition metrics-promtool metrics-values metrics-with-file exit-removes-files status-stale status-after-reload reload-error-keeps status-bad-config"
 
 if [ "$(id -u)" -ne 0 ]; then
 	for c in $cases; do echo "SKIP $c: needs root (the daemon must run)"; done
@@ -245,3 +245,51 @@ if [ $rc -eq 1 ] && grep -q 'stale' "$work/status.out"; then
 else
 	fail status-stale "rc $rc (want 1): $(cat "$work/status.out")"
 fi
+
+# --- a reload: the status file shows the settings in force at once (not
+# at its next periodic write); a refused reload keeps the old ones, and
+# --status answers whatever the config file holds.
+printf 'lower_freelimit=20\npoll_max_ms=60000\n' >"$work/gm.conf"
+ropts=$(echo "$opts" | sed "s|-c /dev/null|-c $work/gm.conf|")
+: >"$work/err"
+# shellcheck disable=SC2086
+"$GM" $ropts --psi=no 2>"$work/err" &
+pid=$!
+# (the status file left by the killed daemon names another pid)
+poll 100 grep -q "^pid=$pid " "$work/run/status"
+# The HUP goes right after a periodic write (each is a new inode: temp
+# file + rename), so the next periodic one is 5 s away; the reload's own
+# write follows its log line in the same loop pass.
+ino=$(stat -c %i "$work/run/status")
+poll 100 sh -c "[ \$(stat -c %i '$work/run/status') != $ino ]"
+printf 'lower_freelimit=15\npoll_max_ms=60000\n' >"$work/gm.conf"
+kill -HUP "$pid"
+poll 50 grep -q 'configuration reloaded' "$work/err"
+if grep -q 'configuration reloaded' "$work/err" &&
+	poll 30 grep -q ' lower_freelimit=15 ' "$work/run/status"; then
+	pass status-after-reload
+else
+	fail status-after-reload "reloaded: $(grep -c 'configuration reloaded' "$work/err"); status: $(sed -n 3p "$work/run/status")"
+fi
+# lower_freelimit above freetarget: refused, whole.
+printf 'lower_freelimit=50\nfreetarget=30\n' >"$work/gm.conf"
+kill -HUP "$pid"
+poll 50 grep -q 'reload refused, keeping the old configuration: .*gm.conf:1: lower_freelimit' "$work/err"
+if grep -q 'reload refused' "$work/err" && dump refused &&
+	grep -q ' lower_freelimit=15 freetarget=30 ' "$work/dump.refused" &&
+	kill -0 "$pid"; then
+	pass reload-error-keeps
+else
+	fail reload-error-keeps "dump: $(grep lower_freelimit "$work/dump.refused" 2>/dev/null)"
+fi
+"$GM" -c "$work/gm.conf" --status --rundir="$work/run" >"$work/status.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "^pid=$pid " "$work/status.out" &&
+	grep -q ' lower_freelimit=15 ' "$work/status.out"; then
+	pass status-bad-config
+else
+	fail status-bad-config "rc $rc: $(head -c 300 "$work/status.out")"
+fi
+kill -TERM "$pid"
+wait "$pid"
+pid=

@@ -120,3 +120,166 @@ pkg_deb() {
 	fi
 	deb=$(ls "$work"/out/ghostmemory_*_"$(dpkg --print-architecture)".deb | head -n 1)
 }
+
+# --- the booted Debian 12 guest (t_boot.sh, t_autopkgtest.sh) -------------
+# make_guest DIR: minbase + both inits + Debian's kernel, plus autopkgtest
+# (the package's own tests run inside the guest with its null runner) and
+# python3 (autopkgtest needs it; the purge test's workload uses it).
+# systemd-sysv is left out so that /sbin/init is sysvinit's and systemd is
+# booted with init=/lib/systemd/systemd.  orphan-sysvinit-scripts gives
+# rsyslog its init script.  The guest has no network: apt's lists and
+# sources are removed, so nothing in it can reach an archive.
+make_guest() {
+	tar -C "$1" --numeric-owner -xzf "$BASE" || return 1
+	printf '#!/bin/sh\nexit 101\n' >"$1/usr/sbin/policy-rc.d"
+	chmod 0755 "$1/usr/sbin/policy-rc.d"
+	mount -t proc proc "$1/proc" && mount --bind /dev "$1/dev" || return 1
+	chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive sh -c '
+		apt-get update -q &&
+		apt-get install -y -q --no-install-recommends systemd \
+			sysvinit-core orphan-sysvinit-scripts udev rsyslog \
+			procps kmod linux-image-amd64 initramfs-tools \
+			autopkgtest python3 &&
+		apt-get clean'
+	rc=$?
+	umount "$1/proc" "$1/dev"
+	rm -f "$1/usr/sbin/policy-rc.d"
+	rm -rf "$1"/var/lib/apt/lists/*
+	: >"$1/etc/apt/sources.list"
+	rm -f "$1"/etc/apt/sources.list.d/*
+	echo gmvm >"$1/etc/hostname"
+	return $rc
+}
+# guest_tarball LOG: the cached guest tree (made once); its path on stdout.
+# Needs BASE (base_tarball).
+guest_tarball() {
+	cache_make "$GM_SUITE-guest-apt.tar.gz" "$1" make_guest &&
+		echo "$GM_CACHE/$GM_SUITE-guest-apt.tar.gz"
+}
+
+# guest_cannot: why a booted-guest test cannot run here (on stdout, and
+# status 0), or status 1 when it can.
+guest_cannot() {
+	_miss=$(missing_tools qemu-system-x86_64 debootstrap chroot mkfs.ext4 \
+		truncate timeout tar gzip)
+	[ -z "${GM_DEB:-}" ] && _miss="$_miss$(missing_tools $PKG_BUILD_TOOLS)"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "needs root"
+	elif [ "${GM_PKG_BOOT:-1}" = 0 ]; then
+		echo "turned off (GM_PKG_BOOT=0)"
+	elif [ "${GM_QEMU_ACCEL:-tcg}" = kvm ] && [ ! -w /dev/kvm ]; then
+		echo "GM_QEMU_ACCEL=kvm but no /dev/kvm"
+	elif [ -n "$_miss" ]; then
+		echo "missing $_miss"
+	else
+		return 1
+	fi
+}
+
+# guest_work TAG: sets work (a new /tmp/gm-TAG.XXXXXX), root ($work/root,
+# where the guest tree is unpacked) and qemu_pid, and traps guest_cleanup.
+guest_work() {
+	work=$(mktemp -d "/tmp/gm-$1.XXXXXX") || exit 1
+	root=$work/root
+	qemu_pid=
+	trap guest_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+guest_cleanup() {
+	# TERM to timeout(1), which passes it on to qemu (its own group).
+	[ -n "$qemu_pid" ] && kill -TERM "$qemu_pid" 2>/dev/null &&
+		wait "$qemu_pid" 2>/dev/null
+	umount_in "$root" proc sys dev
+	cache_rm "$work"
+}
+
+# guest_unpack: the cached guest tree (made first if need be) unpacked in
+# $root; when it cannot be, skip_all.
+guest_unpack() {
+	pkg_base
+	_g=$(guest_tarball "$work/guest.log") ||
+		skip_all "cannot make the guest tree: $(tail_of "$work/guest.log" 4)"
+	mkdir "$root" && tar -C "$root" --numeric-owner -xzf "$_g" ||
+		skip_all "cannot unpack $_g"
+}
+
+# guest_job ROOT SCRIPT: SCRIPT runs once at boot in the guest tree ROOT,
+# from a systemd unit or (sysvinit) from inittab after rc 2 (l2 is a
+# "wait" entry, so it comes first).  It reports on the second serial
+# line (/dev/ttyS1), which nothing else writes to, lines
+#   GMTEST PASS name | GMTEST FAIL name: why | GMLOG text
+# and powers the guest off (echo o >/proc/sysrq-trigger).
+guest_job() {
+	mkdir -p "$1/usr/local/sbin" "$1/etc/systemd/system/multi-user.target.wants"
+	cp "$2" "$1/usr/local/sbin/gm-boottest" &&
+		chmod 0755 "$1/usr/local/sbin/gm-boottest" || return 1
+	cat >"$1/etc/systemd/system/gm-boottest.service" <<'UNIT'
+[Unit]
+Description=ghostmemory package test
+After=multi-user.target
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/gm-boottest
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+	ln -s /etc/systemd/system/gm-boottest.service \
+		"$1/etc/systemd/system/multi-user.target.wants/gm-boottest.service"
+	echo 'gm:2:once:/usr/local/sbin/gm-boottest' >>"$1/etc/inittab"
+}
+
+# guest_disk ROOT WORK: the kernel and initrd of ROOT go to WORK/vmlinuz
+# and WORK/initrd, the tree itself to the ext4 image WORK/disk0.img.
+guest_disk() {
+	cp "$(ls "$1"/boot/vmlinuz-* | head -n 1)" "$2/vmlinuz" &&
+		cp "$(ls "$1"/boot/initrd.img-* | head -n 1)" "$2/initrd" ||
+		return 1
+	truncate -s 3G "$2/disk0.img"
+	mkfs.ext4 -q -F -L gmroot -d "$1" "$2/disk0.img" >"$2/mkfs.log" 2>&1
+}
+
+# guest_boot WORK NAME SECONDS [KERNEL ARGS]: one boot from a fresh copy
+# of WORK/disk0.img, 1 GiB, 2 vCPUs, no network at all (-nic none: qemu
+# would otherwise give it user-mode networking).  The job's report lands
+# in WORK/results-NAME.txt, the console in WORK/console-NAME.log.
+# $qemu_pid is set while it runs (for the caller's cleanup).
+guest_boot() {
+	_w=$1 _n=$2 _t=$3
+	shift 3
+	cp --sparse=always "$_w/disk0.img" "$_w/disk.img"
+	_t0=$(date +%s)
+	timeout "$_t" qemu-system-x86_64 -accel "${GM_QEMU_ACCEL:-tcg}" \
+		-smp 2 -m 1024 -nic none \
+		-display none -monitor none -no-reboot \
+		-serial "file:$_w/console-$_n.log" \
+		-serial "file:$_w/results-$_n.log" \
+		-kernel "$_w/vmlinuz" -initrd "$_w/initrd" \
+		-drive "file=$_w/disk.img,format=raw,if=virtio" \
+		-append "root=/dev/vda rw console=ttyS0 panic=-1 $*" \
+		>"$_w/qemu-$_n.log" 2>&1 &
+	qemu_pid=$!
+	wait "$qemu_pid"
+	qemu_pid=
+	echo "# boot $_n (${GM_QEMU_ACCEL:-tcg}): $(($(date +%s) - _t0)) s"
+	tr -d '\r' <"$_w/results-$_n.log" >"$_w/results-$_n.txt"
+	grep -a '^GMLOG ' "$_w/results-$_n.txt" | sed "s/^GMLOG /# $_n guest: /"
+}
+
+# guest_results WORK NAME TEST...: a PASS or FAIL line for each TEST from
+# WORK/results-NAME.txt; a test the guest never reported fails with the
+# console's and qemu's last lines.
+guest_results() {
+	_w=$1 _n=$2
+	shift 2
+	for _c in "$@"; do
+		_l=$(grep -a "^GMTEST [A-Z]* $_c\\(:\\|\$\\)" "$_w/results-$_n.txt" | tail -n 1)
+		case $_l in
+		"GMTEST PASS $_c") pass "$_c" ;;
+		"GMTEST FAIL $_c"*) echo "FAIL ${_l#GMTEST FAIL }" ;;
+		*) fail "$_c" "no result; console: $(tr -d '\r' <"$_w/console-$_n.log" | tail_of /dev/stdin 6) results: $(tail_of "$_w/results-$_n.txt" 4) qemu: $(tail_of "$_w/qemu-$_n.log" 3)" ;;
+		esac
+	done
+}

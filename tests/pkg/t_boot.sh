@@ -16,9 +16,11 @@
 #     deleted, nothing of the package left.
 # Root and qemu-system-x86_64 needed.  The guest runs under TCG (about a
 # minute a boot); GM_QEMU_ACCEL=kvm uses KVM where it works (nested KVM
-# on some hosts starts guests that never print a line).  The guest tree (minbase
-# plus systemd, sysvinit-core, udev, rsyslog, Debian's kernel) is made
-# once from Debian's archive and cached in $GM_CACHE (see lib.sh).
+# on some hosts starts guests that never print a line).  The guest has no
+# network (-nic none).  Its tree (minbase plus systemd, sysvinit-core,
+# udev, rsyslog, Debian's kernel, autopkgtest for t_autopkgtest.sh) is
+# made once from Debian's archive and cached in $GM_CACHE (make_guest in
+# lib.sh).
 set -u
 . tests/pkg/lib.sh
 
@@ -30,67 +32,14 @@ skip_all() {
 	done
 	exit 0
 }
-[ "$(id -u)" -eq 0 ] || skip_all "needs root"
-[ "${GM_PKG_BOOT:-1}" = 0 ] && skip_all "turned off (GM_PKG_BOOT=0)"
-ACCEL=${GM_QEMU_ACCEL:-tcg}
-[ "$ACCEL" != kvm ] || [ -w /dev/kvm ] || skip_all "GM_QEMU_ACCEL=kvm but no /dev/kvm"
-miss=$(missing_tools qemu-system-x86_64 debootstrap chroot mkfs.ext4 \
-	truncate timeout tar gzip)
-[ -z "${GM_DEB:-}" ] && miss="$miss$(missing_tools $PKG_BUILD_TOOLS)"
-[ -n "$miss" ] && skip_all "missing $miss"
-
-work=$(mktemp -d /tmp/gm-boot.XXXXXX)
-root=$work/root
-qemu_pid=
-cleanup() {
-	# TERM to timeout(1), which passes it on to qemu (its own group).
-	[ -n "$qemu_pid" ] && kill -TERM "$qemu_pid" 2>/dev/null &&
-		wait "$qemu_pid" 2>/dev/null
-	umount_in "$root" proc sys dev
-	cache_rm "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# --- the guest tree -------------------------------------------------------
-pkg_base
-
-# make_guest DIR: minbase + both inits + kernel, from Debian's archive.
-# systemd-sysv is left out so that /sbin/init is sysvinit's and systemd is
-# booted with init=/lib/systemd/systemd.  orphan-sysvinit-scripts gives
-# rsyslog its init script.
-make_guest() {
-	tar -C "$1" --numeric-owner -xzf "$BASE" || return 1
-	printf '#!/bin/sh\nexit 101\n' >"$1/usr/sbin/policy-rc.d"
-	chmod 0755 "$1/usr/sbin/policy-rc.d"
-	mount -t proc proc "$1/proc" && mount --bind /dev "$1/dev" || return 1
-	chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		DEBIAN_FRONTEND=noninteractive sh -c '
-		apt-get update -q &&
-		apt-get install -y -q --no-install-recommends systemd \
-			sysvinit-core orphan-sysvinit-scripts udev rsyslog \
-			procps kmod linux-image-amd64 initramfs-tools &&
-		apt-get clean'
-	rc=$?
-	umount "$1/proc" "$1/dev"
-	rm -f "$1/usr/sbin/policy-rc.d"
-	rm -rf "$1"/var/lib/apt/lists/*
-	echo gmvm >"$1/etc/hostname"
-	return $rc
-}
-cache_make "$GM_SUITE-guest.tar.gz" "$work/guest.log" make_guest ||
-	skip_all "cannot make the guest tree: $(tail_of "$work/guest.log" 4)"
-GUEST=$GM_CACHE/$GM_SUITE-guest.tar.gz
-
-# --- the package ----------------------------------------------------------
+why=$(guest_cannot) && skip_all "$why"
+guest_work boot
+guest_unpack
 pkg_deb $(for i in $INITS; do echo "boot_${i}_install"; done)
 
 # --- the job the guest runs at boot ---------------------------------------
-mkdir "$root"
-tar -C "$root" --numeric-owner -xzf "$GUEST" || skip_all "cannot unpack $GUEST"
 cp "$deb" "$root/root/ghostmemory.deb"
-mkdir -p "$root/usr/local/sbin"
-cat >"$root/usr/local/sbin/gm-boottest" <<'GUEST_EOF'
+cat >"$work/gm-boottest" <<'GUEST_EOF'
 #!/bin/sh
 # Runs once at boot (systemd unit or inittab); reports on the second
 # serial line, which nothing else writes to.
@@ -218,67 +167,18 @@ echo "GMTEST END $init"
 sync
 echo o >/proc/sysrq-trigger
 GUEST_EOF
-chmod 0755 "$root/usr/local/sbin/gm-boottest"
-
-cat >"$root/etc/systemd/system/gm-boottest.service" <<'EOF'
-[Unit]
-Description=ghostmemory package test
-After=multi-user.target
-
-[Service]
-Type=oneshot
-ExecStart=/usr/local/sbin/gm-boottest
-
-[Install]
-WantedBy=multi-user.target
-EOF
-mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
-ln -s /etc/systemd/system/gm-boottest.service \
-	"$root/etc/systemd/system/multi-user.target.wants/gm-boottest.service"
-# sysvinit: after rc 2 has run (l2 is a "wait" entry, so it comes first).
-echo 'gm:2:once:/usr/local/sbin/gm-boottest' >>"$root/etc/inittab"
-
-kernel=$(ls "$root"/boot/vmlinuz-* | head -n 1)
-initrd=$(ls "$root"/boot/initrd.img-* | head -n 1)
-cp "$kernel" "$work/vmlinuz" && cp "$initrd" "$work/initrd" ||
-	skip_all "no kernel in the guest tree"
-truncate -s 3G "$work/disk0.img"
-if ! mkfs.ext4 -q -F -L gmroot -d "$root" "$work/disk0.img" >"$work/mkfs.log" 2>&1; then
-	for i in $INITS; do fail "boot_${i}_install" "mkfs.ext4 -d: $(tail_of "$work/mkfs.log")"; done
+guest_job "$root" "$work/gm-boottest" || skip_all "cannot install the boot job"
+if ! guest_disk "$root" "$work"; then
+	for i in $INITS; do fail "boot_${i}_install" "no kernel, or mkfs.ext4 -d: $(tail_of "$work/mkfs.log")"; done
 	exit 0
 fi
 rm -rf "$root"
 
-# boot INIT: one boot from a fresh copy of the disk, results on stdout.
-boot() {
-	cp --sparse=always "$work/disk0.img" "$work/disk.img"
-	t0=$(date +%s)
-	initarg=
-	[ "$1" = systemd ] && initarg=init=/lib/systemd/systemd
-	timeout 400 qemu-system-x86_64 -accel "$ACCEL" -smp 2 -m 1024 \
-		-display none -monitor none -no-reboot \
-		-serial "file:$work/console-$1.log" \
-		-serial "file:$work/results-$1.log" \
-		-kernel "$work/vmlinuz" -initrd "$work/initrd" \
-		-drive "file=$work/disk.img,format=raw,if=virtio" \
-		-append "root=/dev/vda rw console=ttyS0 panic=-1 $initarg" \
-		>"$work/qemu-$1.log" 2>&1 &
-	qemu_pid=$!
-	wait "$qemu_pid"
-	qemu_pid=
-	echo "# boot with $1 ($ACCEL): $(($(date +%s) - t0)) s"
-	tr -d '\r' <"$work/results-$1.log" >"$work/results-$1.txt"
-	grep -a '^GMLOG ' "$work/results-$1.txt" | sed "s/^GMLOG /# $1 guest log: /"
-	for t in $TESTS; do
-		n=boot_${1}_$t
-		line=$(grep -a "^GMTEST [A-Z]* $n\\(:\\|\$\\)" "$work/results-$1.txt" | tail -n 1)
-		case $line in
-		"GMTEST PASS $n") pass "$n" ;;
-		"GMTEST FAIL $n"*) echo "FAIL ${line#GMTEST FAIL }" ;;
-		*) fail "$n" "no result; console: $(tr -d '\r' <"$work/console-$1.log" | tail_of /dev/stdin 6) results: $(tail_of "$work/results-$1.txt" 4) qemu: $(tail_of "$work/qemu-$1.log" 3)" ;;
-		esac
-	done
-}
 for i in $INITS; do
-	boot "$i"
+	initarg=
+	[ "$i" = systemd ] && initarg=init=/lib/systemd/systemd
+	guest_boot "$work" "$i" 400 $initarg
+	t=
+	for c in $TESTS; do t="$t boot_${i}_$c"; done
+	guest_results "$work" "$i" $t
 done

@@ -348,6 +348,48 @@ static void test_build(void)
 	      "-c /dev/null is no config file");
 }
 
+/* --status reads the status file only: a config file that is missing
+ * or broken (the daemon refused it at a reload and runs on) is not its
+ * business; --inspect still reports it. */
+static void test_build_status_ignores_file(void)
+{
+	static const char *const bad[] = {
+		"lower_freelimit=50\nfreetarget=30\n", /* inconsistent */
+		"no_such_key=1\n", "lower_freelimit=abc\n"};
+	const char *path = "test_config_bad.conf";
+	struct config cfg;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *st[] = {"gm", "-c", path, "--status",
+				    "--rundir=/run/x", NULL};
+		const char *in[] = {"gm", "-c", path, "-i", NULL};
+		FILE *f = fopen(path, "w");
+
+		CHECK(f && fputs(bad[i], f) >= 0 && fclose(f) == 0,
+		      "cannot write %s", path);
+		err[0] = '\0';
+		CHECK(config_build(&cfg, 5, (char *const *)st, err,
+				   sizeof(err)) == 0 &&
+			      cfg.show_status &&
+			      strcmp(cfg.rundir, "/run/x") == 0,
+		      "--status with bad file %zu: %s", i, err);
+		CHECK(config_build(&cfg, 4, (char *const *)in, err,
+				   sizeof(err)) == GM_EXIT_USAGE &&
+			      strstr(err, path),
+		      "-i with bad file %zu must fail: %s", i, err);
+	}
+	{
+		const char *st[] = {"gm", "-c", "/nonexistent/gm.conf",
+				    "--status", NULL};
+		CHECK(config_build(&cfg, 4, (char *const *)st, err,
+				   sizeof(err)) == 0,
+		      "--status with a missing -c file: %s", err);
+	}
+	remove(path);
+}
+
 int main(void)
 {
 	test_documented_defaults();
@@ -357,5 +399,6 @@ int main(void)
 	test_validate();
 	test_standby();
 	test_build();
+	test_build_status_ignores_file();
 	T_END();
 }
