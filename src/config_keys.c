@@ -1,6 +1,9 @@
 /* The key table, and how each type of value is read and printed.  Every
  * default and help line is written here once: config_defaults, -i and
- * --help are generated from these rows. */
+ * --help are generated from these rows.
+ * Over 450 lines on purpose: about sixty rows, one per key or option,
+ * and one reader per value type beside the table that names them; split,
+ * a new type would be added in two files. */
 #include "config_keys.h"
 
 #include "errbuf.h"

@@ -2,7 +2,9 @@
  * refresh from /proc/swaps are in pool_adopt.c; what the lanes finished,
  * stop and erase in pool_collect.c.)  Decisions and bookkeeping only; every
  * system call goes through p->sys, and every file operation through a
- * worker lane (pool_jobs.c). */
+ * worker lane (pool_jobs.c).  Just over 450 lines: the grow, shrink
+ * and standby choices share the books' helpers; the standby's own rules
+ * are pure in policy.c. */
 #include "pool.h"
 
 #include "log.h"

@@ -1,6 +1,9 @@
 /* What the daemon shows of itself: the USR1 dump and the status file (one
  * "key=value ..." line per item), the Prometheus textfile, and the atomic
- * writes of both.  Formatting is pure; only the writers touch files. */
+ * writes of both.  Formatting is pure; only the writers touch files.
+ * Over 450 lines on purpose: the dump, the status file and the metrics
+ * render one snapshot, and keeping them together means a new field
+ * (reservations, zram, the standby) is added to all three in one place. */
 #include "status.h"
 
 #include "config.h"
