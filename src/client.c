@@ -48,7 +48,8 @@ bool client_is_apt_hook(int argc, char *const argv[])
 {
 	int i;
 
-	for (i = 1; i < argc; i++)
+	/* Ours only: what follows "--" is the wrapped command's. */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strncmp(argv[i], "--apt-hook", 10) == 0 ||
 		    strncmp(argv[i], "--apt_hook", 10) == 0)
 			return true;

@@ -170,6 +170,13 @@ static void test_args(void)
 	CHECK(client_is_apt_hook(3, a1) && client_is_apt_hook(3, a2),
 	      "--apt-hook and --apt_hook seen");
 	CHECK(!client_is_apt_hook(2, a1), "only the arguments counted");
+	{
+		char *a3[] = {"ghostmemory", "--reserve=1g", "--", "cmd",
+			      "--apt-hook", NULL};
+
+		CHECK(!client_is_apt_hook(5, a3),
+		      "a wrapped command's --apt-hook is its own");
+	}
 }
 
 static void test_usage(void)
