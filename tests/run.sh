@@ -72,8 +72,10 @@ tally() {
 }
 
 # run_scripts SUITE LANES: the suite's scripts in LANES lanes, each lane
-# one script after another (the guest tests run two at a time: each
-# guest is one TCG CPU, the machine has two); results in file order.
+# taking the next script not yet taken (mkdir is the atomic claim), so a
+# long guest test does not hold back the scripts behind it (the guest
+# tests run two at a time: each guest is one TCG CPU, the machine has
+# two); results in file order.
 run_scripts() {
 	dir=$(mktemp -d /tmp/gm-run.XXXXXX) || exit 1
 	lanes=$2
@@ -83,7 +85,8 @@ run_scripts() {
 			i=0
 			for t in tests/"$1"/t_*.sh; do
 				[ -f "$t" ] || continue
-				[ $((i % lanes)) -eq "$lane" ] && run_one "$t" "$dir/$i"
+				mkdir "$dir/$i.claim" 2>/dev/null &&
+					run_one "$t" "$dir/$i"
 				i=$((i + 1))
 			done
 		) &
