@@ -140,7 +140,9 @@ nfs_client() {
 		done) &
 	fi
 	start_sampler
-	P_args="$P_args --swappath=/srv/swap/%H"
+	# standby=none: the surplus must take every file back (the default
+	# keeps one swapsize file on as the floor, which t_standby tests).
+	P_args="$P_args --swappath=/srv/swap/%H --standby=none"
 	gm_start /tmp/daemon.log
 	# One page per MiB checked: a swap-in over NFS is a round trip.
 	run_wl main "$P_mb" "$P_rate" "$P_hold" 256
@@ -204,8 +206,16 @@ nfs_client() {
 	nfs_done
 }
 
-# Tell the server to stop serving and power off.
-nfs_done() { echo bye | nc -w 5 "$SERVER" 7777 >/dev/null 2>&1; }
+# Tell the server to stop serving and power off; first turn off whatever
+# swap is still on its export, or this guest would hang on it (a hard
+# mount waits for ever) and only the host's timeout would end the run.
+nfs_done() {
+	awk '$1 ~ "^/srv/" { print $1 }' /proc/swaps | while read -r f; do
+		result "left_on path=$f"
+		swapoff "$f"
+	done
+	echo bye | nc -w 5 "$SERVER" 7777 >/dev/null 2>&1
+}
 
 case "$P_scenario" in
 nfs_server) nfs_server ;;

@@ -311,4 +311,8 @@ grep "^GMBLOCKS .* tag=vthree" "$VM_LOG" | awk '{
 	if (a[2] + 0 < s[2] + 0) { print; bad = 1 } } END { exit bad }' >"$VM_WORK/sparse3" ||
 	vm_why "sparse swap files on NFSv3: $(head -n 2 "$VM_WORK/sparse3")"
 vm_expect 'v3_erased' left = 0
+# Nothing of ours still on at the end (the guest turns it off before the
+# server goes, and says so with a left_on line).
+! grep -q '^GMRESULT left_on' "$VM_LOG" ||
+	vm_why "swap still on at the end: $(grep '^GMRESULT left_on' "$VM_LOG" | head -n 2)"
 vm_verdict "$n"
