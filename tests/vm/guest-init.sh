@@ -163,6 +163,18 @@ wait_for() {
 	return 1
 }
 
+# wait_shrunk SECONDS T0: wait until the scenario's gone() holds, then
+# say shrunk=1 with the ms since T0 (and let the files settle), or
+# shrunk=0 when SECONDS ran out.
+wait_shrunk() {
+	if wait_for "$1" gone; then
+		result "shrunk=1 after_ms=$(($(now_ms) - $2))"
+		sleep 3
+	else
+		result "shrunk=0"
+	fi
+}
+
 gm_start() {
 	# gm_start LOGFILE: ghostmemory in the foreground of a background job.
 	(oom0 ghostmemory -v -c /dev/null --cooldown="$P_cooldown" $P_args) \
@@ -393,12 +405,7 @@ shrink)
 	# standby=active).  What is left in the directory is reported for
 	# the host to judge.
 	gone() { [ "$(ours_active)" -le "$P_keep" ]; }
-	if wait_for $((P_cooldown * 6 + 60)) gone; then
-		result "shrunk=1 after_ms=$(($(now_ms) - t0))"
-		sleep 3
-	else
-		result "shrunk=0"
-	fi
+	wait_shrunk $((P_cooldown * 6 + 60)) "$t0"
 	TAG=after
 	files_report "$SWAPDIR"
 	result "bystander_alive=$(alive $BY_PID) daemon_alive=$(alive $GM_PID)"

@@ -155,12 +155,7 @@ nfs_client() {
 	gone() { ! grep -q "^$SWAPDIR/" /proc/swaps; }
 	# Each swapoff reads the pages left in its file (the other
 	# processes') back one round trip at a time.
-	if wait_for $((P_cooldown * 6 + 300)) gone; then
-		result "shrunk=1 after_ms=$(($(now_ms) - t0))"
-		sleep 3
-	else
-		result "shrunk=0"
-	fi
+	wait_shrunk $((P_cooldown * 6 + 300)) "$t0"
 	TAG=after
 	files_report "$SWAPDIR"
 	kill -TERM "$GM_PID"
