@@ -41,6 +41,7 @@ static void normalize(struct config *c)
 	CLEAR_TAIL(c->simulate_path);
 	CLEAR_TAIL(c->meminfo_path);
 	CLEAR_TAIL(c->rundir);
+	CLEAR_TAIL(c->upgrade_reserve);
 #undef CLEAR_TAIL
 	memset(c->src_line, 0, sizeof(c->src_line));
 	if (c->swapsize_auto)

@@ -54,7 +54,7 @@ static void daemon_fake(void)
 	d.pool.wake[0] = d.pool.wake[1] = -1;
 	strcpy(d.pool.dir.canon, "/gm");
 	d.pool.n = 1;
-	d.pool.f[0] = (struct pool_file){1, true, 64 * MB, 100, -2, 0};
+	d.pool.f[0] = (struct pool_file){1, true, 64 * MB, 100, -2, 0, false};
 	d.pool.c.grows = 3;
 	tick_init(&d.ts, 0);
 	d.have_mi = true;
