@@ -9,7 +9,7 @@
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
 #   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
 #             bigalloc|standby_small|idlecost|commit|zram|nfs_server|
-#             nfs_client (default run)
+#             nfs_client|unit32 (default run)
 #   calm      idlecost: seconds of calm before the first look (30)
 #   disk      none: no /dev/vda to mount (a diskless guest)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
@@ -815,6 +815,10 @@ commit)
 nfs_server | nfs_client)
 	# Swap on NFS: tests/vm/guest-nfs.sh (t_nfs.sh puts it in).
 	. /guest-nfs.sh
+	;;
+unit32)
+	# The i386 unit suite: tests/vm/guest-unit32.sh (t_unit32.sh).
+	. /guest-unit32.sh
 	;;
 *)
 	result "setup=fail why=unknown_scenario_$P_scenario"
