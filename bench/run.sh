@@ -41,7 +41,8 @@
 #             (qemu throttling.bps-total; SD-card-like), 400 MiB at 50
 #   multi     BENCH_MULTI_MB (800) MiB at 50 MiB/s: more than RAM + one
 #             swapsize (auto: 2 x MemTotal), so several files
-#   spikes    3 x 400 MiB at 50 MiB/s, 5 s apart, daemon cooldown 5 s
+#   spikes    3 x 600 MiB (1.5 x BENCH_MB) at 50 MiB/s, 5 s apart,
+#             ghostmemory's cooldown 5 s (it grows and shrinks each time)
 #   xfs btrfs the guest disk made xfs / btrfs on the host (mkfs_image)
 # Per cell: outcome, wall, peak swap provisioned and used, most areas at
 # once, files made and the largest file.
@@ -102,6 +103,7 @@ IDLE_PIDS=
 IDLE_MNT=
 LANE_PIDS=
 PARTIAL=
+idle_note="not measured (the run stopped before it)"
 bench_cleanup() {
 	for p in $IDLE_PIDS; do kill "$p" 2>/dev/null; done
 	sleep 1
@@ -117,7 +119,15 @@ bench_cleanup() {
 # TERM), write what finished, marked partial.
 bench_interrupted() {
 	trap - INT TERM
-	for p in $LANE_PIDS; do kill "$p" 2>/dev/null; done
+	# A lane's child is the running cell's timeout, which passes the
+	# TERM on to its qemu; the lane goes first, so it starts no other.
+	for p in $LANE_PIDS; do
+		kids=$(ps -o pid= --ppid "$p" 2>/dev/null)
+		kill "$p" 2>/dev/null
+		# shellcheck disable=SC2086
+		[ -n "$kids" ] && kill $kids 2>/dev/null
+	done
+	wait
 	PARTIAL="interrupted before the end"
 	report
 	bench_cleanup
@@ -234,7 +244,10 @@ stress_kind() {
 		s_what="disk throttled to $((SD_BPS / 1000000)) MB/s, $MB MiB at 50 MiB/s"
 		;;
 	multi) s_mb=$MULTI_MB s_what="$MULTI_MB MiB at 50 MiB/s (more than RAM + one swapsize)" ;;
-	spikes) s_spikes=3 s_cool=5 s_what="3 x $MB MiB at 50 MiB/s, 5 s apart, cooldown 5 s" ;;
+	spikes)
+		s_spikes=3 s_cool=5 s_mb=$((MB * 3 / 2))
+		s_what="3 x $s_mb MiB at 50 MiB/s (more than RAM + the standby file), 5 s apart, ghostmemory's cooldown 5 s"
+		;;
 	xfs | btrfs) s_fs=$1 s_initrd=$INITRD_FS s_what="$1 disk, $MB MiB at 50 MiB/s" ;;
 	*) return 1 ;;
 	esac
@@ -288,138 +301,7 @@ icell() {
 	cp "$VM_LOG" "$VM_WORK/logs/idle.$c.log"
 }
 
-# Every cell into one list, slowest first (expected seconds), spread
-# over JOBS lanes, each lane sequential.
-lanes=$VM_WORK/lanes
-mkdir -p "$lanes"
-{
-	for r in $RATES; do
-		for p in $MATRIX; do
-			if [ "$r" -eq 0 ]; then s=10; else s=$((MB / r)); fi
-			echo "$s cell $p $r"
-		done
-	done
-	for k in $STRESS; do
-		stress_kind "$k" || { echo "bench: unknown stress kind $k" >&2; continue; }
-		for c in $STRESS_PROVIDERS; do
-			echo "$(((s_mb / s_rate / s_procs + 10) * s_spikes)) scell $k $c"
-		done
-	done
-	for c in $STANDBY_CELLS; do
-		echo "$((CALM_S + MB / 50 + 20)) icell $c"
-	done
-} | sort -rn >"$VM_WORK/cells.list"
-i=0
-while read -r s f a b; do
-	echo "$f $a $b" >>"$lanes/$((i % JOBS))"
-	i=$((i + 1))
-done <"$VM_WORK/cells.list"
-if [ -n "${BENCH_FROM:-}" ]; then
-	# No guests: the report again from a kept workspace's records.
-	for d in cells stress standby; do
-		cp "$BENCH_FROM/$d"/* "$VM_WORK/$d"/ 2>/dev/null
-	done
-	rm -f "$lanes"/*
-fi
-started=$(date +%s)
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-for l in "$lanes"/*; do
-	[ -f "$l" ] || continue
-	# shellcheck disable=SC2086
-	(while read -r f a b; do "$f" $a $b; done <"$l") &
-	LANE_PIDS="$LANE_PIDS $!"
-done
-wait
-LANE_PIDS=
-guests_s=$(($(date +%s) - started))
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-
-# ---- idle cost on the host ----
-idle_line() { echo "$1 ${2:--} ${3:--} ${4:--} ${5:--}" >>"$VM_WORK/idle"; }
-: >"$VM_WORK/idle"
-proc_switches() {
-	awk '/^(voluntary|nonvoluntary)_ctxt_switches/ { n += $2 } END { print n + 0 }' \
-		"/proc/$1/status"
-}
-proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
-idle_note=
-if [ -n "${BENCH_FROM:-}" ]; then
-	cp "$BENCH_FROM/idle" "$VM_WORK/idle" 2>/dev/null ||
-		idle_note="not measured (none in $BENCH_FROM)"
-elif [ "$IDLE_S" -eq 0 ]; then
-	idle_note="not measured (BENCH_IDLE_S=0)"
-elif [ "$(id -u)" -ne 0 ]; then
-	idle_note="not measured: needs root (loop mount, swap daemons)"
-elif ! command -v losetup >/dev/null 2>&1; then
-	idle_note="not measured: losetup missing"
-else
-	img=$VM_WORK/idle.img
-	IDLE_MNT=$VM_WORK/mnt
-	mkdir -p "$IDLE_MNT"
-	# Sparse and as large as RAM + 8 GiB: swapspace refuses a filesystem
-	# too small for "useful swapfiles" on this machine's RAM.
-	img_g=$(awk '/^MemTotal:/ { printf "%d", $2 / 1048576 + 9 }' /proc/meminfo)
-	truncate -s "${img_g}G" "$img" && mkfs.ext4 -q -F "$img" &&
-		mount -o loop "$img" "$IDLE_MNT" || idle_note="not measured: loop mount failed"
-	if [ -z "$idle_note" ]; then
-		mkdir -m 700 "$IDLE_MNT/gm" "$IDLE_MNT/ss"
-		if [ -x "$VM_GM_BIN" ]; then
-			"$VM_GM_BIN" -v -c /dev/null -s "$IDLE_MNT/gm" \
-				-p "$VM_WORK/gm.pid" --rundir="$VM_WORK/run" \
-				>"$VM_WORK/idle.gm.log" 2>&1 &
-			gm_pid=$!
-			IDLE_PIDS="$IDLE_PIDS $gm_pid"
-		fi
-		# The same sources linked statically (make STATIC=1): with
-		# mlockall, libc's touched pages are what the RSS is made of.
-		if cc -static -std=c99 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -pthread -O2 \
-			-DGM_VERSION='"static"' -o "$VM_WORK/gm-static" src/*.c \
-			>"$VM_WORK/gm-static.cc.log" 2>&1; then
-			mkdir -m 700 "$IDLE_MNT/gms"
-			"$VM_WORK/gm-static" -v -c /dev/null -s "$IDLE_MNT/gms" \
-				-p "$VM_WORK/gms.pid" --rundir="$VM_WORK/runs" \
-				>"$VM_WORK/idle.gms.log" 2>&1 &
-			gms_pid=$!
-			IDLE_PIDS="$IDLE_PIDS $gms_pid"
-		fi
-		if [ -n "${VM_SWAPSPACE:-}" ]; then
-			"$VM_SWAPSPACE" -s "$IDLE_MNT/ss" -v >"$VM_WORK/idle.ss.log" 2>&1 &
-			ss_pid=$!
-			IDLE_PIDS="$IDLE_PIDS $ss_pid"
-		fi
-		sleep 3
-		for p in $IDLE_PIDS; do
-			kill -0 "$p" 2>/dev/null || idle_note="a daemon exited early (see logs)"
-		done
-		gm0=$(proc_switches "${gm_pid:-self}" 2>/dev/null)
-		gms0=$(proc_switches "${gms_pid:-self}" 2>/dev/null)
-		ss0=$(proc_switches "${ss_pid:-self}" 2>/dev/null)
-		sleep "$IDLE_S"
-		gm1=$(proc_switches "${gm_pid:-self}" 2>/dev/null)
-		gms1=$(proc_switches "${gms_pid:-self}" 2>/dev/null)
-		ss1=$(proc_switches "${ss_pid:-self}" 2>/dev/null)
-		if [ -n "${gm_pid:-}" ] && kill -0 "$gm_pid" 2>/dev/null; then
-			idle_line ghostmemory \
-				"$(awk -v a="$gm0" -v b="$gm1" -v s="$IDLE_S" 'BEGIN { printf "%.2f", (b - a) / s }')" \
-				"$(proc_kb "$gm_pid" VmRSS)" "$(proc_kb "$gm_pid" VmLck)" \
-				"$(proc_kb "$gm_pid" VmSize)"
-		fi
-		if [ -n "${gms_pid:-}" ] && kill -0 "$gms_pid" 2>/dev/null; then
-			idle_line ghostmemory-static \
-				"$(awk -v a="$gms0" -v b="$gms1" -v s="$IDLE_S" 'BEGIN { printf "%.2f", (b - a) / s }')" \
-				"$(proc_kb "$gms_pid" VmRSS)" "$(proc_kb "$gms_pid" VmLck)" \
-				"$(proc_kb "$gms_pid" VmSize)"
-		fi
-		if [ -n "${ss_pid:-}" ] && kill -0 "$ss_pid" 2>/dev/null; then
-			idle_line swapspace \
-				"$(awk -v a="$ss0" -v b="$ss1" -v s="$IDLE_S" 'BEGIN { printf "%.2f", (b - a) / s }')" \
-				"$(proc_kb "$ss_pid" VmRSS)" "$(proc_kb "$ss_pid" VmLck)" \
-				"$(proc_kb "$ss_pid" VmSize)"
-		fi
-	fi
-fi
-
-# ---- report ----
+# ---- the report (written at the end, or when interrupted) ----
 # The cells of the list that have no record (an interrupted run).
 missing_cells() {
 	while read -r s f a b; do
@@ -631,7 +513,8 @@ ratio() {
 }
 
 report() {
-[ -n "${guests_s:-}" ] || guests_s="$(($(date +%s) - started)) (so far)"
+so_far=
+[ -n "${guests_s:-}" ] || { guests_s=$(($(date +%s) - started)); so_far=" so far"; }
 [ -n "${load_after:-}" ] || load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 gm_version=$("$VM_GM_BIN" -V 2>/dev/null | head -n 1)
 # Which sources the daemon came from: HEAD, marked +dirty when src/ has
@@ -650,7 +533,7 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	echo "ghostmemory: ${gm_version:-?} (commit ${commit:-?}); swapspace: ${VM_SWAPSPACE_VERSION:-?} (Debian package);"
 	echo "guest: ${VM_MEM} MiB, 1 vCPU, kernel $kernel, $qemu_version, \`-accel tcg\`,"
 	echo "ext4 on a 2 GiB virtio disk (unless a cell says otherwise); host: $(nproc) cores, $JOBS guests at a time;"
-	echo "the guest cells took ${guests_s} s, the whole bench $(($(date +%s) - bench_t0)) s"
+	echo "the guest cells took ${guests_s} s${so_far}, the whole bench $(($(date +%s) - bench_t0)) s"
 	echo "(host load average before: $load_before, after: $load_after)."
 	echo
 	if [ -n "$PARTIAL" ]; then
@@ -875,4 +758,137 @@ if [ -n "${BENCH_KEEP_LOGS:-}" ]; then
 	mkdir -p "$BENCH_KEEP_LOGS" && cp "$VM_WORK"/logs/*.log "$VM_WORK"/idle.*.log "$BENCH_KEEP_LOGS"/ 2>/dev/null
 fi
 }
+
+# Every cell into one list, slowest first (expected seconds), spread
+# over JOBS lanes, each lane sequential.
+lanes=$VM_WORK/lanes
+mkdir -p "$lanes"
+{
+	for r in $RATES; do
+		for p in $MATRIX; do
+			if [ "$r" -eq 0 ]; then s=10; else s=$((MB / r)); fi
+			echo "$s cell $p $r"
+		done
+	done
+	for k in $STRESS; do
+		stress_kind "$k" || { echo "bench: unknown stress kind $k" >&2; continue; }
+		for c in $STRESS_PROVIDERS; do
+			echo "$(((s_mb / s_rate / s_procs + 10) * s_spikes)) scell $k $c"
+		done
+	done
+	for c in $STANDBY_CELLS; do
+		echo "$((CALM_S + MB / 50 + 20)) icell $c"
+	done
+} | sort -rn >"$VM_WORK/cells.list"
+i=0
+while read -r s f a b; do
+	echo "$f $a $b" >>"$lanes/$((i % JOBS))"
+	i=$((i + 1))
+done <"$VM_WORK/cells.list"
+if [ -n "${BENCH_FROM:-}" ]; then
+	# No guests: the report again from a kept workspace's records.
+	for d in cells stress standby; do
+		cp "$BENCH_FROM/$d"/* "$VM_WORK/$d"/ 2>/dev/null
+	done
+	rm -f "$lanes"/*
+fi
+started=$(date +%s)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for l in "$lanes"/*; do
+	[ -f "$l" ] || continue
+	# shellcheck disable=SC2086
+	(while read -r f a b; do "$f" $a $b; done <"$l") &
+	LANE_PIDS="$LANE_PIDS $!"
+done
+wait
+LANE_PIDS=
+guests_s=$(($(date +%s) - started))
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- idle cost on the host ----
+idle_line() { echo "$1 ${2:--} ${3:--} ${4:--} ${5:--}" >>"$VM_WORK/idle"; }
+: >"$VM_WORK/idle"
+proc_switches() {
+	awk '/^(voluntary|nonvoluntary)_ctxt_switches/ { n += $2 } END { print n + 0 }' \
+		"/proc/$1/status"
+}
+proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+idle_note=
+if [ -n "${BENCH_FROM:-}" ]; then
+	cp "$BENCH_FROM/idle" "$VM_WORK/idle" 2>/dev/null ||
+		idle_note="not measured (none in $BENCH_FROM)"
+elif [ "$IDLE_S" -eq 0 ]; then
+	idle_note="not measured (BENCH_IDLE_S=0)"
+elif [ "$(id -u)" -ne 0 ]; then
+	idle_note="not measured: needs root (loop mount, swap daemons)"
+elif ! command -v losetup >/dev/null 2>&1; then
+	idle_note="not measured: losetup missing"
+else
+	img=$VM_WORK/idle.img
+	IDLE_MNT=$VM_WORK/mnt
+	mkdir -p "$IDLE_MNT"
+	# Sparse and as large as RAM + 8 GiB: swapspace refuses a filesystem
+	# too small for "useful swapfiles" on this machine's RAM.
+	img_g=$(awk '/^MemTotal:/ { printf "%d", $2 / 1048576 + 9 }' /proc/meminfo)
+	truncate -s "${img_g}G" "$img" && mkfs.ext4 -q -F "$img" &&
+		mount -o loop "$img" "$IDLE_MNT" || idle_note="not measured: loop mount failed"
+	if [ -z "$idle_note" ]; then
+		mkdir -m 700 "$IDLE_MNT/gm" "$IDLE_MNT/ss"
+		if [ -x "$VM_GM_BIN" ]; then
+			"$VM_GM_BIN" -v -c /dev/null -s "$IDLE_MNT/gm" \
+				-p "$VM_WORK/gm.pid" --rundir="$VM_WORK/run" \
+				>"$VM_WORK/idle.gm.log" 2>&1 &
+			gm_pid=$!
+			IDLE_PIDS="$IDLE_PIDS $gm_pid"
+		fi
+		# The same sources linked statically (make STATIC=1): with
+		# mlockall, libc's touched pages are what the RSS is made of.
+		if cc -static -std=c99 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -pthread -O2 \
+			-DGM_VERSION='"static"' -o "$VM_WORK/gm-static" src/*.c \
+			>"$VM_WORK/gm-static.cc.log" 2>&1; then
+			mkdir -m 700 "$IDLE_MNT/gms"
+			"$VM_WORK/gm-static" -v -c /dev/null -s "$IDLE_MNT/gms" \
+				-p "$VM_WORK/gms.pid" --rundir="$VM_WORK/runs" \
+				>"$VM_WORK/idle.gms.log" 2>&1 &
+			gms_pid=$!
+			IDLE_PIDS="$IDLE_PIDS $gms_pid"
+		fi
+		if [ -n "${VM_SWAPSPACE:-}" ]; then
+			"$VM_SWAPSPACE" -s "$IDLE_MNT/ss" -v >"$VM_WORK/idle.ss.log" 2>&1 &
+			ss_pid=$!
+			IDLE_PIDS="$IDLE_PIDS $ss_pid"
+		fi
+		sleep 3
+		for p in $IDLE_PIDS; do
+			kill -0 "$p" 2>/dev/null || idle_note="a daemon exited early (see logs)"
+		done
+		gm0=$(proc_switches "${gm_pid:-self}" 2>/dev/null)
+		gms0=$(proc_switches "${gms_pid:-self}" 2>/dev/null)
+		ss0=$(proc_switches "${ss_pid:-self}" 2>/dev/null)
+		sleep "$IDLE_S"
+		gm1=$(proc_switches "${gm_pid:-self}" 2>/dev/null)
+		gms1=$(proc_switches "${gms_pid:-self}" 2>/dev/null)
+		ss1=$(proc_switches "${ss_pid:-self}" 2>/dev/null)
+		if [ -n "${gm_pid:-}" ] && kill -0 "$gm_pid" 2>/dev/null; then
+			idle_line ghostmemory \
+				"$(awk -v a="$gm0" -v b="$gm1" -v s="$IDLE_S" 'BEGIN { printf "%.2f", (b - a) / s }')" \
+				"$(proc_kb "$gm_pid" VmRSS)" "$(proc_kb "$gm_pid" VmLck)" \
+				"$(proc_kb "$gm_pid" VmSize)"
+		fi
+		if [ -n "${gms_pid:-}" ] && kill -0 "$gms_pid" 2>/dev/null; then
+			idle_line ghostmemory-static \
+				"$(awk -v a="$gms0" -v b="$gms1" -v s="$IDLE_S" 'BEGIN { printf "%.2f", (b - a) / s }')" \
+				"$(proc_kb "$gms_pid" VmRSS)" "$(proc_kb "$gms_pid" VmLck)" \
+				"$(proc_kb "$gms_pid" VmSize)"
+		fi
+		if [ -n "${ss_pid:-}" ] && kill -0 "$ss_pid" 2>/dev/null; then
+			idle_line swapspace \
+				"$(awk -v a="$ss0" -v b="$ss1" -v s="$IDLE_S" 'BEGIN { printf "%.2f", (b - a) / s }')" \
+				"$(proc_kb "$ss_pid" VmRSS)" "$(proc_kb "$ss_pid" VmLck)" \
+				"$(proc_kb "$ss_pid" VmSize)"
+		fi
+	fi
+fi
+
+# ---- the report ----
 report
