@@ -139,7 +139,7 @@ if ! vm_setup; then
 	exit 2
 fi
 trap 'bench_cleanup' EXIT
-trap 'bench_interrupted' INT TERM
+trap 'bench_cleanup; exit 1' INT TERM
 # swapspace is also the peer of the idle measurement.
 if ! vm_swapspace_setup; then
 	echo "SKIP bench: $VM_SKIP"
@@ -515,6 +515,17 @@ ratio() {
 report() {
 so_far=
 [ -n "${guests_s:-}" ] || { guests_s=$(($(date +%s) - started)); so_far=" so far"; }
+when=$(date -u '+%Y-%m-%d %H:%M UTC') bench_s=$(($(date +%s) - bench_t0))
+jobs=$JOBS
+# The facts of the run, for a re-render (BENCH_FROM) to say the same.
+if [ -n "${BENCH_FROM:-}" ] && [ -f "$BENCH_FROM/meta" ]; then
+	. "$BENCH_FROM/meta"
+	PARTIAL=${partial:-}
+	when="$when (written again on $(date -u '+%Y-%m-%d %H:%M UTC') from the run's records)"
+else
+	printf "guests_s='%s'\nso_far='%s'\nwhen='%s'\nbench_s='%s'\nload_before='%s'\nload_after='%s'\njobs='%s'\npartial='%s'\n" \
+		"$guests_s" "$so_far" "$when" "$bench_s" "$load_before" "$load_after" "$JOBS" "$PARTIAL" >"$VM_WORK/meta"
+fi
 [ -n "${load_after:-}" ] || load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 gm_version=$("$VM_GM_BIN" -V 2>/dev/null | head -n 1)
 # Which sources the daemon came from: HEAD, marked +dirty when src/ has
@@ -529,11 +540,11 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 {
 	echo "# ghostmemory benchmark results"
 	echo
-	echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC')."
+	echo "Written by \`make bench\` (bench/run.sh) on $when."
 	echo "ghostmemory: ${gm_version:-?} (commit ${commit:-?}); swapspace: ${VM_SWAPSPACE_VERSION:-?} (Debian package);"
 	echo "guest: ${VM_MEM} MiB, 1 vCPU, kernel $kernel, $qemu_version, \`-accel tcg\`,"
-	echo "ext4 on a 2 GiB virtio disk (unless a cell says otherwise); host: $(nproc) cores, $JOBS guests at a time;"
-	echo "the guest cells took ${guests_s} s${so_far}, the whole bench $(($(date +%s) - bench_t0)) s"
+	echo "ext4 on a 2 GiB virtio disk (unless a cell says otherwise); host: $(nproc) cores, $jobs guests at a time;"
+	echo "the guest cells took ${guests_s} s${so_far}, the whole bench ${bench_s} s"
 	echo "(host load average before: $load_before, after: $load_after)."
 	echo
 	if [ -n "$PARTIAL" ]; then
@@ -794,6 +805,7 @@ if [ -n "${BENCH_FROM:-}" ]; then
 fi
 started=$(date +%s)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+trap 'bench_interrupted' INT TERM
 for l in "$lanes"/*; do
 	[ -f "$l" ] || continue
 	# shellcheck disable=SC2086
