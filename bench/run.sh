@@ -69,7 +69,8 @@
 #   BENCH_KEEP_LOGS  a directory for the guests' console logs
 #   BENCH_FROM       no guests: write the report again from the records
 #                    of a workspace kept by GM_VM_KEEP=1 (/tmp/gm-vm.*),
-#                    with the same BENCH_* lists
+#                    with the same BENCH_* lists, and its file notes
+#                    (if any) printed under the header
 #   and the GM_VM_* variables of tests/vm/lib.sh.
 # An interrupted run (INT/TERM) still writes the report of the cells that
 # finished, marked partial.  At the end the report gets bench/workloads.md
@@ -182,6 +183,17 @@ cell_env() {
 	VM_MEM=$BASE_MEM VM_FS=$BASE_FS VM_DRIVE_OPTS='' VM_INITRD=$VM_WORK/initrd.gz
 }
 
+# vm_run with no_timer_check (under a loaded host, TCG's kernel can
+# panic at boot with "IO-APIC + timer doesn't work"; see
+# tests/vm/t_overcommit.sh), and once more when the guest never reached
+# its scenario (noted in $VM_WORK/retries for the report).
+bench_run() {
+	vm_run "$@" no_timer_check
+	grep -q '^GMRESULT setup=' "$VM_LOG" && return 0
+	echo "$1: $(grep -a -m 1 -o 'Kernel panic.*' "$VM_LOG" | cut -c1-80)" >>"$VM_WORK/retries"
+	vm_run "$@" no_timer_check
+}
+
 # Whether the guest's record is usable: set up, finished, no setup failure.
 cell_res() {
 	res=$(vm_val "$VM_LOG" 'wl name=main' result)
@@ -205,7 +217,7 @@ cell() {
 		;;
 	*) set -- gm.scenario=run gm.daemon="$p" ;;
 	esac
-	vm_run "$name" 2048 "$t" "$@" gm.mb="$MB" \
+	bench_run "$name" 2048 "$t" "$@" gm.mb="$MB" \
 		gm.rate="$r" gm.hold=2 gm.sample_ms=20 >/dev/null
 	res=$(cell_res)
 	alive=$(vm_val "$VM_LOG" 'daemon_alive' daemon_alive)
@@ -265,7 +277,7 @@ scell() {
 	# shellcheck disable=SC2034 # read by vm_boot
 	VM_MEM=$s_mem VM_FS=$s_fs VM_DRIVE_OPTS=$s_drive VM_INITRD=$s_initrd
 	t=$(((s_mb / s_rate / s_procs + 60) * s_spikes + 300))
-	vm_run "s.$k.$c" 2048 "$t" gm.scenario=bench gm.daemon="$d" \
+	bench_run "s.$k.$c" 2048 "$t" gm.scenario=bench gm.daemon="$d" \
 		${a:+gm.args=$a} gm.mb="$s_mb" gm.rate="$s_rate" gm.hold=2 \
 		gm.procs="$s_procs" gm.spikes="$s_spikes" gm.gap=5 \
 		gm.cooldown="$s_cool" gm.sample_ms=50 >/dev/null
@@ -292,7 +304,7 @@ icell() {
 	gm-*) d=ghostmemory a=--standby=${c#gm-} ;;
 	*) d=$c a= ;;
 	esac
-	vm_run "idle.$c" 2048 $((CALM_S + MB / 50 + 300)) gm.scenario=idlecost \
+	bench_run "idle.$c" 2048 $((CALM_S + MB / 50 + 300)) gm.scenario=idlecost \
 		gm.daemon="$d" ${a:+gm.args=$a} gm.calm="$CALM_S" gm.cooldown=10 \
 		gm.mb="$MB" gm.rate=50 gm.hold=2 >/dev/null
 	ok=$(grep -q '^GMRESULT done=1' "$VM_LOG" && echo 1 || echo 0)
@@ -547,6 +559,16 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	echo "the guest cells took ${guests_s} s${so_far}, the whole bench ${bench_s} s"
 	echo "(host load average before: $load_before, after: $load_after)."
 	echo
+	if [ -s "$VM_WORK/retries" ]; then
+		echo "Cells booted a second time because the first boot did not reach"
+		echo "the scenario: $(cut -d: -f1 "$VM_WORK/retries" | paste -sd, - | sed 's/,/, /g')"
+		echo "($(head -n 1 "$VM_WORK/retries" | cut -d: -f2- | sed 's/^ //'))."
+		echo
+	fi
+	if [ -n "${BENCH_FROM:-}" ] && [ -s "$BENCH_FROM/notes" ]; then
+		cat "$BENCH_FROM/notes"
+		echo
+	fi
 	if [ -n "$PARTIAL" ]; then
 		echo "**PARTIAL RESULTS: $PARTIAL.** Only the cells in the tables"
 		echo "below ran; these did not finish: $(missing_cells)."
@@ -801,6 +823,7 @@ if [ -n "${BENCH_FROM:-}" ]; then
 	for d in cells stress standby; do
 		cp "$BENCH_FROM/$d"/* "$VM_WORK/$d"/ 2>/dev/null
 	done
+	cp "$BENCH_FROM/retries" "$VM_WORK/" 2>/dev/null
 	rm -f "$lanes"/*
 fi
 started=$(date +%s)
