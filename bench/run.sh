@@ -497,10 +497,17 @@ goals_section() {
 	echo
 	echo "The 7-rate matrix runs ghostmemory with its default policy (active)"
 	echo "only; small is measured on the stress cells and the held-while-calm"
-	echo "cells. Closest to losing: the survived cells with the lowest"
-	echo "MemAvailable seen (stress) are"
-	cat "$VM_WORK"/stress/* 2>/dev/null | awk '$3 == "ok" && $12 >= 0 { print $12, $1, $2 }' |
-		sort -n | head -n 4 | awk '{ printf "%s%s/%s (%d MiB)", (NR > 1) ? ", " : "", $2, $3, $1 / 1024 } END { print "." }'
+	echo "cells. Closest to losing, among the survived cells: the fullest swap"
+	echo "(peak used over peak provisioned, two maxima of the same run, not"
+	echo "always of the same moment):"
+	{
+		cat "$VM_WORK"/cells/* 2>/dev/null | awk 'NF >= 11 && $3 == "ok" && $5 > 0 {
+			printf "%.3f %s@%s\n", $6 / $5, $1, ($2 == 0) ? "max" : $2 }'
+		cat "$VM_WORK"/stress/* 2>/dev/null | awk '$3 == "ok" && $5 > 0 {
+			printf "%.3f %s/%s\n", $6 / $5, $1, $2 }'
+	} | sort -rn | head -n 6 |
+		awk '{ printf "%s%s (%d%%)", (NR > 1) ? ", " : "", $2, $1 * 100 + 0.5 } END { print "." }'
+	echo "(matrix cells as provider@rate, stress cells as cell/provider.)"
 	echo
 }
 # ratio A B: matrix row A against row B, over the rates both ran.
