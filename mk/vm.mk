@@ -9,8 +9,10 @@
 check-vm: ghostmemory
 	sh tests/run.sh vm
 
-# Survival matrix and idle cost; writes bench/results.md (about 10
-# minutes on 2 cores).  Root for the idle part (loop mount).
+# Survival matrix (with zram rows), stress cells, what is held while
+# calm and idle cost; writes bench/results.md (about 45 minutes on 2
+# cores; BENCH_* variables, listed in bench/run.sh, pick parts).  Root
+# for the idle part (loop mount).
 bench: ghostmemory
 	sh bench/run.sh
 

@@ -9,7 +9,7 @@
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
 #   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
 #             bigalloc|standby_small|idlecost|commit|zram|nfs_server|
-#             nfs_client|unit32 (default run)
+#             nfs_client|unit32|bench (default run)
 #   calm      idlecost: seconds of calm before the first look (30)
 #   disk      none: no /dev/vda to mount (a diskless guest)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
@@ -811,6 +811,11 @@ commit)
 	echo 0 >/proc/sys/vm/overcommit_memory
 	TAG=end
 	files_report "$SWAPDIR"
+	;;
+bench)
+	# bench/run.sh's zram and stress cells: bench/guest-bench.sh (the
+	# bench puts it in).
+	. /guest-bench.sh
 	;;
 nfs_server | nfs_client)
 	# Swap on NFS: tests/vm/guest-nfs.sh (t_nfs.sh puts it in).
