@@ -266,6 +266,10 @@ static void log_tick(const struct daemon *d, const struct tick_result *tk)
 	if (d->ts.fsm.state != tk->before)
 		log_info("%s -> %s (free %.0f%%)", fsm_state_name(tk->before),
 			 fsm_state_name(d->ts.fsm.state), d->free_pct);
+	if (tk->churn_up)
+		log_info("swap needed again soon after a shrink: a surplus "
+			 "must now last %lld s before a file goes",
+			 (long long)(tk->shrink_wait_ms / 1000));
 }
 
 static void tick(struct daemon *d, int64_t t)

@@ -22,6 +22,61 @@ void tick_init(struct tick_state *ts, int64_t now_ms)
 	ts->grow_retry_ms = 0;
 	ts->standby_retry_ms = 0;
 	ts->shrink_retry_ms = 0;
+	ts->last_shrink_ms = -1;
+	ts->last_grow_ms = -1;
+	ts->churn = 0;
+}
+
+#define HOUR_MS 3600000
+
+int64_t tick_shrink_wait_ms(int64_t cooldown_ms, int churn)
+{
+	int64_t wait = cooldown_ms, cap = cooldown_ms > HOUR_MS ? cooldown_ms
+							       : HOUR_MS;
+	int i;
+
+	if (churn > TICK_CHURN_MAX)
+		churn = TICK_CHURN_MAX;
+	for (i = 0; i < churn && wait < cap; i++)
+		wait *= 2;
+	return wait < cap ? wait : cap;
+}
+
+int64_t tick_churn_window_ms(int64_t cooldown_ms, int churn)
+{
+	int64_t w = 4 * tick_shrink_wait_ms(cooldown_ms, churn);
+
+	return w > 60000 ? w : 60000;
+}
+
+/* A grow is asked for: was the last shrink premature?  And a window
+ * with no grow at all lets the surplus wait come down a step. */
+static bool churn_on_grow(const struct tick_params *tp, struct tick_state *ts,
+			  int64_t now_ms)
+{
+	bool up = false;
+
+	if (ts->last_shrink_ms >= 0 && ts->churn < TICK_CHURN_MAX &&
+	    now_ms - ts->last_shrink_ms <
+		    tick_churn_window_ms(tp->cooldown_ms, ts->churn)) {
+		ts->churn++;
+		up = true;
+	}
+	/* Once per shrink: the grows of one spike count once. */
+	ts->last_shrink_ms = -1;
+	ts->last_grow_ms = now_ms;
+	return up;
+}
+
+static void churn_decay(const struct tick_params *tp, struct tick_state *ts,
+			int64_t now_ms)
+{
+	if (ts->churn > 0 && ts->last_grow_ms >= 0 &&
+	    now_ms - ts->last_grow_ms >=
+		    tick_churn_window_ms(tp->cooldown_ms, ts->churn)) {
+		ts->churn--;
+		ts->last_grow_ms = now_ms; /* a step per window */
+	}
 }
 
 bool tick_calm(const struct tick_params *tp, enum fsm_state state,
@@ -70,6 +125,8 @@ void tick_shrink_done(const struct tick_params *tp, struct tick_state *ts,
 {
 	if (out == FSM_FAILED)
 		ts->shrink_retry_ms = now_ms + tp->cooldown_ms;
+	else if (out == FSM_OK)
+		ts->last_shrink_ms = now_ms;
 }
 
 void tick_standby_failed(const struct tick_params *tp, struct tick_state *ts,
@@ -110,7 +167,11 @@ void tick_run(const struct tick_params *tp, struct tick_state *ts,
 		res->valid = true;
 		res->next_poll_ms = predict_outlook_poll_ms(&tp->poll, &res->o);
 	}
-	res->act = fsm_step(cooldown_ms, &ts->fsm, &r, now_ms);
+	churn_decay(tp, ts, now_ms);
+	res->shrink_wait_ms = tick_shrink_wait_ms(cooldown_ms, ts->churn);
+	/* The surplus must last the (churn-lengthened) wait; the other
+	 * timers keep the cooldown. */
+	res->act = fsm_step(res->shrink_wait_ms, &ts->fsm, &r, now_ms);
 	res->cannot_grow = ts->fsm.say_cannot_grow;
 	/* A grow that failed (not for room) waits for its back-off. */
 	if (res->act == FSM_ACT_GROW && now_ms < ts->grow_retry_ms)
@@ -120,12 +181,16 @@ void tick_run(const struct tick_params *tp, struct tick_state *ts,
 		res->act = FSM_ACT_NONE;
 	res->out = FSM_OK;
 	if (res->act == FSM_ACT_GROW) {
+		res->churn_up = churn_on_grow(tp, ts, now_ms);
+		res->shrink_wait_ms = tick_shrink_wait_ms(cooldown_ms, ts->churn);
 		res->out = ops->grow(ops->ctx, mi, now_ms, &res->size_b,
 				     &took_ms);
 		tick_grow_done(tp, ts, res->out, took_ms, now_ms);
 	} else if (res->act == FSM_ACT_SHRINK) {
 		res->out = ops->shrink(ops->ctx, mi, now_ms, &res->size_b);
 		fsm_report(cooldown_ms, &ts->fsm, res->act, res->out, now_ms);
+		if (res->out == FSM_OK)
+			ts->last_shrink_ms = now_ms;
 	}
 	res->calm = tick_calm(tp, ts->fsm.state, &r, &res->o);
 	if (res->calm && ops->standby && now_ms >= ts->standby_retry_ms &&

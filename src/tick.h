@@ -58,6 +58,11 @@ struct tick_state {
 	int grow_failures;       /* failed grows in a row */
 	int64_t standby_retry_ms; /* after a failed standby, not before */
 	int64_t shrink_retry_ms; /* after a failed swapoff, not before */
+	/* Churn: swap grown again soon after a shrink makes the surplus
+	 * last longer before the next one (tick_shrink_wait_ms). */
+	int64_t last_shrink_ms;  /* a shrink last went well (-1: none) */
+	int64_t last_grow_ms;    /* a grow was last asked for (-1: none) */
+	int churn;               /* the surplus lasts cooldown << churn */
 };
 
 /* What one tick saw and did. */
@@ -71,6 +76,9 @@ struct tick_result {
 	bool cannot_grow;          /* short of memory on a diet: say once */
 	bool calm;                 /* standby files may be made */
 	bool reserve_short;        /* reservations lacked swap: a shortage */
+	bool churn_up;             /* a grow came soon after a shrink: the
+				    * surplus must now last longer */
+	int64_t shrink_wait_ms;    /* how long a surplus must last now */
 	int64_t next_poll_ms;      /* how long to sleep */
 };
 
@@ -104,6 +112,18 @@ void tick_standby_failed(const struct tick_params *tp, struct tick_state *ts,
  * one definition, used at start and at every tick. */
 bool tick_calm(const struct tick_params *tp, enum fsm_state state,
 	       const struct fsm_reading *r, const struct outlook *o);
+
+/* How long a surplus must last before a file goes: the cooldown,
+ * doubled for each grow that came within the churn window of a shrink
+ * (up to CHURN_MAX doublings, and never past an hour unless the
+ * cooldown itself is longer), halved again for each window that passes
+ * with no grow.  Repeated spikes with a short cooldown thus stop making
+ * and deleting a file per spike.  Pure. */
+int64_t tick_shrink_wait_ms(int64_t cooldown_ms, int churn);
+/* The window: a grow this soon after a shrink means the shrink was
+ * premature (four times the wait, at least a minute). */
+int64_t tick_churn_window_ms(int64_t cooldown_ms, int churn);
+#define TICK_CHURN_MAX 4
 
 /* SIGUSR2. */
 void tick_force_diet(const struct tick_params *tp, struct tick_state *ts,

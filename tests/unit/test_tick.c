@@ -285,6 +285,78 @@ static void test_calm(void)
 	CHECK(!tick_calm(&tp, FSM_STEADY, &r, &o), "no reading: not calm");
 }
 
+/* Repeated spikes with a short cooldown: a grow soon after a shrink
+ * makes the next surplus last longer; calm brings the wait back down. */
+static void test_churn(void)
+{
+	struct meminfo plenty = mem(90), short_mi = mem(10);
+	int64_t t, w;
+
+	CHECK(tick_shrink_wait_ms(5000, 0) == 5000 &&
+		      tick_shrink_wait_ms(5000, 2) == 20000 &&
+		      tick_shrink_wait_ms(5000, 99) == 5000 << TICK_CHURN_MAX,
+	      "wait doubles per step, up to TICK_CHURN_MAX");
+	CHECK(tick_shrink_wait_ms(600000, 4) == 3600000,
+	      "never past an hour: %lld",
+	      (long long)tick_shrink_wait_ms(600000, 4));
+	CHECK(tick_shrink_wait_ms(7200000, 3) == 7200000,
+	      "a cooldown over an hour stays itself");
+	CHECK(tick_churn_window_ms(5000, 0) == 60000 &&
+		      tick_churn_window_ms(30000, 0) == 120000,
+	      "window: four waits, at least a minute");
+
+	fresh();
+	f.grow_out = FSM_OK;
+	f.shrink_out = FSM_OK;
+	/* A first spike: no shrink before it, so no churn. */
+	tick_run(&tp, &ts, &ops, &short_mi, 1000, &res);
+	CHECK(res.act == FSM_ACT_GROW && !res.churn_up && ts.churn == 0,
+	      "first grow: no churn");
+	/* Calm: hungry ends after the cooldown, then the surplus lasts it. */
+	t = 1000 + COOLDOWN_MS;
+	tick_run(&tp, &ts, &ops, &plenty, t, &res);
+	tick_run(&tp, &ts, &ops, &plenty, t + COOLDOWN_MS, &res);
+	CHECK(res.act == FSM_ACT_SHRINK && f.shrinks == 1,
+	      "surplus for a cooldown: shrink");
+	/* The next spike comes soon: the shrink was premature. */
+	t += COOLDOWN_MS + 5000;
+	tick_run(&tp, &ts, &ops, &short_mi, t, &res);
+	CHECK(res.act == FSM_ACT_GROW && res.churn_up && ts.churn == 1 &&
+		      res.shrink_wait_ms == 2 * COOLDOWN_MS,
+	      "grow soon after a shrink: churn 1, wait %lld",
+	      (long long)res.shrink_wait_ms);
+	/* A second grow of the same spike does not count again. */
+	tick_run(&tp, &ts, &ops, &short_mi, t + 100, &res);
+	CHECK(ts.churn == 1 && !res.churn_up, "one step per shrink");
+	/* Now a surplus of one cooldown is not enough (hungry lasts a
+	 * cooldown from the last grow, then the surplus is watched). */
+	t += 100 + COOLDOWN_MS;
+	tick_run(&tp, &ts, &ops, &plenty, t, &res);
+	w = t;
+	tick_run(&tp, &ts, &ops, &plenty, w + COOLDOWN_MS, &res);
+	CHECK(res.act == FSM_ACT_NONE && f.shrinks == 1,
+	      "churn 1: a cooldown of surplus keeps the file");
+	tick_run(&tp, &ts, &ops, &plenty, w + 2 * COOLDOWN_MS, &res);
+	CHECK(res.act == FSM_ACT_SHRINK && f.shrinks == 2,
+	      "churn 1: twice the cooldown shrinks");
+	/* A long calm, one window per step: back to the cooldown. */
+	t = w + 2 * COOLDOWN_MS + tick_churn_window_ms(COOLDOWN_MS, 1);
+	tick_run(&tp, &ts, &ops, &plenty, t, &res);
+	CHECK(ts.churn == 0 && res.shrink_wait_ms == COOLDOWN_MS,
+	      "calm for a window: churn %d", ts.churn);
+	/* A shrink done later (the daemon's swapoff lane) counts too. */
+	fresh();
+	tick_shrink_done(&tp, &ts, FSM_OK, 1000);
+	tick_run(&tp, &ts, &ops, &short_mi, 2000, &res);
+	CHECK(res.churn_up && ts.churn == 1, "a pending shrink that ended");
+	/* A grow long after a shrink is no churn. */
+	fresh();
+	tick_shrink_done(&tp, &ts, FSM_OK, 1000);
+	tick_run(&tp, &ts, &ops, &short_mi,
+		 1000 + tick_churn_window_ms(COOLDOWN_MS, 0), &res);
+	CHECK(!res.churn_up && ts.churn == 0, "grow after the window");
+}
+
 int main(void)
 {
 	test_no_reading();
@@ -293,6 +365,7 @@ int main(void)
 	test_shrink_backoff();
 	test_standby_retry();
 	test_calm();
+	test_churn();
 	test_reserve_short();
 	T_END();
 }
