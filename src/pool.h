@@ -12,6 +12,7 @@
 #include "fsm.h"
 #include "meminfo.h"
 #include "policy.h"
+#include "pool_reach.h"
 #include "swapfile.h"
 #include "swaps.h"
 
@@ -130,6 +131,8 @@ struct pool {
 	int standby_slot;       /* standby=active: the floor file (0: none) */
 	uint64_t spare_want_b;  /* standby=small: the spare sized last */
 	bool stopping;          /* pool_stop: start nothing new */
+	struct pool_reach reach; /* a network directory: probed off the
+				  * loop, never touched by it */
 };
 
 /* What pool_collect found finished. */

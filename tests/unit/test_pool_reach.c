@@ -1,0 +1,178 @@
+/* pool_reach.c over the fake world (t_pool.h): a local directory is
+ * asked directly; a guarded (network) one only through its probe thread:
+ * space and names come from the last answer, a probe that hangs makes
+ * it unreachable once, is never doubled, and nothing is made there (the
+ * mount check says no, space is refused, no file is forgotten); its late
+ * answer brings it back; an error answer backs off. */
+#include "config.h"
+#include "log.h"
+#include "params.h"
+#include "pool.h"
+#include "t.h"
+#include "t_pool.h"
+
+/* A space call that waits on a pipe while hang is set (the server not
+ * answering), or fails with space_rc. */
+static int gate[2] = {-1, -1};
+static int hang, space_rc, space_calls;
+
+static int h_space(const struct swapdir *d, uint64_t *avail, uint64_t *size)
+{
+	char c;
+
+	__atomic_add_fetch(&space_calls, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&hang, __ATOMIC_SEQ_CST))
+		(void)!read(gate[0], &c, 1);
+	if (space_rc)
+		return space_rc;
+	return f_space(d, avail, size);
+}
+
+static struct pool_sys hsys;
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	while ((s = strstr(s, what)) != NULL) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+/* Wait (at most 5 s) for a probe's byte on the wake pipe. */
+static bool woken(struct pool *p)
+{
+	struct pollfd pfd = {pool_wake_fd(p), POLLIN, 0};
+
+	if (poll(&pfd, 1, 5000) <= 0)
+		return false;
+	pool_wake_drain(p);
+	return true;
+}
+
+static void test_local(void)
+{
+	struct pool p;
+	uint64_t a, s;
+
+	world_reset();
+	world_file(3, 64 * MB, false, 0);
+	pool_fake(&p);
+	CHECK(pool_reach_up(&p), "a local directory is always up");
+	CHECK(pool_name_taken(&p, 3) && !pool_name_taken(&p, 4),
+	      "names asked of the directory");
+	CHECK(pool_dir_space(&p, &a, &s) == 0 && a == 100000 * MB, "space");
+	pool_reach_tick(&p, 0);
+	CHECK(p.reach.probe == NULL, "no probe on a local directory");
+	CHECK_EQ_U(pool_reach_wait_ms(&p, 0, 7000), 7000, "wait unchanged");
+	pool_unfake(&p);
+}
+
+static void test_guarded(void)
+{
+	struct pool p;
+	struct pool_reach_view v;
+	uint64_t a, s;
+	char log[4096];
+
+	world_reset();
+	world_file(2, 64 * MB, false, 0);
+	hsys = fake;
+	hsys.space = h_space;
+	pool_fake(&p);
+	p.sys = &hsys;
+	pool_reach_guard(&p, 0);
+	CHECK(!pool_reach_up(&p), "nothing known before the first answer");
+	CHECK(pool_dir_space(&p, &a, &s) == -EHOSTDOWN, "no space yet");
+	CHECK_EQ_U(pool_reach_wait_ms(&p, 0, 7000), 0, "first probe due now");
+
+	/* It answers. */
+	pool_reach_tick(&p, 0);
+	CHECK(p.reach.r.probing, "probe out");
+	CHECK(woken(&p), "the probe woke the loop");
+	pool_reach_tick(&p, 100);
+	CHECK(pool_reach_up(&p) && pool_net_ok(&p), "up once it answered");
+	CHECK(pool_dir_space(&p, &a, &s) == 0 && a == 100000 * MB &&
+		      s == 200000 * MB, "space from the probe");
+	CHECK(pool_name_taken(&p, 2) && !pool_name_taken(&p, 1),
+	      "names from the probe's listing");
+	CHECK(pool_name_taken(&p, PROBE_SLOTS), "a slot past the listing");
+	CHECK(pool_file_gone(&p, 1, -5) && !pool_file_gone(&p, 1, 0),
+	      "gone only by a listing newer than the file");
+	CHECK(!pool_file_gone(&p, 2, -5), "a listed file is there");
+	CHECK_EQ_U(pool_reach_wait_ms(&p, 200, 60000), 9900,
+		   "the next probe an interval later");
+
+	/* The server stops answering. */
+	__atomic_store_n(&hang, 1, __ATOMIC_SEQ_CST);
+	space_calls = 0;
+	pool_reach_tick(&p, 10100);
+	CHECK(p.reach.r.probing, "second probe out");
+	for (int i = 0; i < 500 && !__atomic_load_n(&space_calls, __ATOMIC_SEQ_CST); i++)
+		usleep(10000);
+	capture_begin();
+	pool_reach_tick(&p, 14000);
+	pool_reach_tick(&p, 15100);
+	pool_reach_tick(&p, 16000);
+	pool_reach_tick(&p, 90000);
+	capture_end(log, sizeof(log));
+	CHECK(strstr(log, "/gm does not answer (no answer within the deadline)")
+	      != NULL, "lost logged: %s", log);
+	CHECK(count(log, "does not answer") == 1, "logged once: %s", log);
+	CHECK(!pool_reach_up(&p) && !pool_net_ok(&p), "unreachable: no file");
+	CHECK(pool_dir_space(&p, &a, &s) == -EHOSTDOWN, "no space while down");
+	CHECK(!pool_file_gone(&p, 1, -5), "nothing forgotten while down");
+	CHECK(__atomic_load_n(&space_calls, __ATOMIC_SEQ_CST) == 1,
+	      "the hanging probe is never doubled (%d calls)", space_calls);
+	pool_reach_view(&p, 25100, &v);
+	CHECK(v.guarded && strcmp(v.state, "unreachable") == 0 &&
+		      v.since_s == 10 && v.lost == 1,
+	      "view: %s since %lld lost %lu", v.state, (long long)v.since_s,
+	      v.lost);
+	CHECK_EQ_U(pool_reach_wait_ms(&p, 90000, 7000), 7000,
+		   "no wait for a probe that hangs");
+
+	/* It answers again. */
+	__atomic_store_n(&hang, 0, __ATOMIC_SEQ_CST);
+	(void)!write(gate[1], "x", 1);
+	CHECK(woken(&p), "the late answer woke the loop");
+	capture_begin();
+	pool_reach_tick(&p, 95000);
+	capture_end(log, sizeof(log));
+	CHECK(strstr(log, "/gm answers again (after 80 s)") != NULL,
+	      "back logged: %s", log);
+	CHECK(pool_reach_up(&p) && p.reach.r.regained == 1, "up again");
+
+	/* An error answer: down, and the next try after the back-off. */
+	space_rc = -EIO;
+	pool_reach_tick(&p, 105000);
+	CHECK(woken(&p), "error answer");
+	capture_begin();
+	pool_reach_tick(&p, 105100);
+	capture_end(log, sizeof(log));
+	CHECK(strstr(log, "Input/output error") != NULL, "error said: %s", log);
+	CHECK(!pool_reach_up(&p), "down on an error");
+	CHECK(!p.reach.r.probing && p.reach.r.next_ms == 107100,
+	      "retry after 2 s, got %lld", (long long)p.reach.r.next_ms);
+	space_rc = 0;
+	pool_reach_tick(&p, 107100);
+	CHECK(woken(&p), "retry answered");
+	capture_begin();
+	pool_reach_tick(&p, 107200);
+	capture_end(log, sizeof(log));
+	CHECK(pool_reach_up(&p), "up after the retry");
+	pool_unfake(&p);
+}
+
+int main(void)
+{
+	pool_tests_begin();
+	log_init(false, 0); /* the lost/back notices are checked */
+	if (pipe(gate) < 0)
+		return 1;
+	test_local();
+	test_guarded();
+	T_END();
+}
