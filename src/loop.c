@@ -279,7 +279,8 @@ static void tick(struct daemon *d, int64_t t)
 	/* What the workers finished first, so this reading counts a file
 	 * that is now on; and whether a network directory answers. */
 	collect(d, t);
-	pool_reach_tick(&d->pool, t);
+	if (pool_reach_tick(&d->pool, t))
+		d->published_ms = -1; /* status says so now */
 	rc = read_memory(d, t);
 	if (rc < 0 && (last_warn_ms < 0 || t - last_warn_ms > 60000)) {
 		/* A read error does nothing this tick (never a surplus). */

@@ -279,6 +279,12 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 	*size_b = 0;
 	if (p->stopping)
 		return FSM_FAILED;
+	/* A network directory that does not answer (said once by
+	 * pool_reach.c): nothing there can be made or turned on now. */
+	if (!pool_reach_up(p)) {
+		p->c.fail_no_room++;
+		return FSM_NO_ROOM;
+	}
 	/* A shortage while a file is being swapped off: that file is swap
 	 * the machine needs now, and the kernel holds every swapon(2)
 	 * until a running swapoff ends.  End the swapoff: its area comes

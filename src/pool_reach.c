@@ -296,16 +296,16 @@ static void log_change(const struct pool *p, enum reach_change c,
 			   p->dir.canon, (long long)((down_ms + 999) / 1000));
 }
 
-static void pending_tick(struct pool *p, int64_t now_ms)
+static bool pending_tick(struct pool *p, int64_t now_ms)
 {
 	struct pool_opener *o = p->reach.opener;
 
 	if (o && o->pid == getpid()) {
 		if (!__atomic_load_n(&o->done, __ATOMIC_ACQUIRE))
-			return; /* still out: never a second one */
+			return false; /* still out: never a second one */
 		if (o->lock_adopt || o->rc != 0) {
 			take_opened(p, now_ms);
-			return;
+			return true;
 		}
 		/* start-up's open (no lock, no adoption) answered late:
 		 * open again, all of it, now that it answers. */
@@ -318,9 +318,10 @@ static void pending_tick(struct pool *p, int64_t now_ms)
 	 * thread does not cross fork): start ours. */
 	p->reach.opener = opener_start(p->sys, p->dir.path, true,
 				       p->reach.min_swapsize_b, p->wake[1]);
+	return false;
 }
 
-void pool_reach_tick(struct pool *p, int64_t now_ms)
+bool pool_reach_tick(struct pool *p, int64_t now_ms)
 {
 	struct pool_reach *pr = &p->reach;
 	struct pool_probe *probe = pr->probe;
@@ -328,11 +329,9 @@ void pool_reach_tick(struct pool *p, int64_t now_ms)
 	int64_t changed = pr->r.changed_ms;
 
 	if (!pr->guarded || pr->failed || p->stopping)
-		return;
-	if (pr->pending) {
-		pending_tick(p, now_ms);
-		return;
-	}
+		return false;
+	if (pr->pending)
+		return pending_tick(p, now_ms);
 	if (pr->r.probing && __atomic_load_n(&probe->done, __ATOMIC_ACQUIRE)) {
 		if (probe->err == 0) {
 			pr->listed_ms = pr->r.started_ms;
@@ -346,15 +345,15 @@ void pool_reach_tick(struct pool *p, int64_t now_ms)
 	}
 	if (c != REACH_SAME)
 		log_change(p, c, now_ms - changed);
-	if (!reach_due(&pr->r, now_ms))
-		return;
-	if (!probe && !(probe = pr->probe = calloc(1, sizeof(*probe))))
-		return;
-	memset(probe, 0, sizeof(*probe));
-	probe->p = p;
-	probe->wake_fd = p->wake[1];
-	if (start_thread(probe_thread, probe) == 0)
-		reach_started(&pr->r, now_ms);
+	if (reach_due(&pr->r, now_ms) &&
+	    (probe || (probe = pr->probe = calloc(1, sizeof(*probe))))) {
+		memset(probe, 0, sizeof(*probe));
+		probe->p = p;
+		probe->wake_fd = p->wake[1];
+		if (start_thread(probe_thread, probe) == 0)
+			reach_started(&pr->r, now_ms);
+	}
+	return c != REACH_SAME;
 }
 
 int64_t pool_reach_wait_ms(const struct pool *p, int64_t now_ms,

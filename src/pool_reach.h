@@ -90,8 +90,8 @@ void pool_reach_guard(struct pool *p, int64_t now_ms);
 
 /* The loop's step: take in a probe's answer or a deferred open, judge
  * the deadline, start the next probe when due; changes are logged once.
- * Never blocks. */
-void pool_reach_tick(struct pool *p, int64_t now_ms);
+ * Never blocks.  True when what status shows of it changed. */
+bool pool_reach_tick(struct pool *p, int64_t now_ms);
 
 /* How long the loop may sleep: wait_ms, or less when a probe is due or
  * its deadline comes first. */

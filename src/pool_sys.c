@@ -172,9 +172,6 @@ bool pool_net_ok(struct pool *p)
 	char err[512];
 	int rc;
 
-	/* Not answering (pool_reach.c said so in the log): no new file. */
-	if (!pool_reach_up(p))
-		return false;
 	if (!swapfs_is_nfs(p->dir.fs_type))
 		return true;
 	rc = swapdir_net_check(&p->dir, p->dir.canon, p->dir.dev, false, err,

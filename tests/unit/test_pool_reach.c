@@ -93,7 +93,7 @@ static void test_guarded(void)
 	CHECK(p.reach.r.probing, "probe out");
 	CHECK(woken(&p), "the probe woke the loop");
 	pool_reach_tick(&p, 100);
-	CHECK(pool_reach_up(&p) && pool_net_ok(&p), "up once it answered");
+	CHECK(pool_reach_up(&p), "up once it answered");
 	CHECK(pool_dir_space(&p, &a, &s) == 0 && a == 100000 * MB &&
 		      s == 200000 * MB, "space from the probe");
 	CHECK(pool_name_taken(&p, 2) && !pool_name_taken(&p, 1),
@@ -121,7 +121,29 @@ static void test_guarded(void)
 	CHECK(strstr(log, "/gm does not answer (no answer within the deadline)")
 	      != NULL, "lost logged: %s", log);
 	CHECK(count(log, "does not answer") == 1, "logged once: %s", log);
-	CHECK(!pool_reach_up(&p) && !pool_net_ok(&p), "unreachable: no file");
+	{
+		struct meminfo mi;
+		uint64_t size_b;
+		unsigned long no_room = p.c.fail_no_room;
+
+		f_meminfo(&mi);
+		CHECK(!pool_reach_up(&p) &&
+			      pool_grow(&p, POOL_PARAMS(&cfg), &mi, 20000,
+					&size_b) == FSM_NO_ROOM &&
+			      p.c.fail_no_room == no_room + 1 &&
+			      pool_job_idle(&p, LANE_GROW),
+		      "unreachable: a GROW gets no room, nothing started");
+		CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 20000,
+				  &size_b) == FSM_NOTHING &&
+			      pool_job_idle(&p, LANE_SHRINK),
+		      "unreachable: no shrink (a swapoff would wait)");
+		struct pool_params pp = *POOL_PARAMS(&cfg);
+
+		pp.standby = STANDBY_ACTIVE;
+		CHECK(pool_standby_start(&p, &pp, &mi, 20000) < 0 &&
+			      pool_job_idle(&p, LANE_GROW),
+		      "unreachable: no standby file (retried later)");
+	}
 	CHECK(pool_dir_space(&p, &a, &s) == -EHOSTDOWN, "no space while down");
 	CHECK(!pool_file_gone(&p, 1, -5), "nothing forgotten while down");
 	CHECK(__atomic_load_n(&space_calls, __ATOMIC_SEQ_CST) == 1,

@@ -812,7 +812,7 @@ commit)
 	TAG=end
 	files_report "$SWAPDIR"
 	;;
-nfs_server | nfs_client)
+nfs_server | nfs_client | nfs_down_client)
 	# Swap on NFS: tests/vm/guest-nfs.sh (t_nfs.sh puts it in).
 	. /guest-nfs.sh
 	;;
