@@ -232,7 +232,8 @@ bool pool_swapoff_abort(struct pool *p);
 
 /* -e at exit and --erase-now: swapoff and delete, one by one, every file
  * whose used pages fit in RAM with the margin on a fresh reading; delete
- * inactive ones.  Each file that stays is logged with the reason.
+ * inactive ones.  Each file that stays is logged with the reason; all
+ * stay in a network directory that does not answer (pool_reach.h).
  * Returns how many stay. */
 int pool_erase(struct pool *p, const struct pool_params *pp);
 

@@ -83,6 +83,9 @@ static void test_guarded(void)
 	hsys.space = h_space;
 	pool_fake(&p);
 	p.sys = &hsys;
+	/* A spare in the books (the shrink and erase checks below). */
+	p.f[p.n++] = (struct pool_file){.slot = 2, .size_b = 64 * MB,
+					.since_ms = -10};
 	pool_reach_guard(&p, 0);
 	CHECK(!pool_reach_up(&p), "nothing known before the first answer");
 	CHECK(pool_dir_space(&p, &a, &s) == -EHOSTDOWN, "no space yet");
@@ -143,6 +146,13 @@ static void test_guarded(void)
 		CHECK(pool_standby_start(&p, &pp, &mi, 20000) < 0 &&
 			      pool_job_idle(&p, LANE_GROW),
 		      "unreachable: no standby file (retried later)");
+		capture_begin();
+		CHECK(pool_erase(&p, POOL_PARAMS(&cfg)) == 1 && w.removed == 0 &&
+			      p.n == 1,
+		      "unreachable: -e at exit leaves the file, no wait");
+		capture_end(log, sizeof(log));
+		CHECK(strstr(log, "not erasing the 1 swap file(s) in /gm") != NULL,
+		      "erase skipped said: %s", log);
 	}
 	CHECK(pool_dir_space(&p, &a, &s) == -EHOSTDOWN, "no space while down");
 	CHECK(!pool_file_gone(&p, 1, -5), "nothing forgotten while down");
