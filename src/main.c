@@ -101,7 +101,8 @@ static int run_daemon(struct daemon *d)
 	}
 	proc_signals(&waitmask);
 	loop_ctl_open(d);
-	pool_adopt(&d->pool, d->cfg.min_swapsize_b, gm_now_ms());
+	pool_adopt_bounded(&d->pool, d->cfg.min_swapsize_b, gm_now_ms(),
+			   OPEN_WAIT_MS);
 	note_managers();
 	lockmode = proc_protect();
 	d->next_poll_ms = 1000;

@@ -80,20 +80,51 @@ static int start_thread(void *(*fn)(void *), void *arg)
 	return -rc;
 }
 
+static void *close_thread(void *arg)
+{
+	const int *fds = arg;
+
+	/* The lock file first: its unlock is what waits for the server. */
+	if (fds[1] >= 0)
+		close(fds[1]);
+	if (fds[0] >= 0)
+		close(fds[0]);
+	return NULL;
+}
+
+void pool_reach_release(struct pool *p)
+{
+	static int fds[2]; /* read by the thread: never on a stack */
+
+	if (!p->reach.guarded || pool_reach_up(p) ||
+	    (p->dir.fd < 0 && p->dir.lock_fd < 0))
+		return;
+	fds[0] = p->dir.fd;
+	fds[1] = p->dir.lock_fd;
+	if (start_thread(close_thread, fds) < 0)
+		return; /* closed by pool_close then, waiting */
+	log_notice("swap directory %s does not answer: its lock is left to "
+		   "the server to drop (when this host's lease runs out)",
+		   p->dir.canon);
+	p->dir.fd = p->dir.lock_fd = -1;
+}
+
 static void opener_run(struct pool_opener *o)
 {
 	struct pool *s = o->staged;
 	int fd;
 
 	o->listed_ms = gm_now_ms();
-	o->rc = pool_open(s, o->path, s->sys, o->err, sizeof(o->err));
-	if (o->rc == 0 && o->lock_adopt) {
-		o->rc = pool_lock(s, o->err, sizeof(o->err));
-		if (o->rc == 0)
-			pool_adopt(s, o->min_swapsize_b, gm_now_ms());
-		else
-			pool_close(s);
+	if (o->mode != OPENER_ADOPT) {
+		o->rc = pool_open(s, o->path, s->sys, o->err, sizeof(o->err));
+		if (o->rc == 0) {
+			o->rc = pool_lock(s, o->err, sizeof(o->err));
+			if (o->rc != 0)
+				pool_close(s);
+		}
 	}
+	if (o->rc == 0 && o->mode != OPENER_OPEN_LOCK)
+		pool_adopt(s, o->min_swapsize_b, gm_now_ms());
 	if (o->rc == 0) {
 		/* The first probe's answer, so a GROW need not wait for
 		 * the loop's. */
@@ -103,7 +134,7 @@ static void opener_run(struct pool_opener *o)
 		if (o->first.err)
 			o->listed_ms = -1;
 	}
-	fd = o->wake_fd;
+	fd = __atomic_load_n(&o->wake_fd, __ATOMIC_ACQUIRE);
 	__atomic_store_n(&o->done, 1, __ATOMIC_RELEASE);
 	wake(fd);
 }
@@ -114,8 +145,12 @@ static void *opener_thread(void *arg)
 	return NULL;
 }
 
+/* from: the pool an adoption works on a copy of (its handles shared);
+ * NULL for an open, which starts from nothing. */
 static struct pool_opener *opener_start(const struct pool_sys *sys,
-					const char *path, bool lock_adopt,
+					const struct pool *from,
+					const char *path,
+					enum opener_mode mode,
 					uint64_t min_b, int wake_fd)
 {
 	struct pool_opener *o = calloc(1, sizeof(*o));
@@ -124,9 +159,13 @@ static struct pool_opener *opener_start(const struct pool_sys *sys,
 		free(o);
 		return NULL;
 	}
+	if (from) {
+		*o->staged = *from;
+		o->staged->reach.pending = false;
+	}
 	o->staged->sys = sys;
 	o->wake_fd = wake_fd;
-	o->lock_adopt = lock_adopt;
+	o->mode = mode;
 	o->min_swapsize_b = min_b;
 	o->pid = getpid();
 	snprintf(o->path, sizeof(o->path), "%s", path);
@@ -171,15 +210,41 @@ static void seed(struct pool *p, const struct pool_opener *o)
 	p->reach.r.next_ms = gm_now_ms() + reach_defaults.interval_ms;
 }
 
+/* Wait until o is done or until_ms; true when done. */
+static bool opener_wait(const struct pool_opener *o, int fd, int64_t until_ms)
+{
+	struct pollfd pfd = {fd, POLLIN, 0};
+	int64_t left;
+
+	while (!__atomic_load_n(&o->done, __ATOMIC_ACQUIRE) &&
+	       (left = until_ms - gm_now_ms()) > 0)
+		(void)poll(&pfd, 1, (int)left);
+	return __atomic_load_n(&o->done, __ATOMIC_ACQUIRE);
+}
+
+/* The directory does not answer (yet): nothing is made there until
+ * the opener o (left to its thread) has finished. */
+static void mark_pending(struct pool *p, struct pool_opener *o)
+{
+	p->reach.pending = true;
+	p->reach.opener = o; /* waited for, not doubled, in this process */
+	/* Its end wakes the loop from now on (or its old pipe got the
+	 * byte just before: the next tick takes it in). */
+	__atomic_store_n(&o->wake_fd, p->wake[1], __ATOMIC_RELEASE);
+	p->reach.r.up = false;
+	p->reach.r.last_err = ETIMEDOUT;
+	p->reach.r.lost++;
+	p->reach.r.changed_ms = gm_now_ms();
+}
+
 int pool_open_bounded(struct pool *p, const char *swappath,
 		      const struct pool_sys *sys, uint64_t min_swapsize_b,
 		      int64_t wait_ms, char *err, size_t errlen)
 {
 	struct pool_opener *o;
-	struct pollfd pfd;
 	char path[256];
 	int rc, pipefd[2];
-	int64_t t0 = gm_now_ms(), left;
+	int64_t t0 = gm_now_ms();
 
 	rc = pool_expand_swappath(swappath, path, sizeof(path), err, errlen);
 	if (rc)
@@ -188,23 +253,21 @@ int pool_open_bounded(struct pool *p, const char *swappath,
 		return pool_open(p, swappath, sys, err, errlen);
 	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0)
 		return pool_open(p, swappath, sys, err, errlen);
-	o = opener_start(sys, path, false, min_swapsize_b, pipefd[1]);
+	o = opener_start(sys, NULL, path, OPENER_OPEN_LOCK, min_swapsize_b,
+			 pipefd[1]);
 	if (!o) {
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return pool_open(p, swappath, sys, err, errlen);
 	}
-	pfd = (struct pollfd){pipefd[0], POLLIN, 0};
-	while (!__atomic_load_n(&o->done, __ATOMIC_ACQUIRE) &&
-	       (left = t0 + wait_ms - gm_now_ms()) > 0)
-		(void)poll(&pfd, 1, (int)left);
-	if (__atomic_load_n(&o->done, __ATOMIC_ACQUIRE)) {
+	if (opener_wait(o, pipefd[0], t0 + wait_ms)) {
 		close(pipefd[0]);
 		close(pipefd[1]);
 		rc = o->rc;
 		if (rc == 0) {
 			*p = *o->staged;
 			pool_reach_guard(p, gm_now_ms());
+			p->reach.locked = true;
 			seed(p, o);
 		} else {
 			snprintf(err, errlen, "%s", o->err);
@@ -224,28 +287,78 @@ int pool_open_bounded(struct pool *p, const char *swappath,
 	if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		p->wake[0] = p->wake[1] = -1;
 	pool_reach_guard(p, gm_now_ms());
-	p->reach.pending = true;
 	p->reach.min_swapsize_b = min_swapsize_b;
-	p->reach.opener = o; /* waited for, not doubled, in this process */
-	p->reach.r.up = false;
-	p->reach.r.last_err = ETIMEDOUT;
-	p->reach.r.lost = 1;
+	mark_pending(p, o);
 	log_warnx("swap directory %s does not answer (its NFS server?) after "
 		  "%lld ms; starting without it: it is opened when it "
 		  "answers", path, (long long)wait_ms);
 	return 0;
 }
 
+static void take_opened(struct pool *p, int64_t now_ms, bool late);
+
+void pool_adopt_bounded(struct pool *p, uint64_t min_swapsize_b,
+			int64_t now_ms, int64_t wait_ms)
+{
+	struct pool_opener *o;
+	int pipefd[2];
+
+	if (!p->reach.guarded || p->reach.pending) {
+		pool_adopt(p, min_swapsize_b, now_ms);
+		return;
+	}
+	p->reach.min_swapsize_b = min_swapsize_b;
+	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0 ||
+	    !(o = opener_start(p->sys, p, p->dir.path, OPENER_ADOPT,
+			       min_swapsize_b, pipefd[1]))) {
+		pool_adopt(p, min_swapsize_b, now_ms);
+		return;
+	}
+	if (opener_wait(o, pipefd[0], gm_now_ms() + wait_ms)) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		p->reach.opener = o;
+		take_opened(p, gm_now_ms(), false);
+		return;
+	}
+	/* The thread keeps its pipe; the loop takes the adoption in. */
+	mark_pending(p, o);
+	log_warnx("swap directory %s does not answer (its NFS server?) after "
+		  "%lld ms; going on without it: its files are adopted when "
+		  "it answers", p->dir.canon, (long long)wait_ms);
+}
+
 /* A deferred open finished: take its pool over (the loop's wake pipe
- * and reachability stay ours). */
-static void take_opened(struct pool *p, int64_t now_ms)
+ * and reachability stay ours); an adoption: take its books.  late: the
+ * loop takes it (said in the log), not the start. */
+static void take_opened(struct pool *p, int64_t now_ms, bool late)
 {
 	struct pool_opener *o = p->reach.opener;
 	struct pool_reach keep = p->reach;
 	const int wake_fds[2] = {p->wake[0], p->wake[1]};
 	struct pool *s = o->staged;
+	bool was_down = !p->reach.r.up;
 
 	p->reach.opener = NULL;
+	if (o->mode == OPENER_ADOPT) {
+		/* The copy shares our handles: only its books are new. */
+		p->n = s->n;
+		memcpy(p->f, s->f, sizeof(p->f));
+		p->c = s->c;
+		p->reach.pending = false;
+		seed(p, o);
+		free(s);
+		free(o);
+		if (was_down) {
+			p->reach.r.up = true;
+			p->reach.r.regained++;
+			p->reach.r.changed_ms = now_ms;
+		}
+		if (late)
+			log_notice("swap directory %s answers: %d file(s) "
+				   "adopted", p->dir.canon, p->n);
+		return;
+	}
 	if (o->rc != 0) {
 		log_errx("%s; ghostmemory goes on without this swap directory "
 			 "until it is restarted", o->err);
@@ -267,6 +380,7 @@ static void take_opened(struct pool *p, int64_t now_ms)
 	p->reach = keep;
 	p->reach.pending = false;
 	p->reach.opener = NULL;
+	p->reach.locked = true;
 	/* The opener listed it just now: that is the first probe. */
 	seed(p, o);
 	free(s);
@@ -303,12 +417,13 @@ static bool pending_tick(struct pool *p, int64_t now_ms)
 	if (o && o->pid == getpid()) {
 		if (!__atomic_load_n(&o->done, __ATOMIC_ACQUIRE))
 			return false; /* still out: never a second one */
-		if (o->lock_adopt || o->rc != 0) {
-			take_opened(p, now_ms);
+		if (o->mode != OPENER_OPEN_LOCK || o->rc != 0) {
+			take_opened(p, now_ms, true);
 			return true;
 		}
-		/* start-up's open (no lock, no adoption) answered late:
-		 * open again, all of it, now that it answers. */
+		/* start-up's open and lock (no adoption) answered late:
+		 * let it go (and its lock), and do it all again now that
+		 * it answers. */
 		if (o->staged->wake[0] >= 0)
 			pool_close(o->staged);
 		free(o->staged);
@@ -316,7 +431,7 @@ static bool pending_tick(struct pool *p, int64_t now_ms)
 	}
 	/* None yet, or the one of the process we were forked from (a
 	 * thread does not cross fork): start ours. */
-	p->reach.opener = opener_start(p->sys, p->dir.path, true,
+	p->reach.opener = opener_start(p->sys, NULL, p->dir.path, OPENER_ALL,
 				       p->reach.min_swapsize_b, p->wake[1]);
 	return false;
 }

@@ -31,14 +31,21 @@ struct pool_probe {
 	unsigned char taken[PROBE_SLOTS / 8];
 };
 
-/* The deferred open: pool_open, pool_lock and pool_adopt on a pool of
- * its own, taken over by the loop when done. */
+/* What an opener thread does, on a pool of its own. */
+enum opener_mode {
+	OPENER_OPEN_LOCK = 0,  /* pool_open and pool_lock (start-up) */
+	OPENER_ALL,            /* and pool_adopt (the deferred open) */
+	OPENER_ADOPT,          /* pool_adopt of an open pool's copy */
+};
+
+/* An open, lock or adoption off the loop, taken over by the caller (or
+ * the loop) when done. */
 struct pool_opener {
 	struct pool *staged;   /* heap; left to a thread that hangs */
 	int wake_fd;
 	int done;              /* atomic */
 	int rc;                /* 0 or a GM_EXIT_* code */
-	bool lock_adopt;       /* also lock and adopt (in the daemon) */
+	enum opener_mode mode;
 	uint64_t min_swapsize_b;
 	char path[256];
 	char err[512];
@@ -54,6 +61,7 @@ struct pool_reach {
 				* start): opened once it answers */
 	bool failed;           /* that open failed: the directory is not
 				* used until a restart */
+	bool locked;           /* pool_open_bounded took the lock too */
 	struct reach r;
 	struct pool_probe *probe;   /* the probe out, or the last one */
 	struct pool_opener *opener; /* the deferred open, while out */
@@ -80,10 +88,24 @@ int pool_expand_swappath(const char *in, char *out, size_t outlen, char *err,
  * touching the path) it runs off this thread for at most wait_ms; if
  * the directory has not answered by then, the pool starts without it
  * (pending, unreachable, logged) and the loop opens, locks and adopts
- * it once it answers.  Otherwise as pool_open. */
+ * it once it answers.  On a network directory that answered, the lock
+ * is taken too (pool_lock then has nothing to do), so that no call on
+ * the mount is left outside a thread.  Otherwise as pool_open. */
 int pool_open_bounded(struct pool *p, const char *swappath,
 		      const struct pool_sys *sys, uint64_t min_swapsize_b,
 		      int64_t wait_ms, char *err, size_t errlen);
+
+/* pool_adopt, bounded as pool_open_bounded on a network directory: if
+ * it has not finished within wait_ms the daemon goes on with the
+ * directory unreachable, and the loop takes the adoption in when done. */
+void pool_adopt_bounded(struct pool *p, uint64_t min_swapsize_b,
+			int64_t now_ms, int64_t wait_ms);
+
+/* pool_close's first step: a network directory that does not answer
+ * has its handles closed by a thread that is never waited for (closing
+ * the lock file sends its unlock to the server, which waits for it;
+ * the process's exit ends that thread), and they are forgotten here. */
+void pool_reach_release(struct pool *p);
 
 /* Probe a network directory from now on (pool_open_bounded does it). */
 void pool_reach_guard(struct pool *p, int64_t now_ms);

@@ -140,8 +140,9 @@ int pool_lock(struct pool *p, char *err, size_t errlen)
 	 * adopt, shrink and clean up each other's files. */
 	int rc;
 
-	if (p->reach.pending)
-		return 0; /* locked when it answers (pool_reach.c) */
+	/* Locked when it answers, or already with its open (pool_reach.c). */
+	if (p->reach.pending || p->reach.locked)
+		return 0;
 	if (flock(p->dir.fd, LOCK_EX | LOCK_NB) < 0) {
 		snprintf(err, errlen, "swap directory %s is in use by another "
 			 "ghostmemory", p->dir.canon);
@@ -190,6 +191,7 @@ void pool_close(struct pool *p)
 {
 	int i;
 
+	pool_reach_release(p); /* a network directory that does not answer */
 	for (i = 0; i < 2; i++)
 		if (p->wake[i] >= 0)
 			close(p->wake[i]);

@@ -198,6 +198,102 @@ static void test_guarded(void)
 	pool_unfake(&p);
 }
 
+/* The adoption of a network directory at start, bounded: done in time
+ * it is the start's; a directory that hangs leaves the daemon going on
+ * with it unreachable, and the loop takes the adoption in when it
+ * answers. */
+static void test_adopt_bounded(void)
+{
+	struct pool p;
+	struct pool_reach_view v;
+	char log[4096];
+
+	world_reset();
+	world_file(1, 64 * MB, true, 0);
+	world_file(3, 64 * MB, false, 0);
+	hsys = fake;
+	hsys.space = h_space;
+	pool_fake(&p);
+	p.sys = &hsys;
+	pool_reach_guard(&p, 0);
+	capture_begin();
+	pool_adopt_bounded(&p, 4 * MB, 0, 5000);
+	capture_end(log, sizeof(log));
+	CHECK(p.n == 2 && !p.reach.pending && pool_reach_up(&p),
+	      "adopted in time: %d files", p.n);
+	CHECK(pool_name_taken(&p, 3) && !pool_name_taken(&p, 2),
+	      "and listed");
+	pool_unfake(&p);
+
+	pool_fake(&p);
+	p.sys = &hsys;
+	pool_reach_guard(&p, 0);
+	__atomic_store_n(&hang, 1, __ATOMIC_SEQ_CST);
+	capture_begin();
+	pool_adopt_bounded(&p, 4 * MB, 0, 200);
+	capture_end(log, sizeof(log));
+	CHECK(strstr(log, "/gm does not answer (its NFS server?) after 200 ms; "
+			  "going on without it") != NULL, "said: %s", log);
+	CHECK(p.reach.pending && !pool_reach_up(&p) && p.n == 0,
+	      "pending, unreachable, no books yet (%d)", p.n);
+	pool_reach_view(&p, 0, &v);
+	CHECK(strcmp(v.state, "unreachable") == 0, "view %s", v.state);
+	CHECK(!pool_reach_tick(&p, 1000) && p.reach.pending,
+	      "still out: nothing taken, nothing doubled");
+	__atomic_store_n(&hang, 0, __ATOMIC_SEQ_CST);
+	(void)!write(gate[1], "x", 1);
+	CHECK(woken(&p), "the adoption woke the loop");
+	capture_begin();
+	CHECK(pool_reach_tick(&p, 2000), "a change for status");
+	capture_end(log, sizeof(log));
+	CHECK(strstr(log, "/gm answers: 2 file(s) adopted") != NULL,
+	      "late adoption said: %s", log);
+	CHECK(p.n == 2 && !p.reach.pending && pool_reach_up(&p) &&
+		      p.reach.r.regained == 1,
+	      "taken in: %d files, up", p.n);
+	p.reach.locked = true; /* as pool_open_bounded leaves it */
+	CHECK(pool_lock(&p, log, sizeof(log)) == 0,
+	      "pool_lock: locked with the open, nothing to do");
+	pool_unfake(&p);
+}
+
+/* pool_close on a directory that does not answer: its handles are
+ * closed by a thread (not waited for), forgotten at once; a directory
+ * that answers has them closed as always. */
+static void test_release(void)
+{
+	struct pool p;
+	char log[4096];
+	int fd, lock_fd, i;
+
+	world_reset();
+	pool_fake(&p);
+	pool_reach_guard(&p, 0);
+	p.reach.r.up = false;
+	p.dir.fd = fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	p.dir.lock_fd = lock_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	capture_begin();
+	pool_close(&p);
+	capture_end(log, sizeof(log));
+	CHECK(strstr(log, "/gm does not answer: its lock is left to the server")
+	      != NULL, "said: %s", log);
+	CHECK(p.dir.fd == -1 && p.dir.lock_fd == -1, "handles forgotten");
+	for (i = 0; i < 500 && (fcntl(fd, F_GETFD) >= 0 ||
+				fcntl(lock_fd, F_GETFD) >= 0); i++)
+		usleep(10000);
+	CHECK(fcntl(fd, F_GETFD) < 0 && fcntl(lock_fd, F_GETFD) < 0,
+	      "closed by the thread");
+
+	pool_fake(&p);
+	pool_reach_guard(&p, 0);
+	p.reach.listed_ms = 0; /* it answered */
+	p.dir.fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	capture_begin();
+	pool_close(&p);
+	capture_end(log, sizeof(log));
+	CHECK(log[0] == '\0' && p.dir.fd == -1, "answering: closed as always");
+}
+
 int main(void)
 {
 	pool_tests_begin();
@@ -206,5 +302,7 @@ int main(void)
 		return 1;
 	test_local();
 	test_guarded();
+	test_adopt_bounded();
+	test_release();
 	T_END();
 }

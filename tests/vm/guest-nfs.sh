@@ -240,6 +240,8 @@ metric_reach() {
 #   2. The daemon started (-d, as the init script does) while the
 #      server is stopped: the start returns, the directory unreachable;
 #      after resume2 it is opened, locked and adopted.
+#   3. That daemon stopped (SIGTERM) while the server is stopped again
+#      (pause3): how long its exit takes.
 nfs_down_client() {
 	hostname clientb
 	nfs_net 2
@@ -323,9 +325,31 @@ nfs_down_client() {
 	wait_for 240 reach_is reachable
 	result "down2_back reach=$(reach_state) after_ms=$(($(now_ms) - t0)) opened=$(grep -c 'answers: opened, locked' /tmp/syslog) adopted=$(grep -o 'locked, [0-9]* file' /tmp/syslog | grep -o '[0-9]*')"
 	pid=$(cat /run/ghostmemory.pid 2>/dev/null)
+
+	# 3. Stopped while the server does not answer (it holds the lock
+	#    on .lock there): how long the exit takes is reported.
+	echo "GMSTEP pause3"
+	wait_for 90 reach_is unreachable
+	result "down3_seen reach=$(reach_state)"
+	t0=$(now_ms)
 	[ -n "$pid" ] && kill -TERM "$pid"
-	gone() { ! kill -0 "$pid" 2>/dev/null; }
-	wait_for 30 gone
+	# Gone, or a zombie (this shell, init here, reaps its orphans only
+	# now and then).
+	gone() {
+		[ ! -e "/proc/$pid/stat" ] ||
+			[ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = Z ]
+	}
+	wait_for 20 gone
+	result "down3_exit exited=$(gone && echo 1 || echo 0) ms=$(($(now_ms) - t0))"
+	# Where its threads wait, if it is still there.
+	for t in /proc/"$pid"/task/*; do
+		[ -d "$t" ] || continue
+		echo "GMINFO exit_wait $(cut -d' ' -f1-3 "$t/stat" 2>/dev/null) wchan=$(cat "$t/wchan" 2>/dev/null)"
+		sed 's/^/GMINFO exit_stack /' "$t/stack" 2>/dev/null
+	done
+	echo "GMSTEP resume3"
+	wait_for 120 gone
+	result "down3_gone exited=$(gone && echo 1 || echo 0) ms=$(($(now_ms) - t0))"
 	# Its leftover file is removed by the next run's adoption; leave
 	# the export as it was.
 	timeout -s KILL 120 ghostmemory -c /dev/null --swappath=/srv/swap/%H --erase-now >/dev/null 2>&1
