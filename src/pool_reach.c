@@ -95,7 +95,15 @@ static void *close_thread(void *arg)
 void pool_reach_release(struct pool *p)
 {
 	static int fds[2]; /* read by the thread: never on a stack */
+	struct pool_probe *probe = p->reach.probe;
 
+	/* The probe's memory, unless a thread still writes it. */
+	if (probe && (!p->reach.r.probing ||
+		      __atomic_load_n(&probe->done, __ATOMIC_ACQUIRE))) {
+		free(probe);
+		p->reach.probe = NULL;
+		p->reach.r.probing = false;
+	}
 	if (!p->reach.guarded || pool_reach_up(p) ||
 	    (p->dir.fd < 0 && p->dir.lock_fd < 0))
 		return;

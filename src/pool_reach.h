@@ -104,7 +104,8 @@ void pool_adopt_bounded(struct pool *p, uint64_t min_swapsize_b,
 /* pool_close's first step: a network directory that does not answer
  * has its handles closed by a thread that is never waited for (closing
  * the lock file sends its unlock to the server, which waits for it;
- * the process's exit ends that thread), and they are forgotten here. */
+ * the process's exit ends that thread), and they are forgotten here.
+ * The probe's memory goes too, unless a probe is still out. */
 void pool_reach_release(struct pool *p);
 
 /* Probe a network directory from now on (pool_open_bounded does it). */

@@ -195,7 +195,8 @@ static void test_guarded(void)
 	pool_reach_tick(&p, 107200);
 	capture_end(log, sizeof(log));
 	CHECK(pool_reach_up(&p), "up after the retry");
-	pool_unfake(&p);
+	pool_close(&p);
+	CHECK(p.reach.probe == NULL, "the probe's memory freed at close");
 }
 
 /* The adoption of a network directory at start, bounded: done in time
