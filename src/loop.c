@@ -281,8 +281,10 @@ static void tick(struct daemon *d, int64_t t)
 	int rc;
 
 	/* What the workers finished first, so this reading counts a file
-	 * that is now on. */
+	 * that is now on; and whether a network directory answers. */
 	collect(d, t);
+	if (pool_reach_tick(&d->pool, t))
+		d->published_ms = -1; /* status says so now */
 	rc = read_memory(d, t);
 	if (rc < 0 && (last_warn_ms < 0 || t - last_warn_ms > 60000)) {
 		/* A read error does nothing this tick (never a surplus). */
@@ -297,6 +299,7 @@ static void tick(struct daemon *d, int64_t t)
 		d->free_pct = tk.o.free_pct;
 		d->next_poll_ms = tk.next_poll_ms;
 	}
+	d->next_poll_ms = pool_reach_wait_ms(&d->pool, t, d->next_poll_ms);
 	/* A state changed by what the workers finished counts too. */
 	tk.before = before;
 	log_tick(d, &tk);

@@ -27,6 +27,8 @@
 /* Swap files are turned off when the init script stops us; a swapoff
  * under way is ended (its file stays active) well within its timeout. */
 #define STOP_WAIT_MS 5000
+/* How long start-up waits for a swap directory on NFS to answer. */
+#define OPEN_WAIT_MS 10000
 
 /* --erase-now: the safe erase of a stopped daemon (the package's prerm
  * and postrm use it).  0 when nothing stays, 1 when some file does. */
@@ -77,8 +79,11 @@ static int run_daemon(struct daemon *d)
 	long released;
 
 	log_init(false, d->cfg.quiet ? -1 : d->cfg.verbose ? 1 : 0);
-	rc = pool_open(&d->pool, d->cfg.swappath, &pool_sys_real, err,
-		       sizeof(err));
+	/* A directory on NFS whose server does not answer must not hold
+	 * up the boot: the daemon then starts without it. */
+	rc = pool_open_bounded(&d->pool, d->cfg.swappath, &pool_sys_real,
+			       d->cfg.min_swapsize_b, OPEN_WAIT_MS, err,
+			       sizeof(err));
 	if (rc)
 		fatalx(rc, "%s", err);
 	pidfd = proc_pidfile_lock(d->cfg.pidfile);
@@ -96,7 +101,8 @@ static int run_daemon(struct daemon *d)
 	}
 	proc_signals(&waitmask);
 	loop_ctl_open(d);
-	pool_adopt(&d->pool, d->cfg.min_swapsize_b, gm_now_ms());
+	pool_adopt_bounded(&d->pool, d->cfg.min_swapsize_b, gm_now_ms(),
+			   OPEN_WAIT_MS);
 	note_managers();
 	lockmode = proc_protect();
 	d->next_poll_ms = 1000;

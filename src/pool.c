@@ -78,12 +78,9 @@ static int free_slot(const struct pool *p)
 	int slot;
 
 	for (slot = 1; slot <= 99999; slot++) {
-		char name[16];
-
 		if (pool_slot_busy(p, slot) || pool_find((struct pool *)p, slot))
 			continue;
-		snprintf(name, sizeof(name), "%d", slot);
-		if (!p->sys->exists(&p->dir, name))
+		if (!pool_name_taken(p, slot))
 			return slot;
 	}
 	return -1;
@@ -196,7 +193,7 @@ static int grow_context(const struct pool *p, const struct pool_params *pp,
 	g->files = p->n;
 	g->owned_b = pool_owned_b(p);
 	g->page_size = (uint64_t)p->sys->page_size();
-	return p->sys->space(&p->dir, &g->fs_avail_b, &g->fs_size_b);
+	return pool_dir_space(p, &g->fs_avail_b, &g->fs_size_b);
 }
 
 /* What make_start makes: a file a GROW waits for (turned on when
@@ -282,6 +279,12 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 	*size_b = 0;
 	if (p->stopping)
 		return FSM_FAILED;
+	/* A network directory that does not answer (said once by
+	 * pool_reach.c): nothing there can be made or turned on now. */
+	if (!pool_reach_up(p)) {
+		p->c.fail_no_room++;
+		return FSM_NO_ROOM;
+	}
 	/* A shortage while a file is being swapped off: that file is swap
 	 * the machine needs now, and the kernel holds every swapon(2)
 	 * until a running swapoff ends.  End the swapoff: its area comes
@@ -352,6 +355,9 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	meminfo_commit(mi, &commit_free_kb, &commit_limit_kb);
 	if (p->stopping || !pool_job_idle(p, LANE_SHRINK))
 		return FSM_NOTHING; /* one file at a time */
+	/* A directory that does not answer: a swapoff would wait on it. */
+	if (!pool_reach_up(p))
+		return FSM_NOTHING;
 	/* standby=small keeps one spare for the next spike; any other
 	 * inactive file (leftovers) costs disk and nothing else: they go
 	 * first. */

@@ -12,6 +12,7 @@
 #include "fsm.h"
 #include "meminfo.h"
 #include "policy.h"
+#include "pool_reach.h"
 #include "swapfile.h"
 #include "swaps.h"
 
@@ -130,6 +131,8 @@ struct pool {
 	int standby_slot;       /* standby=active: the floor file (0: none) */
 	uint64_t spare_want_b;  /* standby=small: the spare sized last */
 	bool stopping;          /* pool_stop: start nothing new */
+	struct pool_reach reach; /* a network directory: probed off the
+				  * loop, never touched by it */
 };
 
 /* What pool_collect found finished. */
@@ -229,7 +232,8 @@ bool pool_swapoff_abort(struct pool *p);
 
 /* -e at exit and --erase-now: swapoff and delete, one by one, every file
  * whose used pages fit in RAM with the margin on a fresh reading; delete
- * inactive ones.  Each file that stays is logged with the reason.
+ * inactive ones.  Each file that stays is logged with the reason; all
+ * stay in a network directory that does not answer (pool_reach.h).
  * Returns how many stay. */
 int pool_erase(struct pool *p, const struct pool_params *pp);
 

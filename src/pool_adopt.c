@@ -22,7 +22,6 @@ int pool_refresh(struct pool *p, int64_t now_ms)
 		return rc;
 	for (i = 0; i < p->n; i++) {
 		struct pool_file *f = &p->f[i];
-		char name[16];
 		int k;
 
 		pool_path(p, f->slot, path, sizeof(path));
@@ -43,10 +42,10 @@ int pool_refresh(struct pool *p, int64_t now_ms)
 				  "keeping it as a spare", path);
 		f->active = false;
 		f->used_kb = 0;
-		snprintf(name, sizeof(name), "%d", f->slot);
 		/* Gone from the directory too: forget it (unless a lane
 		 * is working on it: it tells us itself). */
-		if (!pool_slot_busy(p, f->slot) && !p->sys->exists(&p->dir, name)) {
+		if (!pool_slot_busy(p, f->slot) &&
+		    pool_file_gone(p, f->slot, f->since_ms)) {
 			log_warnx("swap file %s was deleted behind our back",
 				  path);
 			pool_drop(p, f);
@@ -128,6 +127,8 @@ void pool_adopt(struct pool *p, uint64_t min_swapsize_b, int64_t now_ms)
 	int i, rc;
 
 	p->n = 0;
+	if (p->reach.pending)
+		return; /* not open yet: adopted when it answers */
 	rc = p->sys->swaps_read(p->swaps_path, &t);
 	if (rc < 0) {
 		errno = -rc;

@@ -343,6 +343,13 @@ int pool_erase(struct pool *p, const struct pool_params *pp)
 {
 	int slots[POOL_MAX], n = p->n, i, left = 0;
 
+	/* A network directory that does not answer: the swapoffs and the
+	 * deletes would wait for it, and so would the exit. */
+	if (!pool_reach_up(p) && n > 0) {
+		log_warnx("not erasing the %d swap file(s) in %s: it does not "
+			  "answer", n, p->dir.canon);
+		return n;
+	}
 	/* By slot, not by index: each removal moves the table. */
 	for (i = 0; i < n; i++)
 		slots[i] = p->f[i].slot;

@@ -77,8 +77,8 @@ const struct pool_sys pool_sys_real = {
 
 /* swappath with %H and %m expanded (swappath.c) from uname(2) and
  * /etc/machine-id, read only when the path uses them. */
-static int expand_swappath(const char *in, char *out, size_t outlen,
-			   char *err, size_t errlen)
+int pool_expand_swappath(const char *in, char *out, size_t outlen, char *err,
+			 size_t errlen)
 {
 	char host[65] = "", id[33] = "", buf[64];
 	struct utsname u;
@@ -108,7 +108,7 @@ int pool_open(struct pool *p, const char *swappath,
 	p->swaps_path = "/proc/swaps";
 	p->wake[0] = p->wake[1] = -1;
 	p->dir.fd = p->dir.lock_fd = -1;
-	rc = expand_swappath(swappath, path, sizeof(path), err, errlen);
+	rc = pool_expand_swappath(swappath, path, sizeof(path), err, errlen);
 	if (rc)
 		return rc;
 	rc = swapdir_open(path, &p->dir, err, errlen);
@@ -140,6 +140,9 @@ int pool_lock(struct pool *p, char *err, size_t errlen)
 	 * adopt, shrink and clean up each other's files. */
 	int rc;
 
+	/* Locked when it answers, or already with its open (pool_reach.c). */
+	if (p->reach.pending || p->reach.locked)
+		return 0;
 	if (flock(p->dir.fd, LOCK_EX | LOCK_NB) < 0) {
 		snprintf(err, errlen, "swap directory %s is in use by another "
 			 "ghostmemory", p->dir.canon);
@@ -188,6 +191,7 @@ void pool_close(struct pool *p)
 {
 	int i;
 
+	pool_reach_release(p); /* a network directory that does not answer */
 	for (i = 0; i < 2; i++)
 		if (p->wake[i] >= 0)
 			close(p->wake[i]);

@@ -49,6 +49,7 @@ static void snapshot_build(const struct daemon *d, int64_t t,
 	s->spare_want_b = v.spare_want_b;
 	s->now_ms = t;
 	snprintf(s->swapdir, sizeof(s->swapdir), "%s", v.dir);
+	pool_reach_view(&d->pool, t, &s->reach);
 	s->c = v.c;
 	for (i = 0; i < WAKE_NSOURCES; i++)
 		s->wakeups[i] = d->wakeups[i];

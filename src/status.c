@@ -156,6 +156,44 @@ static void put_reservations(struct out *o, const struct snapshot *s)
 	    s->ctl.denied, s->ctl.dropped, s->wakeups[WAKE_CTL], s->now_ms);
 }
 
+/* A directory on a network filesystem: does it answer?  (A state
+ * string from a hostile snapshot is printed only if it is one of ours.) */
+static const char *reach_state(const struct snapshot *s)
+{
+	static const char *const names[] = {"reachable", "unreachable",
+					    "unusable"};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strncmp(s->reach.state, names[i], sizeof(s->reach.state)) == 0)
+			return names[i];
+	return "unknown";
+}
+
+static void put_reach(struct out *o, const struct snapshot *s)
+{
+	if (!s->reach.guarded)
+		return;
+	put(o, "dir=");
+	put_path(o, s->swapdir);
+	put(o, " reach=%s since_s=%" PRId64 " lost=%lu regained=%lu\n",
+	    reach_state(s), s->reach.since_s < 0 ? 0 : s->reach.since_s,
+	    s->reach.lost, s->reach.regained);
+}
+
+/* A label value: backslash, double quote and newline escaped. */
+static void put_label(struct out *o, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			put(o, "\\%c", *v);
+		else if (*v == '\n')
+			put(o, "\\n");
+		else
+			put(o, "%c", *v);
+	}
+}
+
 static void metric_head(struct out *o, const char *name, const char *type,
 			const char *help)
 {
@@ -244,6 +282,7 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 		put(&o, "mem_total_kb=unknown mem_available_kb=unknown "
 			"swap_total_kb=unknown swap_free_kb=unknown\n");
 	put_other(&o, s);
+	put_reach(&o, s);
 	put(&o, "files=%d active=%d provisioned_kb=%" PRIu64
 		" used_kb=%" PRIu64 "\n",
 	    nfiles(s), active_files(s), provisioned_b(s) / 1024, used_kb(s));
@@ -362,6 +401,13 @@ size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
 		put(&o, "ghostmemory_standby{policy=\"%s\"} %d\n",
 		    config_standby_name((enum standby_policy)i),
 		    (int)s->standby == i);
+	metric_head(&o, "ghostmemory_dir_reachable", "gauge",
+		    "1 when the swap directory answers (always on a local "
+		    "filesystem), 0 while its network server does not.");
+	put(&o, "ghostmemory_dir_reachable{dir=\"");
+	put_label(&o, s->swapdir);
+	put(&o, "\"} %d\n",
+	    !s->reach.guarded || strcmp(reach_state(s), "reachable") == 0);
 	metric_head(&o, "ghostmemory_files", "gauge",
 		    "Swap files the daemon owns, active or spare.");
 	put(&o, "ghostmemory_files %d\n", nfiles(s));

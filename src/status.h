@@ -52,6 +52,7 @@ struct snapshot {
 	uint64_t spare_want_b;       /* and the size it was given last */
 	int64_t now_ms;              /* to compute file ages */
 	char swapdir[512];
+	struct pool_reach_view reach; /* does it answer (network only) */
 	struct pool_counters c;
 	unsigned long wakeups[WAKE_NSOURCES];
 	long pid;

@@ -304,6 +304,49 @@ static void test_metrics(void)
 	      buf);
 }
 
+/* A swap directory on a network filesystem: its reach line only then
+ * (a local one's status is as it was), the metric always (1 for a local
+ * directory), a hostile state string never printed, the label escaped. */
+static void test_reach(void)
+{
+	struct snapshot s = two_files();
+	char buf[16384];
+
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, " reach=") == NULL, "local: no reach line: %s", buf);
+	metrics_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "# TYPE ghostmemory_dir_reachable gauge\n"
+			  "ghostmemory_dir_reachable{dir=\"/var/lib/ghostmemory\"} 1\n")
+		      != NULL, "local: reachable: %s", buf);
+
+	s.reach.guarded = true;
+	strcpy(s.reach.state, "unreachable");
+	s.reach.since_s = 42;
+	s.reach.lost = 2;
+	s.reach.regained = 1;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "\ndir=/var/lib/ghostmemory reach=unreachable "
+			  "since_s=42 lost=2 regained=1\nfiles=2 ") != NULL,
+	      "reach line: %s", buf);
+	metrics_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "ghostmemory_dir_reachable{dir=\"/var/lib/ghostmemory\"} 0\n")
+		      != NULL, "unreachable: 0: %s", buf);
+	strcpy(s.reach.state, "reachable");
+	metrics_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "ghostmemory_dir_reachable{dir=\"/var/lib/ghostmemory\"} 1\n")
+		      != NULL, "reachable: 1: %s", buf);
+
+	memcpy(s.reach.state, "reach\nstate=x!!", sizeof(s.reach.state));
+	s.reach.since_s = -4;
+	strcpy(s.swapdir, "/a\"b\\c\nd");
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "\ndir=/a\"b\\134c\\012d reach=unknown since_s=0 ")
+		      != NULL, "hostile: %s", buf);
+	metrics_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "ghostmemory_dir_reachable{dir=\"/a\\\"b\\\\c\\nd\"} 0\n")
+		      != NULL, "label escaped: %s", buf);
+}
+
 /* Reservations and the control socket: their lines only on a daemon
  * with either (the text above stays as it was), exact when there; the
  * metrics always; a hostile count is clamped to the table. */
@@ -497,7 +540,7 @@ static void test_print(const char *dir)
  * without a running daemon. */
 static void write_samples(const char *dir)
 {
-	struct snapshot s[3];
+	struct snapshot s[4];
 	char buf[16384];
 	int i;
 
@@ -507,7 +550,13 @@ static void write_samples(const char *dir)
 	s[2].have_mem = false;
 	s[2].state = FSM_DIET;
 	s[2].c.grows = 4294967295UL;
-	for (i = 0; i < 3; i++) {
+	/* A network directory that does not answer, with a name a label
+	 * must escape. */
+	s[3] = two_files();
+	s[3].reach.guarded = true;
+	strcpy(s[3].reach.state, "unreachable");
+	strcpy(s[3].swapdir, "/srv/swap/a\"b\\c");
+	for (i = 0; i < 4; i++) {
 		char name[32];
 		size_t n = metrics_format(&s[i], buf, sizeof(buf));
 		snprintf(name, sizeof(name), "sample%d.prom", i);
@@ -531,6 +580,7 @@ int main(void)
 	test_status_truncation();
 	test_status_hostile();
 	test_metrics();
+	test_reach();
 	if (!mkdtemp(dir)) {
 		CHECK(0, "mkdtemp: %s", strerror(errno));
 		T_END();

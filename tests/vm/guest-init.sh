@@ -817,7 +817,7 @@ bench)
 	# bench puts it in).
 	. /guest-bench.sh
 	;;
-nfs_server | nfs_client)
+nfs_server | nfs_client | nfs_down_client)
 	# Swap on NFS: tests/vm/guest-nfs.sh (t_nfs.sh puts it in).
 	. /guest-nfs.sh
 	;;

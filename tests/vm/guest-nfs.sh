@@ -212,7 +212,153 @@ nfs_done() {
 	echo bye | nc -w 5 "$SERVER" 7777 >/dev/null 2>&1
 }
 
+# What --status says of the swap directory's reach (empty: no line).
+reach_state() {
+	ghostmemory --status 2>/dev/null |
+		awk '/^dir=/ { for (i = 1; i <= NF; i++) if ($i ~ /^reach=/) print substr($i, 7) }'
+}
+reach_is() { [ "$(reach_state)" = "$1" ]; }
+# The daemon's counter failures_no_room, from --status.
+no_room() {
+	ghostmemory --status 2>/dev/null |
+		awk '/^counters / { for (i = 1; i <= NF; i++) if ($i ~ /^failures_no_room=/) print substr($i, 18) }'
+}
+metric_reach() {
+	awk '/^ghostmemory_dir_reachable/ { print $2 }' /tmp/metrics/ghostmemory.prom 2>/dev/null
+}
+
+# nfs_down_client (t_nfs_down.sh): the host stops the server's qemu
+# (the server does not answer: nothing at all comes back) when this
+# guest prints GMSTEP pause1 or pause2, and lets it go on at resume1 and
+# resume2.  Nothing here touches the mount while the server is stopped:
+# only the daemon does, and it must not hang.
+#   1. A running daemon (standby=none: no swap on the server while it
+#      is stopped): it says unreachable; --status and the USR1 dump
+#      answer (times measured); a reservation's shortage gets no room
+#      and no file is attempted; after resume1 it answers again and the
+#      still held reservation gets its file there.
+#   2. The daemon started (-d, as the init script does) while the
+#      server is stopped: the start returns, the directory unreachable;
+#      after resume2 it is opened, locked and adopted.
+#   3. That daemon stopped (SIGTERM) while the server is stopped again
+#      (pause3): how long its exit takes.
+nfs_down_client() {
+	hostname clientb
+	nfs_net 2
+	[ -n "${P_minfree:-}" ] && echo "$P_minfree" >/proc/sys/vm/min_free_kbytes
+	syslogd -O /tmp/syslog
+	if ! nfs_mount vers=4.2,hard,sec=sys /var/lib/export/swap /srv/swap; then
+		result "setup=fail why=nfs4_mount"
+		return
+	fi
+	# The server's grace period, waited for here (see nfs_client).
+	: >/srv/swap/.ready && rm -f /srv/swap/.ready
+	mkdir -p /tmp/metrics
+	GM_ARGS="--swappath=/srv/swap/%H --standby=none --metrics_dir=/tmp/metrics"
+	P_args="$P_args $GM_ARGS"
+	gm_start /tmp/daemon.log
+	wait_for 30 reach_is reachable
+	result "down_before reach=$(reach_state) metric=$(metric_reach)"
+
+	echo "GMSTEP pause1"
+	t0=$(now_ms)
+	wait_for 90 reach_is unreachable
+	result "down_seen reach=$(reach_state) after_ms=$(($(now_ms) - t0)) metric=$(metric_reach) lost_logged=$(grep -c 'does not answer' /tmp/daemon.log)"
+	t0=$(now_ms)
+	timeout -s KILL 60 ghostmemory --status >/tmp/status.down 2>&1
+	result "down_status rc=$? ms=$(($(now_ms) - t0))"
+	sed 's/^/GMINFO status.down: /' /tmp/status.down
+	dumps() { grep -c 'dump dir=.* reach=unreachable' /tmp/daemon.log; }
+	d0=$(dumps)
+	t0=$(now_ms)
+	kill -USR1 "$GM_PID"
+	dumped() { [ "$(dumps)" -gt "$d0" ]; }
+	wait_for 60 dumped
+	result "down_dump seen=$(($(dumps) - d0)) ms=$(($(now_ms) - t0))"
+	# A shortage while it is down: a reservation the daemon cannot meet
+	# (it stays held, and is met once the server is back).
+	nr0=$(no_room)
+	made0=$(grep -c 'making swap file\|added swap file' /tmp/daemon.log)
+	t0=$(now_ms)
+	timeout -s KILL 60 ghostmemory --reserve=32m --wait=5 --ttl=600 >/tmp/resv.out 2>/tmp/resv.err
+	rc=$?
+	RESV_ID=$(cat /tmp/resv.out)
+	result "down_reserve rc=$rc ms=$(($(now_ms) - t0)) id=${RESV_ID:-none}"
+	sleep 2
+	result "down_grow no_room=$(($(no_room) - nr0)) attempted=$(($(grep -c 'making swap file\|added swap file' /tmp/daemon.log) - made0)) making_line=$(grep -c '^making ' /tmp/status.down) reach=$(reach_state) alive=$(alive "$GM_PID")"
+
+	echo "GMSTEP resume1"
+	t0=$(now_ms)
+	wait_for 240 reach_is reachable
+	result "down_back reach=$(reach_state) after_ms=$(($(now_ms) - t0)) metric=$(metric_reach) back_logged=$(grep -c 'answers again' /tmp/daemon.log) lost_logged=$(grep -c 'does not answer' /tmp/daemon.log)"
+	added() { grep -q 'added swap file' /tmp/daemon.log; }
+	wait_for 120 added
+	result "down_regrow added=$(grep -c 'added swap file' /tmp/daemon.log) after_ms=$(($(now_ms) - t0))"
+	[ -n "$RESV_ID" ] && ghostmemory --release="$RESV_ID" >/dev/null 2>&1
+	kill -TERM "$GM_PID"
+	wait "$GM_PID"
+	result "down_stopped rc=$?"
+	# Its file stays on at exit: off before the server stops again.
+	awk '$1 ~ "^/srv/" { print $1 }' /proc/swaps | while read -r f; do
+		swapoff "$f"
+	done
+
+	echo "GMSTEP pause2"
+	# Until a statfs of the mount no longer answers (killed after 3 s).
+	i=0
+	while [ $i -lt 40 ] && timeout -s KILL 3 stat -f /srv/swap >/dev/null 2>&1; do
+		i=$((i + 1))
+		sleep 1
+	done
+	result "down2_stopped server_stopped=$([ $i -lt 40 ] && echo 1 || echo 0)"
+	t0=$(now_ms)
+	# shellcheck disable=SC2086
+	(oom0 timeout -s KILL 120 ghostmemory -d -v -c /dev/null $GM_ARGS) >/tmp/start2.out 2>&1
+	rc=$?
+	sed 's/^/GMINFO start2: /' /tmp/start2.out
+	result "down2_start rc=$rc ms=$(($(now_ms) - t0)) pid=$(cat /run/ghostmemory.pid 2>/dev/null)"
+	wait_for 30 reach_is unreachable
+	result "down2_status reach=$(reach_state) metric=$(metric_reach)"
+
+	echo "GMSTEP resume2"
+	t0=$(now_ms)
+	wait_for 240 reach_is reachable
+	result "down2_back reach=$(reach_state) after_ms=$(($(now_ms) - t0)) opened=$(grep -c 'answers: opened, locked' /tmp/syslog) adopted=$(grep -o 'locked, [0-9]* file' /tmp/syslog | grep -o '[0-9]*')"
+	pid=$(cat /run/ghostmemory.pid 2>/dev/null)
+
+	# 3. Stopped while the server does not answer (it holds the lock
+	#    on .lock there): how long the exit takes is reported.
+	echo "GMSTEP pause3"
+	wait_for 90 reach_is unreachable
+	result "down3_seen reach=$(reach_state)"
+	t0=$(now_ms)
+	[ -n "$pid" ] && kill -TERM "$pid"
+	# Gone, or a zombie (this shell, init here, reaps its orphans only
+	# now and then).
+	gone() {
+		[ ! -e "/proc/$pid/stat" ] ||
+			[ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = Z ]
+	}
+	wait_for 20 gone
+	result "down3_exit exited=$(gone && echo 1 || echo 0) ms=$(($(now_ms) - t0))"
+	# Where its threads wait, if it is still there.
+	for t in /proc/"$pid"/task/*; do
+		[ -d "$t" ] || continue
+		echo "GMINFO exit_wait $(cut -d' ' -f1-3 "$t/stat" 2>/dev/null) wchan=$(cat "$t/wchan" 2>/dev/null)"
+		sed 's/^/GMINFO exit_stack /' "$t/stack" 2>/dev/null
+	done
+	echo "GMSTEP resume3"
+	wait_for 120 gone
+	result "down3_gone exited=$(gone && echo 1 || echo 0) ms=$(($(now_ms) - t0))"
+	# Its leftover file is removed by the next run's adoption; leave
+	# the export as it was.
+	timeout -s KILL 120 ghostmemory -c /dev/null --swappath=/srv/swap/%H --erase-now >/dev/null 2>&1
+	result "down2_erased rc=$? left=$(ls /srv/swap/clientb | grep -c '^[0-9]')"
+	nfs_done
+}
+
 case "$P_scenario" in
 nfs_server) nfs_server ;;
 nfs_client) nfs_client ;;
+nfs_down_client) nfs_down_client ;;
 esac
