@@ -193,10 +193,26 @@ static int grow_context(const struct pool *p, const struct pool_params *pp,
 		g->commit_free_b *= 1024;
 		g->commit_limit_b *= 1024;
 	}
-	g->files = p->n;
-	g->owned_b = pool_owned_b(p);
+	/* The other tiers' files count against the same limits. */
+	g->files = p->n + pp->other_files;
+	g->owned_b = pool_owned_b(p) + pp->other_owned_b;
 	g->page_size = (uint64_t)p->sys->page_size();
 	return p->sys->space(&p->dir, &g->fs_avail_b, &g->fs_size_b);
+}
+
+int pool_room(struct pool *p, const struct pool_params *pp,
+	      const struct meminfo *mi)
+{
+	struct grow_ctx g;
+	uint64_t size_b;
+	int rc = grow_context(p, pp, mi, &g);
+
+	if (rc < 0)
+		return rc;
+	if (p->n >= POOL_MAX - LANE_N ||
+	    policy_grow_size(&pp->size, &g, &size_b) < 0)
+		return -ENOSPC;
+	return 0;
 }
 
 /* What make_start makes: a file a GROW waits for (turned on when
@@ -335,80 +351,138 @@ enum fsm_outcome pool_make_outcome(struct pool *p, int rc)
 	return FSM_FAILED;
 }
 
+int pool_shrink_choose(const struct shrink_in *in, const struct shrink_file *f,
+		       int n, struct shrink_out *out)
+{
+	struct shrink_candidate c[SHRINK_FILES_MAX];
+	int idx[SHRINK_FILES_MAX];
+	int i, nc = 0, active = 0, spare = -1;
+	uint64_t own_free_b = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->pick = -1;
+	if (n > SHRINK_FILES_MAX)
+		n = SHRINK_FILES_MAX;
+	for (i = 0; i < n; i++) {
+		uint64_t used_b = f[i].used_kb * 1024;
+
+		if (!f[i].active)
+			continue;
+		active++;
+		own_free_b += f[i].size_b > used_b ? f[i].size_b - used_b : 0;
+	}
+	/* standby=small keeps one spare for the next spike (the first, in
+	 * the order given: the first tier's); any other inactive file
+	 * (leftovers) costs disk and nothing else: they go first. */
+	for (i = 0; i < n; i++) {
+		if (f[i].active || f[i].busy)
+			continue;
+		if (spare < 0 && policy_keeps_spare(in->standby)) {
+			spare = i;
+			continue;
+		}
+		if (f[i].resume)
+			continue;
+		out->pick = i;
+		out->del = true;
+		return i;
+	}
+	/* standby=active: the last file on is the floor, kept. */
+	if (!policy_floor_allows_shrink(in->standby, active))
+		return -1;
+	for (i = 0; i < n; i++) {
+		uint64_t used_b = f[i].used_kb * 1024;
+
+		if (!f[i].active || f[i].busy || f[i].resume)
+			continue;
+		/* Under strict overcommit a swapoff lowers CommitLimit. */
+		if (!policy_shrink_keeps_commit(in->freetarget_pct,
+						in->commit_free_kb,
+						in->commit_limit_kb,
+						f[i].size_b / 1024))
+			continue;
+		/* Reservations are held: their swap stays. */
+		if (!resv_shrink_ok(in->keep_free_b, own_free_b,
+				    f[i].size_b > used_b ? f[i].size_b - used_b
+							 : 0)) {
+			out->held++;
+			continue;
+		}
+		c[nc].size_kb = f[i].size_b / 1024;
+		c[nc].used_kb = f[i].used_kb;
+		idx[nc++] = i;
+	}
+	out->candidates = nc;
+	i = policy_pick_shrink(in->freetarget_pct, in->free_kb, in->total_kb,
+			       in->ram_avail_kb, in->mem_total_kb, c, nc);
+	if (i >= 0)
+		out->pick = idx[i];
+	return out->pick;
+}
+
+void pool_shrink_in(const struct pool_params *pp, const struct meminfo *mi,
+		    struct shrink_in *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->standby = pp->standby;
+	in->keep_free_b = pp->keep_free_b;
+	in->freetarget_pct = pp->size.freetarget_pct;
+	in->free_kb = meminfo_free_kb(mi, &pp->fp);
+	in->total_kb = meminfo_total_kb(mi);
+	in->ram_avail_kb = meminfo_ram_available_kb(mi, &pp->fp);
+	in->mem_total_kb = mi->mem_total_kb;
+	meminfo_commit(mi, &in->commit_free_kb, &in->commit_limit_kb);
+}
+
+void pool_shrink_files(const struct pool *p, struct shrink_file *out)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		out[i] = (struct shrink_file){
+			.size_b = p->f[i].size_b, .used_kb = p->f[i].used_kb,
+			.active = p->f[i].active,
+			.busy = pool_slot_busy(p, p->f[i].slot),
+			.resume = p->f[i].resume_target};
+}
+
+enum fsm_outcome pool_shrink_start(struct pool *p, const struct pool_params *pp,
+				   const struct shrink_out *so,
+				   const struct pool_file *f, uint64_t *size_b)
+{
+	if (so->pick < 0) {
+		if (so->candidates)
+			log_info("no swap file can be removed safely now");
+		else if (so->held)
+			log_info("%d swap file(s) kept for reservations "
+				 "(%" PRIu64 " MiB reserved)", so->held,
+				 pp->keep_free_b / MIB);
+		return FSM_NOTHING;
+	}
+	*size_b = f->size_b;
+	return pool_job_start(p, LANE_SHRINK, so->del ? JOB_DELETE : JOB_OFF,
+			      f->slot, f->size_b, pp, false) == 0
+		       ? FSM_PENDING
+		       : FSM_FAILED;
+}
+
 enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			     const struct meminfo *mi, int64_t now_ms,
 			     uint64_t *size_b)
 {
-	struct shrink_candidate c[POOL_MAX];
-	struct pool_file *spare = NULL, *f = NULL;
-	const struct free_params *fp = &pp->fp;
-	int idx[POOL_MAX];
-	int i, n = 0, pick, held = 0;
-	uint64_t commit_free_kb, commit_limit_kb;
-	uint64_t own_free_b = pool_free_b(p);
+	struct shrink_file sf[POOL_MAX];
+	struct shrink_in in;
+	struct shrink_out so;
 
 	(void)now_ms;
 	*size_b = 0;
-	meminfo_commit(mi, &commit_free_kb, &commit_limit_kb);
 	if (p->stopping || !pool_job_idle(p, LANE_SHRINK))
 		return FSM_NOTHING; /* one file at a time */
-	/* standby=small keeps one spare for the next spike; any other
-	 * inactive file (leftovers) costs disk and nothing else: they go
-	 * first. */
-	if (policy_keeps_spare(pp->standby))
-		spare = first_spare(p);
-	for (i = 0; i < p->n && !f; i++)
-		if (!p->f[i].active && &p->f[i] != spare &&
-		    !pool_slot_busy(p, p->f[i].slot) && !p->f[i].resume_target)
-			f = &p->f[i];
-	if (f) {
-		*size_b = f->size_b;
-		return pool_job_start(p, LANE_SHRINK, JOB_DELETE, f->slot,
-				      f->size_b, pp, false) == 0
-			       ? FSM_PENDING
-			       : FSM_FAILED;
-	}
-	/* standby=active: the last file on is the floor, kept. */
-	if (!policy_floor_allows_shrink(pp->standby, pool_active_count(p)))
-		return FSM_NOTHING;
-	for (i = 0; i < p->n; i++) {
-		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot) ||
-		    p->f[i].resume_target)
-			continue;
-		/* Under strict overcommit a swapoff lowers CommitLimit. */
-		if (!policy_shrink_keeps_commit(pp->size.freetarget_pct,
-						commit_free_kb, commit_limit_kb,
-						p->f[i].size_b / 1024))
-			continue;
-		/* Reservations are held: their swap stays. */
-		if (!resv_shrink_ok(pp->keep_free_b, own_free_b,
-				    file_free_b(&p->f[i]))) {
-			held++;
-			continue;
-		}
-		c[n].size_kb = p->f[i].size_b / 1024;
-		c[n].used_kb = p->f[i].used_kb;
-		idx[n++] = i;
-	}
-	pick = policy_pick_shrink(pp->size.freetarget_pct, meminfo_free_kb(mi, fp),
-				  meminfo_total_kb(mi),
-				  meminfo_ram_available_kb(mi, fp),
-				  mi->mem_total_kb, c, n);
-	if (pick < 0) {
-		if (n)
-			log_info("no swap file can be removed safely now");
-		else if (held)
-			log_info("%d swap file(s) kept for reservations "
-				 "(%" PRIu64 " MiB reserved)", held,
-				 pp->keep_free_b / MIB);
-		return FSM_NOTHING;
-	}
-	f = &p->f[idx[pick]];
-	*size_b = f->size_b;
-	if (pool_job_start(p, LANE_SHRINK, JOB_OFF, f->slot, f->size_b, pp,
-			   false) < 0)
-		return FSM_FAILED;
-	return FSM_PENDING;
+	pool_shrink_in(pp, mi, &in);
+	pool_shrink_files(p, sf);
+	pool_shrink_choose(&in, sf, p->n, &so);
+	return pool_shrink_start(p, pp, &so, so.pick >= 0 ? &p->f[so.pick] : NULL,
+				 size_b);
 }
 
 static int spare_count(const struct pool *p)
