@@ -4,11 +4,13 @@
 # to the second; /proc/swaps has the first tier's file above the
 # second's; status and metrics name each file's directory and tier; a
 # second daemon on the second directory alone is refused by its lock;
+# each tier is checked as a single directory is (an unsafe second tier
+# stops the start), and one directory named twice is refused;
 # a surplus removes the files of both tiers.  A list that does not parse
 # is refused before anything is touched.
 . tests/integration/lib.sh
 
-CASES="tiers-bad-list tiers-first-tier tiers-second-when-full \
+CASES="tiers-bad-list tiers-second-checked tiers-same-dir-twice tiers-first-tier tiers-second-when-full \
 tiers-priorities tiers-status tiers-metrics tiers-lock-per-dir \
 tiers-shrink-both"
 need_root $CASES
@@ -29,6 +31,29 @@ if ! mkimage ext4 100M "$W/a" -m 0 || ! mkimage ext4 320M "$W/b"; then
 fi
 A=$W/a/swap B=$W/b/swap
 mkdir -p "$W/metrics"
+
+# The second tier has its own checks: a parent not owned by root.
+mkdir -p "$W/np" && chown 65534 "$W/np"
+neither
+"$GM" -c /dev/null --meminfo-file="$W/meminfo" -s "[$A, $W/np/swap]" \
+	-p "$W/pid" --rundir "$W/run" --psi=no >"$W/np.out" 2>&1
+rc=$?
+if [ "$rc" = 15 ] && grep -qF "swap directory $W/np/swap is unsafe: $W/np is not owned by root" "$W/np.out" &&
+	[ ! -e "$W/np/swap" ] && [ -z "$(files_in "$A")" ]; then
+	pass tiers-second-checked
+else
+	fail tiers-second-checked "exit $rc: $(head -c 300 "$W/np.out")"
+fi
+# One directory under two names (a root-owned link to it).
+ln -s "$W/a" "$W/alias"
+"$GM" -c /dev/null --meminfo-file="$W/meminfo" -s "[$A, $W/alias/swap]" \
+	-p "$W/pid" --rundir "$W/run" --psi=no >"$W/twice.out" 2>&1
+rc=$?
+if [ "$rc" = 2 ] && grep -qF "swappath names the directory $A twice" "$W/twice.out"; then
+	pass tiers-same-dir-twice
+else
+	fail tiers-same-dir-twice "exit $rc: $(head -c 300 "$W/twice.out")"
+fi
 
 prio_of() {
 	awk -v p="$1" 'NR > 1 && $1 == p { print $5 }' /proc/swaps
