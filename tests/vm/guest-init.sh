@@ -9,7 +9,7 @@
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
 #   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
 #             bigalloc|standby_small|idlecost|commit|zram|nfs_server|
-#             nfs_client|nfs_tier_client (default run)
+#             nfs_client (default run)
 #   calm      idlecost: seconds of calm before the first look (30)
 #   disk      none: no /dev/vda to mount (a diskless guest)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
@@ -812,8 +812,8 @@ commit)
 	TAG=end
 	files_report "$SWAPDIR"
 	;;
-nfs_server | nfs_client | nfs_tier_client)
-	# Swap on NFS: tests/vm/guest-nfs.sh (lib_nfs.sh puts it in).
+nfs_server | nfs_client)
+	# Swap on NFS: tests/vm/guest-nfs.sh (t_nfs.sh puts it in).
 	. /guest-nfs.sh
 	;;
 *)

@@ -15,7 +15,7 @@
 #   refusals: a soft mount (exit 16), the squashing export (exit 18,
 #   with a directory root may not enter and with one it may not make);
 #   then NFSv3 with nolock: the write fallback and the lock warning.
-# nfs_tier_client: a small local disk (guest-init.sh mounts it on
+# nfs_client with gm.tier=1 (nfs_tier_client): a small local disk (guest-init.sh mounts it on
 #   /var/lib) and the swap export as two tiers (t_nfs_tier.sh), on a
 #   memory fixture: a shortage makes a file on the local disk first, and
 #   one on the export once the disk is full; the local file's priority is
@@ -274,6 +274,11 @@ nfs_tier_client() {
 
 case "$P_scenario" in
 nfs_server) nfs_server ;;
-nfs_client) nfs_client ;;
-nfs_tier_client) nfs_tier_client ;;
+nfs_client)
+	if [ "${P_tier:-0}" = 1 ]; then
+		nfs_tier_client
+	else
+		nfs_client
+	fi
+	;;
 esac

@@ -9,7 +9,8 @@
 # export once the disk is full; the local file's priority is above the
 # export's (0 and the kernel's own) and a workload's pages go to it,
 # none to the export; status has a line per tier; a surplus removes
-# both files.  The scenario is nfs_tier_client in tests/vm/guest-nfs.sh.
+# both files.  The scenario is nfs_tier_client in tests/vm/guest-nfs.sh
+# (gm.scenario=nfs_client gm.tier=1).
 . tests/vm/lib.sh
 . tests/vm/lib_nfs.sh
 
@@ -24,7 +25,7 @@ vm_disk "$VM_WORK/local.img" 100 ext4 || {
 }
 nfs_pair 512 "${GM_VM_NFS_TIER_T:-600}" \
 	"-drive file=$VM_WORK/local.img,if=virtio,format=raw" 192 \
-	gm.scenario=nfs_tier_client gm.swapsize=64m gm.cooldown=3 \
+	gm.scenario=nfs_client gm.tier=1 gm.swapsize=64m gm.cooldown=3 \
 	gm.minfree=16384
 grep -E '^GMRESULT (disk |tier_|files tag=(made|after)|shrunk)' "$VM_LOG" | sed 's/^/# /'
 
