@@ -46,12 +46,29 @@ static void where(const struct config *cfg, const char *key, char *out,
 
 int config_validate(const struct config *cfg, char *err, size_t errlen)
 {
-	char w[300], path[sizeof(cfg->swappath)], why[400];
+	char w[300], why[400];
+	char dirs[SWAPPATH_TIERS_MAX][256], path[SWAPPATH_TIERS_MAX][256];
+	int i, j, n;
 
-	/* %H and %m are looked up at start; their syntax is checked here,
-	 * with stand-ins, so -i and a reload refuse a bad one. */
-	if (swappath_expand(cfg->swappath, "%H", "%m", path,
-			    sizeof(path), why, sizeof(why)) != 0) {
+	/* The list, and %H and %m of each entry: looked up at start; their
+	 * syntax is checked here, with stand-ins, so -i and a reload
+	 * refuse a bad one.  The same directory twice is refused too. */
+	n = swappath_split(cfg->swappath, dirs, SWAPPATH_TIERS_MAX, why,
+			   sizeof(why));
+	for (i = 0; n > 0 && i < n; i++) {
+		if (swappath_expand(dirs[i], "%H", "%m", path[i],
+				    sizeof(path[i]), why, sizeof(why)) != 0) {
+			n = -1;
+			break;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(path[i], path[j]) == 0) {
+				snprintf(why, sizeof(why), "swappath lists "
+					 "%.256s twice", dirs[i]);
+				n = -1;
+			}
+	}
+	if (n < 0) {
 		where(cfg, "swappath", w, sizeof(w));
 		seterr(err, errlen, "%s: %s", w, why);
 		return -1;

@@ -17,8 +17,8 @@
 const struct config_key config_keys[] = {
 	/* swapspace's keys */
 	{.name = "swappath", .shortopt = 's', .type = CT_PATH, .off = F(swappath),
-	 .file_ok = true, .dflt = GM_DEFAULT_SWAPPATH, .arg = "DIR",
-	 .help = "swap directory"},
+	 .file_ok = true, .list_ok = true, .dflt = GM_DEFAULT_SWAPPATH, .arg = "DIR",
+	 .help = "swap directory, or [DIR, ...] in order"},
 	{.name = "pidfile", .shortopt = 'p', .type = CT_PATH, .off = F(pidfile),
 	 .file_ok = true, .dflt = GM_DEFAULT_PIDFILE, .arg = "FILE",
 	 .help = "pid file"},
@@ -279,7 +279,8 @@ static int set_text(char *field, const struct config_key *k,
 		seterr(err, errlen, "empty path");
 		return -1;
 	}
-	if (k->type == CT_PATH && *value && value[0] != '/') {
+	if (k->type == CT_PATH && *value && value[0] != '/' &&
+	    !(k->list_ok && value[0] == '[')) {
 		seterr(err, errlen, "not an absolute path: '%s'", value);
 		return -1;
 	}

@@ -34,6 +34,7 @@ struct config_key {
 	int64_t max;           /* CT_INT, CT_INT64, CT_PRIO: upper bound */
 	bool file_ok;          /* may appear in the config file */
 	bool empty_ok;         /* CT_PATH: "" is allowed (means off) */
+	bool list_ok;          /* CT_PATH: "[DIR, ...]" is allowed (swappath) */
 	const char *dflt;      /* default in config-file syntax; NULL: zero */
 	const char *arg;       /* --help: the value's name; NULL: none shown */
 	const char *help;      /* --help line; NULL: not listed */

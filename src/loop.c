@@ -35,38 +35,37 @@ static int read_memory(struct daemon *d, int64_t t)
 {
 	int rc = meminfo_read(meminfo_src(&d->cfg), &d->mi);
 
-	pool_refresh(&d->pool, t);
+	tiers_refresh(&d->tiers, t);
 	if (rc < 0 || d->cfg.meminfo_path[0])
 		return rc;
-	othermem_sample(&othermem_sys_ops, d->pool.swaps, &d->mi, &d->om);
+	othermem_sample(&othermem_sys_ops, tiers_swaps(&d->tiers), &d->mi,
+			&d->om);
 	othermem_apply(&d->om, &d->mi);
 	return 0;
 }
 
-/* The pool's settings, a new file's priority kept under zram's. */
-static struct pool_params pool_params_of(const struct daemon *d)
+/* What a new file's priority depends on besides its tier: priority=,
+ * and the zram areas it must stay below (tiers.c). */
+static struct tier_prio prio_of(const struct daemon *d)
 {
-	struct pool_params pp = params_pool(&d->cfg);
-
-	pp.prop.priority = othermem_file_priority(
-		pp.prop.priority, d->cfg.priority >= 0, d->om.zram_n,
-		d->om.zram_min_prio);
-	return pp;
+	struct tier_prio pr = {d->cfg.priority, d->cfg.priority >= 0,
+			       d->om.zram_n, d->om.zram_min_prio};
+	return pr;
 }
 
-/* The tick's effects are the pool's. */
+/* The tick's effects are the tier set's. */
 static enum fsm_outcome op_grow(void *ctx, const struct meminfo *mi,
 				int64_t now_ms, uint64_t *size_b,
 				int64_t *took_ms)
 {
 	struct daemon *d = ctx;
-	struct pool_params pp = pool_params_of(d);
+	struct pool_params pp = params_pool(&d->cfg);
+	struct tier_prio pr = prio_of(d);
 
 	(void)took_ms; /* measured when the file is on */
-	/* A remount since start may have made the mount unfit (netfs.c). */
-	if (!pool_net_ok(&d->pool))
-		return FSM_FAILED;
-	return pool_grow(&d->pool, &pp, mi, now_ms, size_b);
+	/* A remount since start may have made a mount unfit (netfs.c):
+	 * the set then uses another tier, or fails. */
+	return tiers_grow(&d->tiers, &pp, &pr, mi, now_ms, size_b);
 }
 
 static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
@@ -76,16 +75,16 @@ static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
 	struct pool_params pp = params_pool(&d->cfg);
 
 	pp.keep_free_b = resv_sum_b(&d->resv);
-	return pool_shrink(&d->pool, &pp, mi, now_ms, size_b);
+	return tiers_shrink(&d->tiers, &pp, mi, now_ms, size_b);
 }
 
 /* A swapon if a spare is ready, else as long as making a file took. */
 static int64_t op_lead_ms(void *ctx, int64_t provision_ms)
 {
 	struct daemon *d = ctx;
-	int64_t make_ms = pool_make_ms(&d->pool);
+	int64_t make_ms = tiers_make_ms(&d->tiers);
 
-	return !pool_has_spare(&d->pool) && make_ms > provision_ms
+	return !tiers_has_spare(&d->tiers) && make_ms > provision_ms
 		       ? make_ms
 		       : provision_ms;
 }
@@ -93,9 +92,10 @@ static int64_t op_lead_ms(void *ctx, int64_t provision_ms)
 static int op_standby(void *ctx, const struct meminfo *mi, int64_t now_ms)
 {
 	struct daemon *d = ctx;
-	struct pool_params pp = pool_params_of(d);
+	struct pool_params pp = params_pool(&d->cfg);
+	struct tier_prio pr = prio_of(d);
 
-	return pool_standby_start(&d->pool, &pp, mi, now_ms);
+	return tiers_standby_start(&d->tiers, &pp, &pr, mi, now_ms);
 }
 
 static uint64_t op_reserve_short(void *ctx)
@@ -115,9 +115,10 @@ static struct tick_ops ops_of(struct daemon *d)
 static void collect(struct daemon *d, int64_t t)
 {
 	struct pool_done done;
-	struct pool_params pp = pool_params_of(d);
+	struct pool_params pp = params_pool(&d->cfg);
+	struct tier_prio pr = prio_of(d);
 
-	pool_collect(&d->pool, &pp, &d->mi, t, &done);
+	tiers_collect(&d->tiers, &pp, &pr, &d->mi, t, &done);
 	if (done.grow)
 		tick_grow_done(TICK_PARAMS(&d->cfg), &d->ts, done.grow_out, -1, t);
 	if (done.spare_failed)
@@ -130,7 +131,8 @@ static void collect(struct daemon *d, int64_t t)
 void loop_arm(struct daemon *d)
 {
 	const struct config *cfg = &d->cfg;
-	struct pollfd pfd = {pool_wake_fd(&d->pool), POLLIN, 0};
+	struct pollfd pfd[TIERS_MAX];
+	int fds[TIERS_MAX], i;
 	struct tick_state probe;
 	struct fsm_reading r;
 	struct outlook o;
@@ -138,20 +140,23 @@ void loop_arm(struct daemon *d)
 
 	if (cfg->standby == STANDBY_NONE || read_memory(d, t0) < 0)
 		return;
+	tiers_wake_fds(&d->tiers, fds);
+	for (i = 0; i < TIERS_MAX; i++)
+		pfd[i] = (struct pollfd){fds[i], POLLIN, 0};
 	/* Calm as the loop judges it, from a first reading (no slope). */
 	tick_init(&probe, t0);
 	predict_classify(LIMIT_PARAMS(cfg), &probe.trend, &probe.commit_trend,
 			 &d->mi, t0, 0, &r, &o);
 	if (!tick_calm(TICK_PARAMS(cfg), probe.fsm.state, &r, &o) ||
-	    op_standby(d, &d->mi, t0) < 0 || !pool_busy(&d->pool))
+	    op_standby(d, &d->mi, t0) < 0 || !tiers_busy(&d->tiers))
 		return; /* not calm, or nothing to make */
-	while (pool_busy(&d->pool) && pfd.fd >= 0 &&
+	while (tiers_busy(&d->tiers) && fds[0] >= 0 &&
 	       (left = t0 + ARM_WAIT_MS - gm_now_ms()) > 0) {
-		if (poll(&pfd, 1, (int)left) > 0)
-			pool_wake_drain(&d->pool);
+		if (poll(pfd, TIERS_MAX, (int)left) > 0)
+			tiers_wake_drain(&d->tiers);
 		collect(d, gm_now_ms());
 	}
-	if (pool_busy(&d->pool))
+	if (tiers_busy(&d->tiers))
 		log_info("the standby file is still being made after "
 			 "%d ms; not waiting for it", ARM_WAIT_MS);
 }
@@ -177,7 +182,7 @@ static void reload(struct daemon *d)
 	d->cfg = next;
 	log_set_verbosity(d->cfg.quiet ? -1 : d->cfg.verbose ? 1 : 0);
 	log_notice("configuration reloaded from %s", d->cfg.configfile);
-	(void)pool_net_ok(&d->pool);
+	tiers_net_check(&d->tiers);
 }
 
 static void psi_start(struct daemon *d)
@@ -202,10 +207,18 @@ static void psi_start(struct daemon *d)
  * so however many there are, the poll interval stays what it was. */
 static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
 {
-	/* poll(2) skips a negative fd: no PSI, or no wake pipe. */
-	struct pollfd pfd[2 + 1 + CTL_MAX_CLIENTS] = {
-		{d->psi_fd, POLLPRI, 0}, {pool_wake_fd(&d->pool), POLLIN, 0}};
+	/* poll(2) skips a negative fd: no PSI, or no wake pipe (a tier's
+	 * each, TIERS_MAX of them: the unused ones -1). */
+	enum { NFIX = 1 + TIERS_MAX };
+	struct pollfd pfd[NFIX + 1 + CTL_MAX_CLIENTS] = {
+		{d->psi_fd, POLLPRI, 0}};
 	int64_t until = gm_now_ms() + d->next_poll_ms;
+	int fds[TIERS_MAX], i;
+	short woke;
+
+	tiers_wake_fds(&d->tiers, fds);
+	for (i = 0; i < TIERS_MAX; i++)
+		pfd[1 + i] = (struct pollfd){fds[i], POLLIN, 0};
 
 	for (;;) {
 		int64_t now = gm_now_ms(), left = until - now;
@@ -219,9 +232,10 @@ static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
 			left = client_ms > now ? client_ms - now : 0;
 		ts.tv_sec = left / 1000;
 		ts.tv_nsec = (left % 1000) * 1000000L;
-		nctl = ctl_pollfds(&d->ctl, pfd + 2);
-		pfd[0].revents = pfd[1].revents = 0;
-		rc = ppoll(pfd, 2 + (nfds_t)nctl, &ts, waitmask);
+		nctl = ctl_pollfds(&d->ctl, pfd + NFIX);
+		for (i = 0; i < NFIX; i++)
+			pfd[i].revents = 0;
+		rc = ppoll(pfd, NFIX + (nfds_t)nctl, &ts, waitmask);
 		if (rc < 0) {
 			d->wakeups[WAKE_SIGNAL]++;
 			return;
@@ -234,18 +248,21 @@ static void wait_for_event(struct daemon *d, const sigset_t *waitmask)
 				return;
 			}
 		}
-		if (!(pfd[0].revents | pfd[1].revents) &&
-		    gm_now_ms() < until)
+		for (woke = 0, i = 0; i < NFIX; i++)
+			woke |= pfd[i].revents;
+		if (!woke && gm_now_ms() < until)
 			continue; /* only control clients: sleep on */
-		if (!(pfd[0].revents | pfd[1].revents)) {
+		if (!woke) {
 			d->wakeups[WAKE_TIMER]++;
 			return;
 		}
 		break;
 	}
-	if (pfd[1].revents & POLLIN) {
+	for (woke = 0, i = 1; i < NFIX; i++)
+		woke |= pfd[i].revents;
+	if (woke & POLLIN) {
 		/* The job itself is taken in by the tick that follows. */
-		pool_wake_drain(&d->pool);
+		tiers_wake_drain(&d->tiers);
 		d->wakeups[WAKE_WORKER]++;
 	} else {
 		d->wakeups[WAKE_PSI]++;
@@ -283,7 +300,7 @@ static void tick(struct daemon *d, int64_t t)
 	/* What the workers finished first, so this reading counts a file
 	 * that is now on; and whether a network directory answers. */
 	collect(d, t);
-	if (pool_reach_tick(&d->pool, t))
+	if (tiers_reach_tick(&d->tiers, t))
 		d->published_ms = -1; /* status says so now */
 	rc = read_memory(d, t);
 	if (rc < 0 && (last_warn_ms < 0 || t - last_warn_ms > 60000)) {
@@ -299,7 +316,7 @@ static void tick(struct daemon *d, int64_t t)
 		d->free_pct = tk.o.free_pct;
 		d->next_poll_ms = tk.next_poll_ms;
 	}
-	d->next_poll_ms = pool_reach_wait_ms(&d->pool, t, d->next_poll_ms);
+	d->next_poll_ms = tiers_reach_wait_ms(&d->tiers, t, d->next_poll_ms);
 	/* A state changed by what the workers finished counts too. */
 	tk.before = before;
 	log_tick(d, &tk);

@@ -9,7 +9,7 @@
 #include "ctl.h"
 #include "meminfo.h"
 #include "othermem.h"
-#include "pool.h"
+#include "tiers.h"
 #include "resv.h"
 #include "status.h"
 #include "tick.h"
@@ -20,7 +20,7 @@
 
 struct daemon {
 	struct config cfg;
-	struct pool pool;
+	struct tiers tiers;
 	struct tick_state ts;
 	struct meminfo mi;       /* the last good reading */
 	struct othermem om;      /* zram, zswap, overcommit with it */

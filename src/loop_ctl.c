@@ -30,7 +30,7 @@ void loop_ctl_open(struct daemon *d)
 
 uint64_t loop_resv_short_b(const struct daemon *d)
 {
-	return resv_short_b(resv_sum_b(&d->resv), pool_free_b(&d->pool));
+	return resv_short_b(resv_sum_b(&d->resv), tiers_free_b(&d->tiers));
 }
 
 void loop_resv_expire(struct daemon *d, int64_t now_ms)

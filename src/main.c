@@ -8,7 +8,7 @@
 #include "memlock.h"
 #include "params.h"
 #include "plotrun.h"
-#include "pool.h"
+#include "tiers.h"
 #include "proc.h"
 #include "record.h"
 #include "simulate.h"
@@ -38,15 +38,15 @@ static int erase_now(struct daemon *d)
 	int rc, left;
 
 	log_init(false, d->cfg.quiet ? -1 : d->cfg.verbose ? 1 : 0);
-	rc = pool_open(&d->pool, d->cfg.swappath, &pool_sys_real, err,
-		       sizeof(err));
+	rc = tiers_open(&d->tiers, d->cfg.swappath, &pool_sys_real, err,
+			sizeof(err));
 	if (rc == 0)
-		rc = pool_lock(&d->pool, err, sizeof(err));
+		rc = tiers_lock(&d->tiers, err, sizeof(err));
 	if (rc)
 		fatalx(rc, "%s", err);
-	pool_adopt(&d->pool, d->cfg.min_swapsize_b, gm_now_ms());
-	left = pool_erase(&d->pool, POOL_PARAMS(&d->cfg));
-	pool_close(&d->pool);
+	tiers_adopt(&d->tiers, d->cfg.min_swapsize_b, gm_now_ms());
+	left = tiers_erase(&d->tiers, POOL_PARAMS(&d->cfg));
+	tiers_close(&d->tiers);
 	return left ? GM_EXIT_RUNTIME : GM_EXIT_OK;
 }
 
@@ -70,6 +70,19 @@ static void note_managers(void)
 	}
 }
 
+/* The swap directories, in order of preference, for the log. */
+static const char *dirs_text(const struct tiers *ts, char *out, size_t len)
+{
+	size_t o = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < ts->n && o < len; i++)
+		o += (size_t)snprintf(out + o, len - o, "%s%s", i ? ", " : "",
+				      pool_dir(&ts->t[i]));
+	return out;
+}
+
 static int run_daemon(struct daemon *d)
 {
 	char err[512];
@@ -81,13 +94,13 @@ static int run_daemon(struct daemon *d)
 	log_init(false, d->cfg.quiet ? -1 : d->cfg.verbose ? 1 : 0);
 	/* A directory on NFS whose server does not answer must not hold
 	 * up the boot: the daemon then starts without it. */
-	rc = pool_open_bounded(&d->pool, d->cfg.swappath, &pool_sys_real,
-			       d->cfg.min_swapsize_b, OPEN_WAIT_MS, err,
-			       sizeof(err));
+	rc = tiers_open_bounded(&d->tiers, d->cfg.swappath, &pool_sys_real,
+				d->cfg.min_swapsize_b, OPEN_WAIT_MS, err,
+				sizeof(err));
 	if (rc)
 		fatalx(rc, "%s", err);
 	pidfd = proc_pidfile_lock(d->cfg.pidfile);
-	rc = pool_lock(&d->pool, err, sizeof(err));
+	rc = tiers_lock(&d->tiers, err, sizeof(err));
 	if (rc)
 		fatalx(rc, "%s", err);
 	rc = proc_mkdir_mode(d->cfg.rundir, 0755);
@@ -101,8 +114,8 @@ static int run_daemon(struct daemon *d)
 	}
 	proc_signals(&waitmask);
 	loop_ctl_open(d);
-	pool_adopt_bounded(&d->pool, d->cfg.min_swapsize_b, gm_now_ms(),
-			   OPEN_WAIT_MS);
+	tiers_adopt_bounded(&d->tiers, d->cfg.min_swapsize_b, gm_now_ms(),
+			    OPEN_WAIT_MS);
 	note_managers();
 	lockmode = proc_protect();
 	d->next_poll_ms = 1000;
@@ -112,8 +125,9 @@ static int run_daemon(struct daemon *d)
 	 * returning) means a spike is met by a swapon. */
 	proc_pidfile_write(pidfd, d->cfg.pidfile);
 	log_notice("ghostmemory %s started (pid %ld, state steady, "
-		   "swap directory %s)", GM_VERSION, (long)getpid(),
-		   pool_dir(&d->pool));
+		   "swap director%s %s)", GM_VERSION, (long)getpid(),
+		   d->tiers.n > 1 ? "ies" : "y", dirs_text(&d->tiers, err,
+							     sizeof(err)));
 	proc_ready(readyfd);
 	/* Start-up is over: give back what only it needed (the loop's own
 	 * pages come back, and are locked, as it runs). */
@@ -123,16 +137,16 @@ static int run_daemon(struct daemon *d)
 
 	loop_run(d, &waitmask, (int)lockmode);
 
-	pool_stop(&d->pool, POOL_PARAMS(&d->cfg), STOP_WAIT_MS);
+	tiers_stop(&d->tiers, POOL_PARAMS(&d->cfg), STOP_WAIT_MS);
 	if (d->cfg.erase)
-		pool_erase(&d->pool, POOL_PARAMS(&d->cfg));
-	left = pool_active_count(&d->pool);
+		tiers_erase(&d->tiers, POOL_PARAMS(&d->cfg));
+	left = tiers_active_count(&d->tiers);
 	log_notice("exiting on signal; %d swap file(s) left active", left);
 	ctl_close(&d->ctl);
 	publish_remove(&d->cfg);
 	unlink(d->cfg.pidfile);
 	close(pidfd);
-	pool_close(&d->pool);
+	tiers_close(&d->tiers);
 	return GM_EXIT_OK;
 }
 

@@ -47,7 +47,7 @@ static inline struct pool_params params_pool(const struct config *c)
 	/* keep_free_b (reservations) is the loop's to set. */
 	struct pool_params p = {params_size(c), params_free(c), params_swap(c),
 				c->paranoid, 0, c->standby, c->spare_max_b,
-				c->spike_rate_b};
+				c->spike_rate_b, 0, 0};
 	return p;
 }
 

@@ -1,15 +1,13 @@
-/* The files we own: the books, grow and shrink.  (Adoption and the
- * refresh from /proc/swaps are in pool_adopt.c; what the lanes finished,
- * stop and erase in pool_collect.c.)  Decisions and bookkeeping only; every
- * system call goes through p->sys, and every file operation through a
- * worker lane (pool_jobs.c).  Just over 450 lines: the grow, shrink
- * and standby choices share the books' helpers; the standby's own rules
- * are pure in policy.c. */
+/* The files we own: the books, grow and the standby.  (Adoption and the
+ * refresh from /proc/swaps are in pool_adopt.c; the shrink in
+ * pool_shrink.c; what the lanes finished, stop and erase in
+ * pool_collect.c.)  Decisions and bookkeeping only; every system call
+ * goes through p->sys, and every file operation through a worker lane
+ * (pool_jobs.c).  The standby's own rules are pure in policy.c. */
 #include "pool.h"
 
 #include "log.h"
 #include "policy.h"
-#include "resv.h"
 #include "util.h"
 
 #include <errno.h>
@@ -190,10 +188,26 @@ static int grow_context(const struct pool *p, const struct pool_params *pp,
 		g->commit_free_b *= 1024;
 		g->commit_limit_b *= 1024;
 	}
-	g->files = p->n;
-	g->owned_b = pool_owned_b(p);
+	/* The other tiers' files count against the same limits. */
+	g->files = p->n + pp->other_files;
+	g->owned_b = pool_owned_b(p) + pp->other_owned_b;
 	g->page_size = (uint64_t)p->sys->page_size();
 	return pool_dir_space(p, &g->fs_avail_b, &g->fs_size_b);
+}
+
+int pool_room(struct pool *p, const struct pool_params *pp,
+	      const struct meminfo *mi)
+{
+	struct grow_ctx g;
+	uint64_t size_b;
+	int rc = grow_context(p, pp, mi, &g);
+
+	if (rc < 0)
+		return rc;
+	if (p->n >= POOL_MAX - LANE_N ||
+	    policy_grow_size(&pp->size, &g, &size_b) < 0)
+		return -ENOSPC;
+	return 0;
 }
 
 /* What make_start makes: a file a GROW waits for (turned on when
@@ -336,85 +350,6 @@ enum fsm_outcome pool_make_outcome(struct pool *p, int rc)
 	}
 	p->c.fail_create++;
 	return FSM_FAILED;
-}
-
-enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
-			     const struct meminfo *mi, int64_t now_ms,
-			     uint64_t *size_b)
-{
-	struct shrink_candidate c[POOL_MAX];
-	struct pool_file *spare = NULL, *f = NULL;
-	const struct free_params *fp = &pp->fp;
-	int idx[POOL_MAX];
-	int i, n = 0, pick, held = 0;
-	uint64_t commit_free_kb, commit_limit_kb;
-	uint64_t own_free_b = pool_free_b(p);
-
-	(void)now_ms;
-	*size_b = 0;
-	meminfo_commit(mi, &commit_free_kb, &commit_limit_kb);
-	if (p->stopping || !pool_job_idle(p, LANE_SHRINK))
-		return FSM_NOTHING; /* one file at a time */
-	/* A directory that does not answer: a swapoff would wait on it. */
-	if (!pool_reach_up(p))
-		return FSM_NOTHING;
-	/* standby=small keeps one spare for the next spike; any other
-	 * inactive file (leftovers) costs disk and nothing else: they go
-	 * first. */
-	if (policy_keeps_spare(pp->standby))
-		spare = first_spare(p);
-	for (i = 0; i < p->n && !f; i++)
-		if (!p->f[i].active && &p->f[i] != spare &&
-		    !pool_slot_busy(p, p->f[i].slot) && !p->f[i].resume_target)
-			f = &p->f[i];
-	if (f) {
-		*size_b = f->size_b;
-		return pool_job_start(p, LANE_SHRINK, JOB_DELETE, f->slot,
-				      f->size_b, pp, false) == 0
-			       ? FSM_PENDING
-			       : FSM_FAILED;
-	}
-	/* standby=active: the last file on is the floor, kept. */
-	if (!policy_floor_allows_shrink(pp->standby, pool_active_count(p)))
-		return FSM_NOTHING;
-	for (i = 0; i < p->n; i++) {
-		if (!p->f[i].active || pool_slot_busy(p, p->f[i].slot) ||
-		    p->f[i].resume_target)
-			continue;
-		/* Under strict overcommit a swapoff lowers CommitLimit. */
-		if (!policy_shrink_keeps_commit(pp->size.freetarget_pct,
-						commit_free_kb, commit_limit_kb,
-						p->f[i].size_b / 1024))
-			continue;
-		/* Reservations are held: their swap stays. */
-		if (!resv_shrink_ok(pp->keep_free_b, own_free_b,
-				    file_free_b(&p->f[i]))) {
-			held++;
-			continue;
-		}
-		c[n].size_kb = p->f[i].size_b / 1024;
-		c[n].used_kb = p->f[i].used_kb;
-		idx[n++] = i;
-	}
-	pick = policy_pick_shrink(pp->size.freetarget_pct, meminfo_free_kb(mi, fp),
-				  meminfo_total_kb(mi),
-				  meminfo_ram_available_kb(mi, fp),
-				  mi->mem_total_kb, c, n);
-	if (pick < 0) {
-		if (n)
-			log_info("no swap file can be removed safely now");
-		else if (held)
-			log_info("%d swap file(s) kept for reservations "
-				 "(%" PRIu64 " MiB reserved)", held,
-				 pp->keep_free_b / MIB);
-		return FSM_NOTHING;
-	}
-	f = &p->f[idx[pick]];
-	*size_b = f->size_b;
-	if (pool_job_start(p, LANE_SHRINK, JOB_OFF, f->slot, f->size_b, pp,
-			   false) < 0)
-		return FSM_FAILED;
-	return FSM_PENDING;
 }
 
 static int spare_count(const struct pool *p)

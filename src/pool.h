@@ -33,6 +33,10 @@ struct pool_params {
 	enum standby_policy standby; /* what is held while calm */
 	uint64_t spare_max_b;        /* standby=small: the spare's bound */
 	uint64_t spike_rate_b;       /* worst allocation rate, bytes/s */
+	/* Tiers (tiers.h): the other tiers' files, counted with this
+	 * pool's own against max_files and max_total (0 with one tier). */
+	int other_files;
+	uint64_t other_owned_b;
 };
 
 struct pool_file {
@@ -195,6 +199,11 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 			   const struct meminfo *mi, int64_t now_ms,
 			   uint64_t *size_b);
 
+/* Would a GROW's new file fit (limits, reserve, disk: what make_start
+ * checks)?  0, -ENOSPC, or the statfs error.  For the tier choice. */
+int pool_room(struct pool *p, const struct pool_params *pp,
+	      const struct meminfo *mi);
+
 /* SHRINK: start turning off and deleting one file (extra spares first,
  * then policy_pick_shrink's, never one that would leave less than
  * pp->keep_free_b free): FSM_PENDING, or FSM_NOTHING when none may go
@@ -202,6 +211,45 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 			     const struct meminfo *mi, int64_t now_ms,
 			     uint64_t *size_b);
+
+/* SHRINK's choice, pure, over the files of every tier in order of
+ * preference (pool_shrink: one pool's).  Each file as it weighs it: */
+#define SHRINK_FILES_MAX (POOL_MAX * 4)
+struct shrink_file {
+	uint64_t size_b, used_kb;
+	bool active;
+	bool busy;   /* a lane works on it */
+	bool resume; /* the hibernation resume target */
+};
+/* and the settings and memory figures it weighs them by. */
+struct shrink_in {
+	enum standby_policy standby;
+	uint64_t keep_free_b; /* reservations: free swap kept in our files */
+	int freetarget_pct;
+	uint64_t free_kb, total_kb, ram_avail_kb, mem_total_kb;
+	uint64_t commit_free_kb, commit_limit_kb; /* strict overcommit */
+};
+struct shrink_out {
+	int pick;       /* index of the file, -1: none */
+	bool del;       /* an inactive file: deleted, no swapoff */
+	int candidates; /* active files that might have gone */
+	int held;       /* active files kept for the reservations */
+};
+/* An inactive file first (standby=small keeps the first spare), else
+ * policy_pick_shrink's among the active files that keep the standby
+ * floor, the commit headroom and the reservations (all counted over
+ * every file given).  Returns out->pick. */
+int pool_shrink_choose(const struct shrink_in *in, const struct shrink_file *f,
+		       int n, struct shrink_out *out);
+void pool_shrink_in(const struct pool_params *pp, const struct meminfo *mi,
+		    struct shrink_in *in);
+/* The pool's files as pool_shrink_choose weighs them (p->n of them). */
+void pool_shrink_files(const struct pool *p, struct shrink_file *out);
+/* Start what pool_shrink_choose chose (f: that file; logged when none):
+ * FSM_PENDING, FSM_NOTHING or FSM_FAILED. */
+enum fsm_outcome pool_shrink_start(struct pool *p, const struct pool_params *pp,
+				   const struct shrink_out *so,
+				   const struct pool_file *f, uint64_t *size_b);
 
 /* Take in what the lanes finished.  Never blocks. */
 void pool_collect(struct pool *p, const struct pool_params *pp,

@@ -14,11 +14,11 @@
 static void snapshot_build(const struct daemon *d, int64_t t,
 			   struct snapshot *s)
 {
-	static struct pool_view v;
-	int i;
+	static struct tiers_view v;
+	int i, k;
 
 	memset(s, 0, sizeof(*s));
-	pool_view(&d->pool, &v);
+	tiers_view(&d->tiers, &v);
 	s->state = d->ts.fsm.state;
 	s->seconds_in_state = (t - d->ts.fsm.entered_ms) / 1000;
 	s->free_pct = d->free_pct;
@@ -36,21 +36,51 @@ static void snapshot_build(const struct daemon *d, int64_t t,
 	s->om = d->om;
 	s->commit_limit_kb = d->mi.commit_limit_kb;
 	s->committed_as_kb = d->mi.committed_as_kb;
-	s->nfiles = v.n;
-	memcpy(s->files, v.f, sizeof(s->files));
-	s->making_slot = v.making_slot;
-	s->making_size_b = v.making_size_b;
-	s->making_for_grow = v.making_for_grow;
-	s->retiring_slot = v.retiring_slot;
+	/* Each tier's files, in order of preference; the lanes' files and
+	 * the floor in the tier that has them. */
+	s->ntiers = v.n;
+	for (k = 0; k < v.n; k++) {
+		const struct pool_view *tv = &v.t[k];
+
+		snprintf(s->dirs[k], sizeof(s->dirs[k]), "%s", tv->dir);
+		s->tier_net[k] = v.net[k];
+		for (i = 0; i < tv->n && s->nfiles < SNAPSHOT_FILES; i++) {
+			s->file_tier[s->nfiles] = (unsigned char)k;
+			s->files[s->nfiles++] = tv->f[i];
+		}
+		if (tv->making_slot) {
+			s->making_slot = tv->making_slot;
+			s->making_size_b = tv->making_size_b;
+			s->making_for_grow = tv->making_for_grow;
+			s->making_tier = k;
+		}
+		if (tv->retiring_slot) {
+			s->retiring_slot = tv->retiring_slot;
+			s->retiring_tier = k;
+		}
+		if (tv->standby_slot) {
+			s->standby_slot = tv->standby_slot;
+			s->standby_tier = k;
+		}
+		s->idle_held_b += pool_idle_held_b(tv->f, tv->n, tv->standby_slot);
+		if (tv->spare_want_b)
+			s->spare_want_b = tv->spare_want_b;
+		s->c.grows += tv->c.grows;
+		s->c.shrinks += tv->c.shrinks;
+		s->c.fail_no_room += tv->c.fail_no_room;
+		s->c.fail_create += tv->c.fail_create;
+		s->c.fail_swapon += tv->c.fail_swapon;
+		s->c.fail_swapoff += tv->c.fail_swapoff;
+		s->c.adopted += tv->c.adopted;
+		s->c.spares_kept += tv->c.spares_kept;
+		s->c.leftovers_deleted += tv->c.leftovers_deleted;
+	}
 	s->standby = d->cfg.standby;
-	s->standby_slot = v.standby_slot;
-	s->idle_held_b = pool_idle_held_b(v.f, v.n, v.standby_slot);
 	s->spare_max_b = d->cfg.spare_max_b;
-	s->spare_want_b = v.spare_want_b;
 	s->now_ms = t;
-	snprintf(s->swapdir, sizeof(s->swapdir), "%s", v.dir);
-	pool_reach_view(&d->pool, t, &s->reach);
-	s->c = v.c;
+	snprintf(s->swapdir, sizeof(s->swapdir), "%s", s->dirs[0]);
+	for (k = 0; k < d->tiers.n; k++)
+		pool_reach_view(&d->tiers.t[k], t, &s->reach[k]);
 	for (i = 0; i < WAKE_NSOURCES; i++)
 		s->wakeups[i] = d->wakeups[i];
 	s->pid = (long)getpid();
@@ -92,7 +122,7 @@ void publish_status(struct daemon *d, int64_t t)
 	int rc, making, retiring;
 
 	/* The cheap test first: this runs at every tick. */
-	pool_lane_slots(&d->pool, &making, &retiring);
+	tiers_lane_slots(&d->tiers, &making, &retiring);
 	if (d->published_ms >= 0 && d->ts.fsm.state == d->published_state &&
 	    making == d->published_making &&
 	    resv_count(&d->resv) == d->published_resv &&

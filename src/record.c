@@ -5,6 +5,7 @@
 #include "record.h"
 
 #include "config.h"
+#include "swappath.h"
 #include "util.h"
 
 #include <errno.h>
@@ -147,6 +148,7 @@ int record_run(const struct config *cfg)
 	const char *path = cfg->record_path;
 	struct record_head h;
 	struct utsname un;
+	char dirs[SWAPPATH_TIERS_MAX][256], msg[300];
 	sigset_t stop, old;
 	char head[1024];
 	size_t len = 0, n;
@@ -168,7 +170,10 @@ int record_run(const struct config *cfg)
 	h.interval_ms = cfg->record_interval_ms;
 	h.source = src;
 	h.kernel = uname(&un) == 0 ? un.release : "";
-	h.have_disk = disk_of(cfg->swappath, &h.disk_size_kb, &h.disk_avail_kb);
+	/* Tiers: the first directory's disk (the one filled first). */
+	h.have_disk = swappath_split(cfg->swappath, dirs, SWAPPATH_TIERS_MAX,
+				     msg, sizeof(msg)) > 0 &&
+		      disk_of(dirs[0], &h.disk_size_kb, &h.disk_avail_kb);
 	h.page_size = ps > 0 ? (uint64_t)ps : 0;
 	n = record_header(head, sizeof(head), &h);
 

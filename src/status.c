@@ -69,7 +69,54 @@ static int nfiles(const struct snapshot *s)
 {
 	if (s->nfiles < 0)
 		return 0;
-	return s->nfiles > POOL_MAX ? POOL_MAX : s->nfiles;
+	return s->nfiles > SNAPSHOT_FILES ? SNAPSHOT_FILES : s->nfiles;
+}
+
+/* The directory of a tier (a hand-made snapshot may only have swapdir). */
+static const char *dir_of(const struct snapshot *s, int tier)
+{
+	return tier > 0 && tier < s->ntiers && tier < TIERS_MAX ? s->dirs[tier]
+								: s->swapdir;
+}
+
+static int ntiers(const struct snapshot *s)
+{
+	return s->ntiers < 1 ? 1 : s->ntiers > TIERS_MAX ? TIERS_MAX : s->ntiers;
+}
+
+/* A tier's files, active files, provisioned bytes and used KiB. */
+static void tier_sums(const struct snapshot *s, int tier, int *files,
+		      int *active, uint64_t *prov_b, uint64_t *used_kb)
+{
+	int i;
+
+	*files = *active = 0;
+	*prov_b = *used_kb = 0;
+	for (i = 0; i < nfiles(s); i++) {
+		const struct pool_file *f = &s->files[i];
+
+		if (s->file_tier[i] != tier)
+			continue;
+		(*files)++;
+		if (f->active) {
+			(*active)++;
+			*prov_b += f->size_b;
+			*used_kb += f->used_kb;
+		}
+	}
+}
+
+/* A Prometheus label value: backslash, quote and newline escaped. */
+static void put_label(struct out *o, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			put(o, "\\%c", *v);
+		else if (*v == '\n')
+			put(o, "\\n");
+		else
+			put(o, "%c", *v);
+	}
 }
 
 static int64_t age_s(const struct snapshot *s, const struct pool_file *f)
@@ -158,39 +205,38 @@ static void put_reservations(struct out *o, const struct snapshot *s)
 
 /* A directory on a network filesystem: does it answer?  (A state
  * string from a hostile snapshot is printed only if it is one of ours.) */
-static const char *reach_state(const struct snapshot *s)
+static const char *reach_state(const struct pool_reach_view *r)
 {
 	static const char *const names[] = {"reachable", "unreachable",
 					    "unusable"};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strncmp(s->reach.state, names[i], sizeof(s->reach.state)) == 0)
+		if (strncmp(r->state, names[i], sizeof(r->state)) == 0)
 			return names[i];
 	return "unknown";
 }
 
-static void put_reach(struct out *o, const struct snapshot *s)
+static bool reach_up(const struct pool_reach_view *r)
 {
-	if (!s->reach.guarded)
-		return;
-	put(o, "dir=");
-	put_path(o, s->swapdir);
-	put(o, " reach=%s since_s=%" PRId64 " lost=%lu regained=%lu\n",
-	    reach_state(s), s->reach.since_s < 0 ? 0 : s->reach.since_s,
-	    s->reach.lost, s->reach.regained);
+	return !r->guarded || strcmp(reach_state(r), "reachable") == 0;
 }
 
-/* A label value: backslash, double quote and newline escaped. */
-static void put_label(struct out *o, const char *v)
+/* A line for each directory on NFS (pool_reach.h). */
+static void put_reach(struct out *o, const struct snapshot *s)
 {
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			put(o, "\\%c", *v);
-		else if (*v == '\n')
-			put(o, "\\n");
-		else
-			put(o, "%c", *v);
+	int i;
+
+	for (i = 0; i < ntiers(s); i++) {
+		const struct pool_reach_view *r = &s->reach[i];
+
+		if (!r->guarded)
+			continue;
+		put(o, "dir=");
+		put_path(o, dir_of(s, i));
+		put(o, " reach=%s since_s=%" PRId64 " lost=%lu regained=%lu\n",
+		    reach_state(r), r->since_s < 0 ? 0 : r->since_s, r->lost,
+		    r->regained);
 	}
 }
 
@@ -286,20 +332,35 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 	put(&o, "files=%d active=%d provisioned_kb=%" PRIu64
 		" used_kb=%" PRIu64 "\n",
 	    nfiles(s), active_files(s), provisioned_b(s) / 1024, used_kb(s));
+	/* Two tiers or more: a line for each, and each file's tier. */
+	for (i = 0; ntiers(s) > 1 && i < ntiers(s); i++) {
+		int nf, na;
+		uint64_t prov_b, used;
+
+		tier_sums(s, i, &nf, &na, &prov_b, &used);
+		put(&o, "tier=%d dir=", i + 1);
+		put_path(&o, dir_of(s, i));
+		put(&o, " fs=%s files=%d active=%d provisioned_kb=%" PRIu64
+			" used_kb=%" PRIu64 "\n", s->tier_net[i] ? "nfs" : "local",
+		    nf, na, prov_b / 1024, used);
+	}
 	for (i = 0; i < nfiles(s); i++) {
 		const struct pool_file *f = &s->files[i];
 
 		put(&o, "file=");
-		put_path(&o, s->swapdir);
+		put_path(&o, dir_of(s, s->file_tier[i]));
 		put(&o,
 		    "/%d size_kb=%" PRIu64 " used_kb=%" PRIu64
-		    " priority=%d active=%d age_s=%" PRId64 "\n",
+		    " priority=%d active=%d age_s=%" PRId64,
 		    f->slot, f->size_b / 1024, f->used_kb,
 		    f->priority, f->active ? 1 : 0, age_s(s, f));
+		if (ntiers(s) > 1)
+			put(&o, " tier=%d", s->file_tier[i] + 1);
+		put(&o, "\n");
 	}
 	put(&o, "standby=%s floor=", config_standby_name(s->standby));
 	if (s->standby_slot) {
-		put_path(&o, s->swapdir);
+		put_path(&o, dir_of(s, s->standby_tier));
 		put(&o, "/%d", s->standby_slot);
 	} else {
 		put(&o, "none");
@@ -309,14 +370,14 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 	    s->spare_max_b / 1024, s->spare_want_b / 1024);
 	if (s->making_slot) {
 		put(&o, "making file=");
-		put_path(&o, s->swapdir);
+		put_path(&o, dir_of(s, s->making_tier));
 		put(&o, "/%d size_kb=%" PRIu64 " for_grow=%d\n",
 		    s->making_slot, s->making_size_b / 1024,
 		    s->making_for_grow ? 1 : 0);
 	}
 	if (s->retiring_slot) {
 		put(&o, "retiring file=");
-		put_path(&o, s->swapdir);
+		put_path(&o, dir_of(s, s->retiring_tier));
 		put(&o, "/%d\n", s->retiring_slot);
 	}
 	put(&o,
@@ -331,6 +392,39 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 	    s->wakeups[WAKE_SIGNAL], s->wakeups[WAKE_WORKER]);
 	put_reservations(&o, s);
 	return finish(&o);
+}
+
+/* The files of each swap directory (tier), labelled by dir and tier. */
+static void metrics_dirs(struct out *o, const struct snapshot *s)
+{
+	static const struct {
+		const char *name, *help;
+	} m[] = {
+		{"ghostmemory_dir_files",
+		 "Swap files the daemon owns in each swap directory (tier 1 "
+		 "is the first of swappath)."},
+		{"ghostmemory_dir_swap_provisioned_bytes",
+		 "Size of the daemon's active swap files in each swap "
+		 "directory."},
+		{"ghostmemory_dir_swap_used_bytes",
+		 "Swap in use in the daemon's files in each swap directory."},
+	};
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof(m) / sizeof(m[0]); k++) {
+		metric_head(o, m[k].name, "gauge", m[k].help);
+		for (i = 0; i < ntiers(s); i++) {
+			int nf, na;
+			uint64_t prov_b, used, v;
+
+			tier_sums(s, i, &nf, &na, &prov_b, &used);
+			v = k == 0 ? (uint64_t)nf : k == 1 ? prov_b : used * 1024;
+			put(o, "%s{dir=\"", m[k].name);
+			put_label(o, dir_of(s, i));
+			put(o, "\",tier=\"%d\"} %" PRIu64 "\n", i + 1, v);
+		}
+	}
 }
 
 size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
@@ -404,13 +498,15 @@ size_t metrics_format(const struct snapshot *s, char *buf, size_t len)
 	metric_head(&o, "ghostmemory_dir_reachable", "gauge",
 		    "1 when the swap directory answers (always on a local "
 		    "filesystem), 0 while its network server does not.");
-	put(&o, "ghostmemory_dir_reachable{dir=\"");
-	put_label(&o, s->swapdir);
-	put(&o, "\"} %d\n",
-	    !s->reach.guarded || strcmp(reach_state(s), "reachable") == 0);
+	for (i = 0; i < ntiers(s); i++) {
+		put(&o, "ghostmemory_dir_reachable{dir=\"");
+		put_label(&o, dir_of(s, i));
+		put(&o, "\",tier=\"%d\"} %d\n", i + 1, reach_up(&s->reach[i]));
+	}
 	metric_head(&o, "ghostmemory_files", "gauge",
 		    "Swap files the daemon owns, active or spare.");
 	put(&o, "ghostmemory_files %d\n", nfiles(s));
+	metrics_dirs(&o, s);
 	metric_head(&o, "ghostmemory_grows_total", "counter",
 		    "Swap files added (created or spares turned on).");
 	put(&o, "ghostmemory_grows_total %lu\n", s->c.grows);

@@ -9,6 +9,7 @@
 #include "othermem.h"
 #include "policy.h"
 #include "pool.h"
+#include "tiers.h"
 #include "resv.h"
 
 #include <stddef.h>
@@ -25,6 +26,8 @@ enum wake_source {
 	WAKE_NSOURCES
 };
 
+#define SNAPSHOT_FILES (TIERS_MAX * POOL_MAX)
+
 struct snapshot {
 	enum fsm_state state;
 	int64_t seconds_in_state;
@@ -39,8 +42,10 @@ struct snapshot {
 	struct othermem om;
 	uint64_t commit_limit_kb, committed_as_kb;
 	int nfiles;
-	struct pool_file files[POOL_MAX];
+	struct pool_file files[SNAPSHOT_FILES];
+	unsigned char file_tier[SNAPSHOT_FILES]; /* each file's tier, from 0 */
 	int making_slot;             /* a file being made (0: none) */
+	int making_tier, retiring_tier, standby_tier; /* their tiers */
 	uint64_t making_size_b;
 	bool making_for_grow;        /* a GROW waits for it (else a spare) */
 	int retiring_slot;           /* a file being turned off (0: none) */
@@ -51,8 +56,14 @@ struct snapshot {
 	uint64_t spare_max_b;        /* standby=small: the spare's bound */
 	uint64_t spare_want_b;       /* and the size it was given last */
 	int64_t now_ms;              /* to compute file ages */
-	char swapdir[512];
-	struct pool_reach_view reach; /* does it answer (network only) */
+	char swapdir[512];           /* the first tier's directory */
+	/* Tiers (shown when there are two or more): each directory
+	 * (dirs[0]: swapdir's), and whether it is on NFS. */
+	int ntiers;
+	char dirs[TIERS_MAX][512];
+	bool tier_net[TIERS_MAX];
+	/* Does each answer (a directory on NFS only: pool_reach.h). */
+	struct pool_reach_view reach[TIERS_MAX];
 	struct pool_counters c;
 	unsigned long wakeups[WAKE_NSOURCES];
 	long pid;

@@ -19,6 +19,70 @@ bool swappath_uses(const char *path, char conv)
 	return false;
 }
 
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+int swappath_split(const char *in, char out[][256], int max, char *err,
+		   size_t errlen)
+{
+	const char *p = in + 1, *end;
+	int n = 0;
+
+	if (in[0] != '[') {
+		if (strlen(in) >= 256) {
+			snprintf(err, errlen, "swappath is too long");
+			return -1;
+		}
+		strcpy(out[0], in);
+		return 1;
+	}
+	end = strchr(in, ']');
+	if (end == NULL || end[1] != '\0') {
+		snprintf(err, errlen,
+			 "swappath %s: a list of directories is written "
+			 "[DIR, DIR ...] and ends with its ']'", in);
+		return -1;
+	}
+	for (;;) {
+		const char *e;
+		size_t len;
+
+		while (is_blank(*p))
+			p++;
+		e = p + strcspn(p, ",]");
+		len = (size_t)(e - p);
+		while (len > 0 && is_blank(p[len - 1]))
+			len--;
+		if (len == 0) {
+			snprintf(err, errlen, "swappath %s: an empty entry in "
+				 "the list", in);
+			return -1;
+		}
+		if (memchr(p, '[', len) != NULL) {
+			snprintf(err, errlen, "swappath %s: a '[' inside the "
+				 "list", in);
+			return -1;
+		}
+		if (n >= max) {
+			snprintf(err, errlen, "swappath %s: more than %d "
+				 "directories", in, max);
+			return -1;
+		}
+		if (len >= 256) {
+			snprintf(err, errlen, "swappath %s: an entry is too "
+				 "long", in);
+			return -1;
+		}
+		memcpy(out[n], p, len);
+		out[n++][len] = '\0';
+		if (*e == ']')
+			return n;
+		p = e + 1;
+	}
+}
+
 bool swappath_short_host(const char *nodename, char *out, size_t outlen)
 {
 	size_t n = strcspn(nodename, "."), i;

@@ -7,6 +7,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Tiers: swappath may list up to SWAPPATH_TIERS_MAX directories in
+ * order of preference, written "[DIR, DIR ...]".  No absolute path
+ * starts with '[', so a list is never mistaken for a directory; a
+ * directory in a list cannot hold ',', '[' or ']', nor start or end
+ * with a blank. */
+#define SWAPPATH_TIERS_MAX 4
+
+/* Split swappath into its entries (not expanded): a single directory
+ * (anything not starting with '[') is its only entry, as written.
+ * out[i] holds entry i (each outlen bytes).  The count (>= 1), or -1
+ * with a message (an empty entry, more than SWAPPATH_TIERS_MAX, no
+ * closing ']', text after it, a stray '[' or ']', an entry too long). */
+int swappath_split(const char *in, char out[][256], int max, char *err,
+		   size_t errlen);
+
 /* Does path use %H or %m (so the caller must look them up)? */
 bool swappath_uses(const char *path, char conv);
 

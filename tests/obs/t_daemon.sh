@@ -206,8 +206,11 @@ else
 	fi
 	poll 70 grep -q -x 'ghostmemory_files 1' "$prom"
 	bad=
+	# The one swap directory is tier 1 of the per-directory series.
 	for l in 'ghostmemory_files 1' 'ghostmemory_swap_provisioned_bytes 16777216' \
-		'ghostmemory_grows_total 1'; do
+		'ghostmemory_grows_total 1' \
+		"ghostmemory_dir_files{dir=\"$work/swap\",tier=\"1\"} 1" \
+		"ghostmemory_dir_swap_provisioned_bytes{dir=\"$work/swap\",tier=\"1\"} 16777216"; do
 		grep -q -x -F "$l" "$prom" || bad="$bad [$l]"
 	done
 	if command -v promtool >/dev/null 2>&1 &&

@@ -45,6 +45,10 @@ static struct {
 	bool resume[NSLOT];      /* the hibernation resume target */
 	bool image[NSLOT];       /* holds a hibernation image */
 	void (*on_swaps_read)(void); /* called at each (test_loop) */
+	/* test_tiers: free space of the directory whose dev is i (1..3),
+	 * when dev_avail_set; else plenty. */
+	bool dev_avail_set;
+	uint64_t dev_avail_b[4];
 } w;
 
 static inline void world_reset(void)
@@ -90,9 +94,10 @@ static inline bool f_exists(const struct swapdir *d, const char *name)
 static inline int f_space(const struct swapdir *d, uint64_t *avail,
 			  uint64_t *size)
 {
-	(void)d;
 	*avail = 100000 * MB;
 	*size = 200000 * MB;
+	if (w.dev_avail_set && d->dev > 0 && d->dev < 4)
+		*avail = w.dev_avail_b[d->dev];
 	return 0;
 }
 
@@ -259,6 +264,20 @@ static inline void pool_unfake(struct pool *p)
 	close(p->wake[1]);
 }
 
+/* What one collect found, added to what the earlier ones did. */
+static inline void done_merge(struct pool_done *d, const struct pool_done *one)
+{
+	if (one->grow) {
+		d->grow = true;
+		d->grow_out = one->grow_out;
+	}
+	if (one->shrink) {
+		d->shrink = true;
+		d->shrink_out = one->shrink_out;
+	}
+	d->spare_failed |= one->spare_failed;
+}
+
 /* Let the lanes finish and take their results in. */
 static inline void settle(struct pool *p, struct pool_done *d)
 {
@@ -276,15 +295,7 @@ static inline void settle(struct pool *p, struct pool_done *d)
 		if (poll(&pfd, 1, 10) > 0)
 			pool_wake_drain(p);
 		pool_collect(p, POOL_PARAMS(&cfg), &mi, 1000, &one);
-		if (one.grow) {
-			d->grow = true;
-			d->grow_out = one.grow_out;
-		}
-		if (one.shrink) {
-			d->shrink = true;
-			d->shrink_out = one.shrink_out;
-		}
-		d->spare_failed |= one.spare_failed;
+		done_merge(d, &one);
 	}
 }
 

@@ -58,6 +58,10 @@ static void test_good(void)
 	      err);
 
 	/* Debian's shipped swapspace.conf has every key commented out. */
+	CHECK(parse(&cfg, "swappath = [/local/swap, /srv/swap/%H]  # tiers\n",
+		    err) == 0 &&
+		      strcmp(cfg.swappath, "[/local/swap, /srv/swap/%H]") == 0,
+	      "a list of tiers, a comment after it: %s", cfg.swappath);
 	CHECK(parse(&cfg, "#swappath=\"/var/lib/swapspace\"\n#cooldown=600\n",
 		    err) == 0 && cfg.cooldown_s == 600 &&
 		      strcmp(cfg.swappath, GM_DEFAULT_SWAPPATH) == 0,
@@ -93,6 +97,8 @@ static void test_bad(void)
 		{"swappath=relative/dir\n",
 		 "test.conf:1: swappath: not an absolute path: 'relative/dir'"},
 		{"swappath=\"/x\n", "test.conf:1: swappath: unterminated quote"},
+		{"pidfile=[/a, /b]\n",
+		 "test.conf:1: pidfile: not an absolute path: '[/a, /b]'"},
 		{"=5\n", "test.conf:1: missing key before '='"},
 		{"cooldown\n", "test.conf:1: cooldown: needs a value"},
 		{"verbose=maybe\n",

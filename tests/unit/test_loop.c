@@ -68,7 +68,7 @@ static void stop_at_read(void)
 /* Until file 1 is on in the books (or a few hundred ticks: a failure). */
 static void stop_when_on(void)
 {
-	struct pool_file *f = slot(&d.pool, 1);
+	struct pool_file *f = slot(&d.tiers.t[0], 1);
 
 	if ((f && f->active) || w.swaps_reads >= 300)
 		proc_got_term = 1;
@@ -91,7 +91,8 @@ static void daemon_fake(int free_pct, enum standby_policy standby)
 	d.argc = 5;
 	d.argv = argv_reload;
 	world_reset();
-	pool_adopted(&d.pool);
+	d.tiers.n = 1;
+	pool_adopted(&d.tiers.t[0]);
 	w.swaps_reads = 0;
 	w.on_swaps_read = stop_at_read;
 	stop_at = 1;
@@ -118,8 +119,8 @@ static void daemon_end(void)
 	struct pool_done done;
 
 	log_init(false, -1);
-	settle(&d.pool, &done);
-	pool_unfake(&d.pool);
+	settle(&d.tiers.t[0], &done);
+	pool_unfake(&d.tiers.t[0]);
 }
 
 static unsigned long wakeups(void)
@@ -174,8 +175,8 @@ static void test_shortage(void)
 	daemon_fake(10, STANDBY_NONE);
 	w.on_swaps_read = stop_when_on;
 	run();
-	f = slot(&d.pool, 1);
-	CHECK(f && f->active && w.active[1] && d.pool.c.grows >= 1,
+	f = slot(&d.tiers.t[0], 1);
+	CHECK(f && f->active && w.active[1] && d.tiers.t[0].c.grows >= 1,
 	      "the worker made and turned on file 1, the loop took it in "
 	      "(%d ticks)", w.swaps_reads);
 	CHECK(w.swaps_reads >= 2 && wakeups() >= 1,
@@ -196,7 +197,7 @@ static void test_read_error(void)
 		 dir);
 	stop_at = 2;
 	run();
-	CHECK(!d.have_mi && d.pool.n == 0 && !w.exists[1],
+	CHECK(!d.have_mi && d.tiers.t[0].n == 0 && !w.exists[1],
 	      "no reading: nothing done");
 	CHECK(d.wakeups[WAKE_TIMER] == 1 && w.swaps_reads == 2,
 	      "the poll interval ran out once between the ticks (%lu)",
@@ -247,14 +248,14 @@ static void test_arm(void)
 	capture_begin();
 	loop_arm(&d);
 	capture_end(cap, sizeof(cap));
-	CHECK(pool_has_spare(&d.pool) && w.exists[1] && !w.active[1] &&
-		      !pool_busy(&d.pool),
+	CHECK(pool_has_spare(&d.tiers.t[0]) && w.exists[1] && !w.active[1] &&
+		      !pool_busy(&d.tiers.t[0]),
 	      "calm at start: the first spare made before the loop runs");
 	daemon_end();
 
 	daemon_fake(10, STANDBY_SMALL);
 	loop_arm(&d);
-	CHECK(!pool_has_spare(&d.pool) && !w.exists[1] && !pool_busy(&d.pool),
+	CHECK(!pool_has_spare(&d.tiers.t[0]) && !w.exists[1] && !pool_busy(&d.tiers.t[0]),
 	      "a shortage at start is not calm: no spare");
 	daemon_end();
 
@@ -265,8 +266,8 @@ static void test_arm(void)
 
 	daemon_fake(40, STANDBY_ACTIVE);
 	loop_arm(&d);
-	CHECK(w.exists[1] && w.active[1] && !pool_busy(&d.pool) &&
-		      d.pool.standby_slot == 1 && d.ts.fsm.state == FSM_STEADY,
+	CHECK(w.exists[1] && w.active[1] && !pool_busy(&d.tiers.t[0]) &&
+		      d.tiers.t[0].standby_slot == 1 && d.ts.fsm.state == FSM_STEADY,
 	      "standby=active: the file on before the loop runs, no grow");
 	daemon_end();
 }

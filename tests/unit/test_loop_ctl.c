@@ -147,9 +147,10 @@ int main(void)
 	config_defaults(&d.cfg);
 	snprintf(d.cfg.rundir, sizeof(d.cfg.rundir), "%s", dir);
 	/* One active file of 1 GiB, nothing used. */
-	d.pool.n = 1;
-	d.pool.f[0].active = true;
-	d.pool.f[0].size_b = 1024 * MIB;
+	d.tiers.n = 1;
+	d.tiers.t[0].n = 1;
+	d.tiers.t[0].f[0].active = true;
+	d.tiers.t[0].f[0].size_b = 1024 * MIB;
 	test_requests();
 	rm_tree(dir);
 	T_END();

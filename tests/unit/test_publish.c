@@ -50,12 +50,13 @@ static void daemon_fake(void)
 	config_defaults(&d.cfg);
 	snprintf(d.cfg.rundir, sizeof(d.cfg.rundir), "%s", rundir);
 	snprintf(d.cfg.metrics_dir, sizeof(d.cfg.metrics_dir), "%s/m", rundir);
-	d.pool.dir.fd = -1;
-	d.pool.wake[0] = d.pool.wake[1] = -1;
-	strcpy(d.pool.dir.canon, "/gm");
-	d.pool.n = 1;
-	d.pool.f[0] = (struct pool_file){1, true, 64 * MB, 100, -2, 0, false};
-	d.pool.c.grows = 3;
+	d.tiers.n = 1;
+	d.tiers.t[0].dir.fd = -1;
+	d.tiers.t[0].wake[0] = d.tiers.t[0].wake[1] = -1;
+	strcpy(d.tiers.t[0].dir.canon, "/gm");
+	d.tiers.t[0].n = 1;
+	d.tiers.t[0].f[0] = (struct pool_file){1, true, 64 * MB, 100, -2, 0, false};
+	d.tiers.t[0].c.grows = 3;
 	tick_init(&d.ts, 0);
 	d.have_mi = true;
 	d.mi.mem_total_kb = 2000000;
@@ -120,23 +121,23 @@ static void test_when(void)
 	CHECK(text && strstr(text, "\nstate=hungry "), "it shows the new state");
 	CHECK(!publish_at(6200), "the same state again: nothing");
 
-	d.pool.lane[LANE_GROW].kind = JOB_MAKE;
-	d.pool.lane[LANE_GROW].slot = 2;
-	d.pool.lane[LANE_GROW].size_b = 32 * MB;
+	d.tiers.t[0].lane[LANE_GROW].kind = JOB_MAKE;
+	d.tiers.t[0].lane[LANE_GROW].slot = 2;
+	d.tiers.t[0].lane[LANE_GROW].size_b = 32 * MB;
 	CHECK(publish_at(6300), "a file starts being made: written");
 	text = slurp_text(status_path);
 	CHECK(text && strstr(text, "\nmaking file=/gm/2 size_kb=32768 for_grow=0\n"),
 	      "the file being made: %s", text ? text : "");
 	CHECK(!publish_at(6400), "still making it: nothing");
 
-	d.pool.lane[LANE_SHRINK].kind = JOB_OFF;
-	d.pool.lane[LANE_SHRINK].slot = 1;
+	d.tiers.t[0].lane[LANE_SHRINK].kind = JOB_OFF;
+	d.tiers.t[0].lane[LANE_SHRINK].slot = 1;
 	CHECK(publish_at(6500), "a swapoff starts: written");
 	text = slurp_text(status_path);
 	CHECK(text && strstr(text, "\nretiring file=/gm/1\n"),
 	      "the file being retired: %s", text ? text : "");
 
-	d.pool.lane[LANE_GROW].kind = JOB_ON; /* not a file being made */
+	d.tiers.t[0].lane[LANE_GROW].kind = JOB_ON; /* not a file being made */
 	CHECK(publish_at(6600), "the making ends: written");
 
 	/* Metrics off: only the status file. */

@@ -183,18 +183,23 @@ static void test_status_hostile(void)
 	      buf);
 
 	s = two_files();
-	s.nfiles = POOL_MAX + 1000;
+	s.nfiles = SNAPSHOT_FILES + 1000;
 	s.now_ms = 0; /* files "from the future": age 0, not negative */
-	status_format(&s, buf, sizeof(buf));
 	{
+		static char big[SNAPSHOT_FILES * 128];
 		int lines = 0;
-		const char *p = buf;
+		const char *p = big;
+
+		status_format(&s, big, sizeof(big));
 		while ((p = strstr(p, "\nfile=")) != NULL) {
 			lines++;
 			p++;
 		}
-		CHECK_EQ_U(lines, POOL_MAX, "file lines capped at POOL_MAX");
+		CHECK_EQ_U(lines, SNAPSHOT_FILES,
+			   "file lines capped at SNAPSHOT_FILES");
+		CHECK(strstr(big, "age_s=-") == NULL, "negative age");
 	}
+	status_format(&s, buf, sizeof(buf));
 	CHECK(strstr(buf, "age_s=-") == NULL, "negative age: %s", buf);
 
 	/* A swap directory name holding a newline or a space cannot add a
@@ -316,40 +321,87 @@ static void test_reach(void)
 	CHECK(strstr(buf, " reach=") == NULL, "local: no reach line: %s", buf);
 	metrics_format(&s, buf, sizeof(buf));
 	CHECK(strstr(buf, "# TYPE ghostmemory_dir_reachable gauge\n"
-			  "ghostmemory_dir_reachable{dir=\"/var/lib/ghostmemory\"} 1\n")
+			  "ghostmemory_dir_reachable{dir=\"/var/lib/ghostmemory\",tier=\"1\"} 1\n")
 		      != NULL, "local: reachable: %s", buf);
 
-	s.reach.guarded = true;
-	strcpy(s.reach.state, "unreachable");
-	s.reach.since_s = 42;
-	s.reach.lost = 2;
-	s.reach.regained = 1;
+	s.reach[0].guarded = true;
+	strcpy(s.reach[0].state, "unreachable");
+	s.reach[0].since_s = 42;
+	s.reach[0].lost = 2;
+	s.reach[0].regained = 1;
 	status_format(&s, buf, sizeof(buf));
 	CHECK(strstr(buf, "\ndir=/var/lib/ghostmemory reach=unreachable "
 			  "since_s=42 lost=2 regained=1\nfiles=2 ") != NULL,
 	      "reach line: %s", buf);
 	metrics_format(&s, buf, sizeof(buf));
-	CHECK(strstr(buf, "ghostmemory_dir_reachable{dir=\"/var/lib/ghostmemory\"} 0\n")
+	CHECK(strstr(buf, "ghostmemory_dir_reachable{dir=\"/var/lib/ghostmemory\",tier=\"1\"} 0\n")
 		      != NULL, "unreachable: 0: %s", buf);
-	strcpy(s.reach.state, "reachable");
+	strcpy(s.reach[0].state, "reachable");
 	metrics_format(&s, buf, sizeof(buf));
-	CHECK(strstr(buf, "ghostmemory_dir_reachable{dir=\"/var/lib/ghostmemory\"} 1\n")
+	CHECK(strstr(buf, "ghostmemory_dir_reachable{dir=\"/var/lib/ghostmemory\",tier=\"1\"} 1\n")
 		      != NULL, "reachable: 1: %s", buf);
 
-	memcpy(s.reach.state, "reach\nstate=x!!", sizeof(s.reach.state));
-	s.reach.since_s = -4;
+	memcpy(s.reach[0].state, "reach\nstate=x!!", sizeof(s.reach[0].state));
+	s.reach[0].since_s = -4;
 	strcpy(s.swapdir, "/a\"b\\c\nd");
 	status_format(&s, buf, sizeof(buf));
 	CHECK(strstr(buf, "\ndir=/a\"b\\134c\\012d reach=unknown since_s=0 ")
 		      != NULL, "hostile: %s", buf);
 	metrics_format(&s, buf, sizeof(buf));
-	CHECK(strstr(buf, "ghostmemory_dir_reachable{dir=\"/a\\\"b\\\\c\\nd\"} 0\n")
+	CHECK(strstr(buf, "ghostmemory_dir_reachable{dir=\"/a\\\"b\\\\c\\nd\",tier=\"1\"} 0\n")
 		      != NULL, "label escaped: %s", buf);
 }
 
 /* Reservations and the control socket: their lines only on a daemon
  * with either (the text above stays as it was), exact when there; the
  * metrics always; a hostile count is clamped to the table. */
+/* Two tiers: a line each, each file in its own directory with its
+ * tier, the lanes' files in theirs; the metrics by dir. */
+static void test_tiers_shown(void)
+{
+	struct snapshot s = two_files();
+	static char buf[16384];
+
+	s.ntiers = 2;
+	strcpy(s.dirs[0], s.swapdir);
+	strcpy(s.dirs[1], "/srv/nfs \"x\"/h1");
+	s.tier_net[1] = true;
+	s.file_tier[1] = 1;
+	s.files[1].active = true;
+	s.making_slot = 4;
+	s.making_tier = 1;
+	s.making_size_b = 4194304;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "\ntier=1 dir=/var/lib/ghostmemory fs=local files=1 "
+			  "active=1 provisioned_kb=262144 used_kb=24288\n") &&
+		      strstr(buf, "\ntier=2 dir=/srv/nfs\\040\"x\"/h1 fs=nfs "
+				  "files=1 active=1 provisioned_kb=4096 "
+				  "used_kb=0\n"),
+	      "a line per tier: %s", buf);
+	CHECK(strstr(buf, "\nfile=/var/lib/ghostmemory/1 size_kb=262144 ") &&
+		      strstr(buf, " age_s=120 tier=1\n") &&
+		      strstr(buf, "\nfile=/srv/nfs\\040\"x\"/h1/3 size_kb=4096 ") &&
+		      strstr(buf, " age_s=60 tier=2\n"),
+	      "each file in its tier's directory: %s", buf);
+	CHECK(strstr(buf, "\nmaking file=/srv/nfs\\040\"x\"/h1/4 ") != NULL,
+	      "the file being made, in its tier: %s", buf);
+	metrics_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "ghostmemory_dir_files{dir=\"/var/lib/ghostmemory\","
+			  "tier=\"1\"} 1\n") &&
+		      strstr(buf, "ghostmemory_dir_files{dir=\"/srv/nfs "
+				  "\\\"x\\\"/h1\",tier=\"2\"} 1\n") &&
+		      strstr(buf, "ghostmemory_dir_swap_provisioned_bytes{dir=\"/srv/"
+				  "nfs \\\"x\\\"/h1\",tier=\"2\"} 4194304\n") &&
+		      strstr(buf, "ghostmemory_dir_swap_used_bytes{dir=\"/var/lib/"
+				  "ghostmemory\",tier=\"1\"} 24870912\n"),
+	      "metrics by dir, the label escaped: %s", buf);
+	/* One directory: no tier lines, file lines as before. */
+	s.ntiers = 1;
+	s.file_tier[1] = 0;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "tier=") == NULL, "one tier: no tier keys: %s", buf);
+}
+
 static void test_reservations(void)
 {
 	struct snapshot s = two_files();
@@ -553,8 +605,8 @@ static void write_samples(const char *dir)
 	/* A network directory that does not answer, with a name a label
 	 * must escape. */
 	s[3] = two_files();
-	s[3].reach.guarded = true;
-	strcpy(s[3].reach.state, "unreachable");
+	s[3].reach[0].guarded = true;
+	strcpy(s[3].reach[0].state, "unreachable");
 	strcpy(s[3].swapdir, "/srv/swap/a\"b\\c");
 	for (i = 0; i < 4; i++) {
 		char name[32];
@@ -581,6 +633,7 @@ int main(void)
 	test_status_hostile();
 	test_metrics();
 	test_reach();
+	test_tiers_shown();
 	if (!mkdtemp(dir)) {
 		CHECK(0, "mkdtemp: %s", strerror(errno));
 		T_END();

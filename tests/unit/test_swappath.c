@@ -99,6 +99,52 @@ int main(void)
 	      "all zeros (an image's placeholder)");
 	CHECK(!swappath_machine_id("", 0, id), "empty");
 
+	/* Tiers: "[DIR, DIR ...]"; anything else is one directory. */
+	{
+		static const struct {
+			const char *in;
+			int n;
+			const char *e0, *e1, *msg;
+		} rows[] = {
+			{"/var/lib/gm", 1, "/var/lib/gm", NULL, NULL},
+			{"/a b,c]", 1, "/a b,c]", NULL, NULL},
+			{"[/a]", 1, "/a", NULL, NULL},
+			{"[/a,/b]", 2, "/a", "/b", NULL},
+			{"[ /local/swap ,\t/srv/%H ]", 2, "/local/swap",
+			 "/srv/%H", NULL},
+			{"[/a, /b, /c, /d]", 4, "/a", "/b", NULL},
+			{"[/a, /b, /c, /d, /e]", -1, NULL, NULL, "more than 4"},
+			{"[/a, /b", -1, NULL, NULL, "ends with its ']'"},
+			{"[/a] ", -1, NULL, NULL, "ends with its ']'"},
+			{"[/a]/b]", -1, NULL, NULL, "ends with its ']'"},
+			{"[/a,,/b]", -1, NULL, NULL, "an empty entry"},
+			{"[/a, ]", -1, NULL, NULL, "an empty entry"},
+			{"[]", -1, NULL, NULL, "an empty entry"},
+			{"[/a, [/b]", -1, NULL, NULL, "a '[' inside"},
+		};
+		char dirs[SWAPPATH_TIERS_MAX][256];
+		size_t i;
+
+		for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+			int n = swappath_split(rows[i].in, dirs,
+					       SWAPPATH_TIERS_MAX, err,
+					       sizeof(err));
+
+			CHECK(n == rows[i].n, "split %s: %d, want %d (%s)",
+			      rows[i].in, n, rows[i].n, n < 0 ? err : "");
+			if (n > 0 && rows[i].n > 0)
+				CHECK(strcmp(dirs[0], rows[i].e0) == 0 &&
+					      (n < 2 ||
+					       strcmp(dirs[1], rows[i].e1) == 0),
+				      "split %s: [%s] [%s]", rows[i].in,
+				      dirs[0], n > 1 ? dirs[1] : "");
+			if (n < 0 && rows[i].msg)
+				CHECK(strstr(err, rows[i].msg) != NULL,
+				      "split %s: message \"%s\" lacks \"%s\"",
+				      rows[i].in, err, rows[i].msg);
+		}
+	}
+
 	/* Config time: stand-ins; a bad % is refused with file and key. */
 	{
 		struct config cfg;
@@ -111,6 +157,25 @@ int main(void)
 		CHECK(config_validate(&cfg, err, sizeof(err)) < 0 &&
 			      strstr(err, "unknown % conversion") != NULL,
 		      "config: %%q refused: %s", err);
+		strcpy(cfg.swappath, "[/local, /srv/%H]");
+		CHECK(config_validate(&cfg, err, sizeof(err)) == 0,
+		      "config: two tiers are fine: %s", err);
+		strcpy(cfg.swappath, "[/local, /srv/%q]");
+		CHECK(config_validate(&cfg, err, sizeof(err)) < 0 &&
+			      strstr(err, "unknown % conversion") != NULL,
+		      "config: each entry expanded: %s", err);
+		strcpy(cfg.swappath, "[/local, relative]");
+		CHECK(config_validate(&cfg, err, sizeof(err)) < 0 &&
+			      strstr(err, "not an absolute path") != NULL,
+		      "config: each entry absolute: %s", err);
+		strcpy(cfg.swappath, "[/srv/%H, /srv/%H]");
+		CHECK(config_validate(&cfg, err, sizeof(err)) < 0 &&
+			      strstr(err, "twice") != NULL,
+		      "config: a directory twice: %s", err);
+		strcpy(cfg.swappath, "[/a, /b");
+		CHECK(config_validate(&cfg, err, sizeof(err)) < 0 &&
+			      strstr(err, "swappath") != NULL,
+		      "config: an unclosed list: %s", err);
 	}
 	T_END();
 }

@@ -15,6 +15,12 @@
 #   refusals: a soft mount (exit 16), the squashing export (exit 18,
 #   with a directory root may not enter and with one it may not make);
 #   then NFSv3 with nolock: the write fallback and the lock warning.
+# nfs_client with gm.tier=1 (nfs_tier_client): a small local disk (guest-init.sh mounts it on
+#   /var/lib) and the swap export as two tiers (t_nfs_tier.sh), on a
+#   memory fixture: a shortage makes a file on the local disk first, and
+#   one on the export once the disk is full; the local file's priority is
+#   above the export's, so a workload's pages go there; a surplus
+#   removes both.
 # Parameters (besides guest-init.sh's): gm.v3=0 leaves NFSv3 out;
 # gm.part=survive stops after the NFSv4.2 run; gm.opts: the swap mount's
 # options; gm.minfree: vm.min_free_kbytes; gm.debug=1: a line of memory
@@ -357,8 +363,68 @@ nfs_down_client() {
 	nfs_done
 }
 
+# A swap file's priority in /proc/swaps (empty when it is not on).
+prio_of() { awk -v f="$1" '$1 == f { print $5 }' /proc/swaps; }
+
+nfs_tier_client() {
+	hostname clientb
+	nfs_net 2
+	[ -n "${P_minfree:-}" ] && echo "$P_minfree" >/proc/sys/vm/min_free_kbytes
+	if ! nfs_mount vers=4.2,hard,sec=sys /var/lib/export/swap /srv/swap; then
+		result "setup=fail why=nfs4_mount"
+		return
+	fi
+	# The server's grace period, waited for here (see nfs_client).
+	: >/srv/swap/.ready && rm -f /srv/swap/.ready
+	LOCAL=/var/lib/ghostmemory NET=/srv/swap/clientb
+	TAG=disk
+	disk_report
+	# Files of one size only, no disk reserve: one fits on the disk.
+	fixture steady
+	P_args="$P_args --swappath=[$LOCAL,/srv/swap/%H] --min_swapsize=$P_swapsize --disk_reserve=0 --max_files=2"
+	gm_fixture_start /tmp/daemon.log
+	fixture short
+	both() { grep -q "^$LOCAL/" /proc/swaps && grep -q "^$NET/" /proc/swaps; }
+	wait_for 180 both
+	fixture steady
+	result "tier_made first=$(grep 'added swap file' /tmp/daemon.log | head -n 1 | sed 's/.*added swap file \([^ ]*\).*/\1/') local_prio=$(prio_of "$LOCAL/1") net_prio=$(prio_of "$NET/1")"
+	TAG=made
+	files_report "$LOCAL"
+	files_report "$NET"
+	ghostmemory --status >/tmp/status.tier 2>&1
+	result "tier_status lines=$(grep -c '^tier=' /tmp/status.tier) net_line=$(grep -c "^tier=2 dir=$NET fs=nfs " /tmp/status.tier)"
+	# A workload a little larger than what is free: its pages go to the
+	# higher priority, the local file, and none to the export.
+	avail_mb=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
+	(oom0 /bin/workload $((avail_mb + 24)) 0 6 64) >/tmp/wl.tier 2>>/tmp/wl.err &
+	wl=$!
+	local_used() { [ "$(used_kb "$LOCAL/1")" -gt 8192 ] 2>/dev/null; }
+	wait_for 60 local_used
+	sleep 2
+	result "tier_used local_kb=$(used_kb "$LOCAL/1") net_kb=$(used_kb "$NET/1")"
+	wait "$wl"
+	wl_report tier $((avail_mb + 24)) 0 $? 0
+	fixture surplus
+	t0=$(now_ms)
+	gone() { ! grep -q "^$LOCAL/\|^$NET/" /proc/swaps; }
+	wait_shrunk 180 "$t0"
+	TAG=after
+	files_report "$LOCAL"
+	files_report "$NET"
+	kill -TERM "$GM_PID"
+	wait "$GM_PID"
+	result "stopped rc=$?"
+	nfs_done
+}
+
 case "$P_scenario" in
 nfs_server) nfs_server ;;
-nfs_client) nfs_client ;;
+nfs_client)
+	if [ "${P_tier:-0}" = 1 ]; then
+		nfs_tier_client
+	else
+		nfs_client
+	fi
+	;;
 nfs_down_client) nfs_down_client ;;
 esac

@@ -1,5 +1,6 @@
 # shellcheck shell=sh
-# Shared by the two-guest NFS tests (t_nfs.sh, t_nfs_down.sh), sourced
+# Shared by the two-guest NFS tests (t_nfs.sh, t_nfs_down.sh,
+# t_nfs_tier.sh), sourced
 # after tests/vm/lib.sh with $names set: guest A serves NFS (Debian's
 # nfsd and the tools of nfs-kernel-server, nfs-common and rpcbind,
 # fetched with apt-get download into the cache, as the kernel is), guest
