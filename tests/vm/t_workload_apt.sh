@@ -20,6 +20,11 @@ set -u
 . tests/vm/workload-lib.sh
 
 WL_CASES="wl_apt_none wl_apt_reactive wl_apt_hook"
+# With no swap apt-get is OOM-killed at 128 MiB (two boots), but with
+# swap each run took more than 10 minutes under TCG on a loaded host: on
+# with GM_WL_APT=1 until a size fits make check's time.
+[ "${GM_WL_APT:-0}" = 1 ] ||
+	skip_all "too slow for make check as it stands (GM_WL_APT=1 runs it)"
 mem=${WL_APT_MEM:-128}
 wl_test wlapt apt "$mem" none reactive hook
 wl_judge apt none wl_apt_none fails
