@@ -16,4 +16,9 @@ check-vm: ghostmemory
 bench: ghostmemory
 	sh bench/run.sh
 
-.PHONY: check-vm
+# The real workloads (apt, a compile) on the booted Debian 12 guest under
+# each swap provider; writes bench/workloads.md (about 45 minutes).
+bench-workloads:
+	sh bench/workloads.sh
+
+.PHONY: check-vm bench-workloads

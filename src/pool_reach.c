@@ -96,6 +96,7 @@ void pool_reach_release(struct pool *p)
 {
 	static int fds[2]; /* read by the thread: never on a stack */
 	struct pool_probe *probe = p->reach.probe;
+	int i;
 
 	/* The probe's memory, unless a thread still writes it. */
 	if (probe && (!p->reach.r.probing ||
@@ -111,6 +112,13 @@ void pool_reach_release(struct pool *p)
 	fds[1] = p->dir.lock_fd;
 	if (start_thread(close_thread, fds) < 0)
 		return; /* closed by pool_close then, waiting */
+	/* Until the thread has taken both out of the table: a handle left
+	 * there is closed by the exit itself, whose last thread then waits
+	 * for the server's unlock (seen: 25 s), and fds is reused by the
+	 * next tier.  F_GETFD never touches the mount. */
+	for (i = 0; i < 100 && (fcntl(fds[0], F_GETFD) >= 0 ||
+				fcntl(fds[1], F_GETFD) >= 0); i++)
+		(void)poll(NULL, 0, 5);
 	log_notice("swap directory %s does not answer: its lock is left to "
 		   "the server to drop (when this host's lease runs out)",
 		   p->dir.canon);

@@ -122,20 +122,34 @@ pkg_deb() {
 }
 
 # --- the booted Debian 12 guest (t_boot.sh, t_autopkgtest.sh) -------------
+# chroot_apt DIR SCRIPT: SCRIPT (sh, apt's network there) in the tree
+# DIR with /proc and /dev mounted and services kept from starting; after
+# it apt's lists and sources are removed, so nothing in the guest can
+# reach an archive.  SCRIPT's status.
+chroot_apt() {
+	printf '#!/bin/sh\nexit 101\n' >"$1/usr/sbin/policy-rc.d"
+	chmod 0755 "$1/usr/sbin/policy-rc.d"
+	mount -t proc proc "$1/proc" && mount --bind /dev "$1/dev" || return 1
+	chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive sh -c "$2"
+	_ca_rc=$?
+	umount "$1/proc" "$1/dev"
+	rm -f "$1/usr/sbin/policy-rc.d"
+	rm -rf "$1"/var/lib/apt/lists/*
+	: >"$1/etc/apt/sources.list"
+	rm -f "$1"/etc/apt/sources.list.d/*
+	return $_ca_rc
+}
+
 # make_guest DIR: minbase + both inits + Debian's kernel, plus autopkgtest
 # (the package's own tests run inside the guest with its null runner) and
 # python3 (autopkgtest needs it; the purge test's workload uses it).
 # systemd-sysv is left out so that /sbin/init is sysvinit's and systemd is
 # booted with init=/lib/systemd/systemd.  orphan-sysvinit-scripts gives
-# rsyslog its init script.  The guest has no network: apt's lists and
-# sources are removed, so nothing in it can reach an archive.
+# rsyslog its init script.  The guest has no network.
 make_guest() {
 	tar -C "$1" --numeric-owner -xzf "$BASE" || return 1
-	printf '#!/bin/sh\nexit 101\n' >"$1/usr/sbin/policy-rc.d"
-	chmod 0755 "$1/usr/sbin/policy-rc.d"
-	mount -t proc proc "$1/proc" && mount --bind /dev "$1/dev" || return 1
-	chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		DEBIAN_FRONTEND=noninteractive sh -c '
+	chroot_apt "$1" '
 		apt-get update -q &&
 		apt-get install -y -q --no-install-recommends systemd \
 			sysvinit-core orphan-sysvinit-scripts udev rsyslog \
@@ -143,11 +157,6 @@ make_guest() {
 			autopkgtest python3 &&
 		apt-get clean'
 	rc=$?
-	umount "$1/proc" "$1/dev"
-	rm -f "$1/usr/sbin/policy-rc.d"
-	rm -rf "$1"/var/lib/apt/lists/*
-	: >"$1/etc/apt/sources.list"
-	rm -f "$1"/etc/apt/sources.list.d/*
 	echo gmvm >"$1/etc/hostname"
 	return $rc
 }
@@ -156,6 +165,37 @@ make_guest() {
 guest_tarball() {
 	cache_make "$GM_SUITE-guest-apt.tar.gz" "$1" make_guest &&
 		echo "$GM_CACHE/$GM_SUITE-guest-apt.tar.gz"
+}
+
+# make_guest_work DIR: the guest tree of make_guest plus what the real
+# workloads of tests/vm/wl_*.sh need (issue 14): g++ and make for
+# the compile, and googletest, whose sources in /usr/src/googletest are
+# what it compiles.  Its initramfs holds only the modules that mount the
+# root (virtio_pci, virtio_blk, ext4: 6 instead of 36 MiB), so that a
+# guest of less than 256 MiB can unpack it at boot.  Made from the
+# cached guest tree with the host's own apt sources (copied in for the
+# install, removed after): Debian packages only, no network left in the
+# guest.
+make_guest_work() {
+	tar -C "$1" --numeric-owner -xzf "$GUEST_TARBALL" || return 1
+	cp -a /etc/apt/sources.list.d/. "$1/etc/apt/sources.list.d/" 2>/dev/null
+	[ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$1/etc/apt/"
+	rm -f "$1"/etc/apt/sources.list.d/*.disabled*
+	chroot_apt "$1" '
+		apt-get update -q &&
+		apt-get install -y -q --no-install-recommends g++ make \
+			googletest &&
+		apt-get clean &&
+		echo MODULES=list >/etc/initramfs-tools/conf.d/gm-small &&
+		printf "virtio_pci\nvirtio_blk\next4\n" >>/etc/initramfs-tools/modules &&
+		update-initramfs -u -k all'
+}
+# guest_work_tarball LOG: the cached tree of make_guest_work (made once
+# from guest_tarball's); its path on stdout.  Needs BASE.
+guest_work_tarball() {
+	GUEST_TARBALL=$(guest_tarball "$1") &&
+		cache_make "$GM_SUITE-guest-work.tar.gz" "$1" make_guest_work &&
+		echo "$GM_CACHE/$GM_SUITE-guest-work.tar.gz"
 }
 
 # guest_cannot: why a booted-guest test cannot run here (on stdout, and
@@ -195,10 +235,11 @@ guest_cleanup() {
 }
 
 # guest_unpack: the cached guest tree (made first if need be) unpacked in
-# $root; when it cannot be, skip_all.
+# $root; when it cannot be, skip_all.  GUEST_TREE names another function
+# that gives a tree's tarball (guest_work_tarball).
 guest_unpack() {
 	pkg_base
-	_g=$(guest_tarball "$work/guest.log") ||
+	_g=$(${GUEST_TREE:-guest_tarball} "$work/guest.log") ||
 		skip_all "cannot make the guest tree: $(tail_of "$work/guest.log" 4)"
 	mkdir "$root" && tar -C "$root" --numeric-owner -xzf "$_g" ||
 		skip_all "cannot unpack $_g"
@@ -232,17 +273,18 @@ UNIT
 }
 
 # guest_disk ROOT WORK: the kernel and initrd of ROOT go to WORK/vmlinuz
-# and WORK/initrd, the tree itself to the ext4 image WORK/disk0.img.
+# and WORK/initrd, the tree itself to the ext4 image WORK/disk0.img
+# (GUEST_DISK bytes, default 3G).
 guest_disk() {
 	cp "$(ls "$1"/boot/vmlinuz-* | head -n 1)" "$2/vmlinuz" &&
 		cp "$(ls "$1"/boot/initrd.img-* | head -n 1)" "$2/initrd" ||
 		return 1
-	truncate -s 3G "$2/disk0.img"
+	truncate -s "${GUEST_DISK:-3G}" "$2/disk0.img"
 	mkfs.ext4 -q -F -L gmroot -d "$1" "$2/disk0.img" >"$2/mkfs.log" 2>&1
 }
 
 # guest_boot WORK NAME SECONDS [KERNEL ARGS]: one boot from a fresh copy
-# of WORK/disk0.img, 1 GiB, 2 vCPUs, no network at all (-nic none: qemu
+# of WORK/disk0.img, $GUEST_MEM MiB (default 1 GiB), 2 vCPUs, no network at all (-nic none: qemu
 # would otherwise give it user-mode networking).  The job's report lands
 # in WORK/results-NAME.txt, the console in WORK/console-NAME.log.
 # $qemu_pid is set while it runs (for the caller's cleanup).
@@ -252,7 +294,7 @@ guest_boot() {
 	cp --sparse=always "$_w/disk0.img" "$_w/disk.img"
 	_t0=$(date +%s)
 	timeout "$_t" qemu-system-x86_64 -accel "${GM_QEMU_ACCEL:-tcg}" \
-		-smp 2 -m 1024 -nic none \
+		-smp 2 -m "${GUEST_MEM:-1024}" -nic none \
 		-display none -monitor none -no-reboot \
 		-serial "file:$_w/console-$_n.log" \
 		-serial "file:$_w/results-$_n.log" \
