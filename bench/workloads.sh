@@ -1,7 +1,7 @@
 #!/bin/sh
 # The real workloads of issue 14 on a real Debian 12 guest, under each
 # swap provider; writes bench/workloads.md (and prints it).  Not part of
-# make check (tests/vm/wl_*.sh are); make bench appends its
+# make check (nor, yet, are tests/vm/wl_*.sh); make bench appends its
 # output to bench/results.md.
 #
 # Per workload one boot of the booted guest (tests/pkg/lib.sh, TCG, 2
