@@ -14,4 +14,9 @@ check-vm: ghostmemory
 bench: ghostmemory
 	sh bench/run.sh
 
-.PHONY: check-vm
+# Swap on NFS: ghostmemory, a static file on the same export and
+# swapspace, two guests, one provider at a time; writes bench/nfs.md.
+bench-nfs: ghostmemory
+	sh bench/nfs.sh
+
+.PHONY: check-vm bench-nfs

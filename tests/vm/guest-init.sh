@@ -8,8 +8,8 @@
 #   GMLOG <line>             the daemon's log, dumped at the end
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
 #   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
-#             bigalloc|standby_small|idlecost|commit|zram|nfs_server|
-#             nfs_client (default run)
+#             bigalloc|standby_small|idlecost|commit|zram|nfs_* (default
+#             run)
 #   calm      idlecost: seconds of calm before the first look (30)
 #   disk      none: no /dev/vda to mount (a diskless guest)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
@@ -812,7 +812,7 @@ commit)
 	TAG=end
 	files_report "$SWAPDIR"
 	;;
-nfs_server | nfs_client)
+nfs_*)
 	# Swap on NFS: tests/vm/guest-nfs.sh (t_nfs.sh puts it in).
 	. /guest-nfs.sh
 	;;

@@ -215,4 +215,5 @@ nfs_done() {
 case "$P_scenario" in
 nfs_server) nfs_server ;;
 nfs_client) nfs_client ;;
+nfs_shared_* | nfs_rates) . /guest-nfs-shared.sh ;;
 esac
