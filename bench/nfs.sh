@@ -8,8 +8,8 @@
 # hard, sec=sys, vm.min_free_kbytes=16384) whose swap is on the export.
 # One boot of both per provider, one provider after the other (one
 # client at a time):
-#   static       one swap file of 2 x RAM made with fallocate on the
-#                export before the workloads (the physical limit)
+#   static       one 1 GiB swap file made with fallocate on the export
+#                before the workloads (the physical limit)
 #   swapspace    Debian's swapspace 1.18 (the cached .deb, as
 #                bench/run.sh uses it), `swapspace -s DIR -v`, DIR on the
 #                export
@@ -179,7 +179,7 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 		echo "- none logged"
 	fi
 	st=$(cat "$VM_WORK/cells/static.static_ms" 2>/dev/null)
-	[ -n "$st" ] && echo "- static: $MB MiB made with fallocate, mkswap and swapon in $st ms"
+	[ -n "$st" ] && echo "- static: 1024 MiB made with fallocate, mkswap and swapon in $st ms"
 	echo
 	echo "Caveats: one run on a shared 2-core machine with other jobs (see the load"
 	echo "average), guests under TCG: wall times are noisy and only the ratios within"
