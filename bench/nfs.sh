@@ -136,7 +136,8 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	echo "swapped, free) or the time until the OOM killer ended it. Peak swap provisioned"
 	echo "and used: the highest SwapTotal and SwapTotal - SwapFree seen (every 50 ms);"
 	echo "areas: the most swap areas on at once; shrunk: the surplus after the workload"
-	echo "took every file back (1) or not within the limit (0)."
+	echo "took the files back (1; ghostmemory keeps its standby file) or not within the"
+	echo "limit (0)."
 	echo
 	echo "| provider | rate | outcome | wall s | peak swap MiB | peak used MiB | areas | shrunk |"
 	echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
