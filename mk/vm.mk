@@ -21,4 +21,9 @@ bench: ghostmemory
 bench-workloads:
 	sh bench/workloads.sh
 
-.PHONY: check-vm bench-workloads
+# Swap on NFS: ghostmemory, a static file on the same export and
+# swapspace, two guests, one provider at a time; writes bench/nfs.md.
+bench-nfs: ghostmemory
+	sh bench/nfs.sh
+
+.PHONY: check-vm bench-workloads bench-nfs

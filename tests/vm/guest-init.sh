@@ -8,8 +8,8 @@
 #   GMLOG <line>             the daemon's log, dumped at the end
 # Parameters (gm.NAME=VALUE; commas in gm.args become spaces):
 #   scenario  run|shrink|diet|restart|initscript|swapoff_slow|swapoff_oom|
-#             bigalloc|standby_small|idlecost|commit|zram|nfs_server|
-#             nfs_client|unit32|bench (default run)
+#             bigalloc|standby_small|idlecost|commit|zram|nfs_*|
+#             unit32|bench (default run)
 #   calm      idlecost: seconds of calm before the first look (30)
 #   disk      none: no /dev/vda to mount (a diskless guest)
 #   daemon    none|static|swapspace|ghostmemory      (default none)
@@ -817,7 +817,7 @@ bench)
 	# bench puts it in).
 	. /guest-bench.sh
 	;;
-nfs_server | nfs_client | nfs_down_client)
+nfs_*)
 	# Swap on NFS: tests/vm/guest-nfs.sh (t_nfs.sh puts it in).
 	. /guest-nfs.sh
 	;;

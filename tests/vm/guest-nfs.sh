@@ -427,4 +427,5 @@ nfs_client)
 	fi
 	;;
 nfs_down_client) nfs_down_client ;;
+nfs_shared_* | nfs_rates) . /guest-nfs-shared.sh ;;
 esac

@@ -1,17 +1,33 @@
 # shellcheck shell=sh
-# Shared by the two-guest NFS tests (t_nfs.sh, t_nfs_down.sh,
-# t_nfs_tier.sh), sourced
-# after tests/vm/lib.sh with $names set: guest A serves NFS (Debian's
-# nfsd and the tools of nfs-kernel-server, nfs-common and rpcbind,
-# fetched with apt-get download into the cache, as the kernel is), guest
-# B is a diskless client; joined by one virtual link (qemu's socket
-# netdev on 127.0.0.1), both qemus inside a network namespace this
-# library creates (nfs_setup) and deletes (nfs_cleanup, on EXIT), so no
-# packet can leave it.  The guest side is tests/vm/guest-nfs.sh.
+# Host side of the NFS guest tests (t_nfs.sh, t_nfs_down.sh,
+# t_nfs_tier.sh, t_nfs_shared.sh) and bench/nfs.sh, sourced after
+# tests/vm/lib.sh (and the caller's vm_begin): the network namespace, the NFS tools fetched
+# into the cache (as the kernel is) and copied into the guests' roots,
+# and one qemu per guest joined to the others by socket netdevs.
+#
+#   nfs_fetch            NFS_DIRS, NFS_LIBPATH (or NFS_WHY)
+#   nfs_root_server DIR  VM_ROOT_HOOK of a server; nfs_root_client DIR
+#   nfs_netns            create $NFS_NS with lo up (or NFS_WHY)
+#   nfs_qemu ...         one guest in the namespace
+#   nfs_wait_listen PORT until the namespace has a listener on PORT
+#   nfs_initrds          the server's and the client's initramfs
+#   nfs_begin NAME...    how a test begins: SKIP (tools, namespace) or
+#                        FAIL (initramfs) for every NAME, or ready
+#   nfs_server_start LOG TIMEOUT_S DISK_MB
+#                        guest A (the server) on an ext4 disk of DISK_MB,
+#                        in the background, until it listens on NFS_PORT
+#   nfs_server_end [LOG] after the client: let the server power off (and
+#                        LOG's tail when it never got ready)
+#   nfs_stop, nfs_cleanup   end our qemus by pid, delete the namespace
+#
+# NFS_GUEST_FILES: more guest-side files for the roots (besides
+# guest-nfs.sh); NFS_QEMU_EXTRA: more qemu options (a monitor).
 # shellcheck disable=SC2034 # SRV_INITRD, CLI_INITRD: the callers'
+
 NFS_NS=gmnfs$$
 NFS_PORT=$((20000 + $$ % 10000))
 NFS_SRV_PID=
+NFS_GUEST_FILES=${NFS_GUEST_FILES:-}
 # Our qemus are the only processes in the namespace: end them by pid.
 nfs_stop() {
 	for p in $(ip netns pids "$NFS_NS" 2>/dev/null); do
@@ -69,7 +85,7 @@ nfs_fetch() {
 	return 1
 }
 
-NFS_BINS="rpcbind rpc.mountd rpc.nfsd exportfs mount.nfs"
+NFS_BINS="rpcbind rpc.mountd rpc.nfsd exportfs mount.nfs rpc.statd"
 # The path of one tool in the extracted packages.
 nfs_bin() {
 	for d in $NFS_DIRS; do
@@ -101,7 +117,10 @@ nfs_copy() {
 
 # What both guests need: the scenarios, users and libtirpc's netconfig.
 nfs_root_common() {
-	cp tests/vm/guest-nfs.sh "$1/guest-nfs.sh"
+	cp tests/vm/guest-nfs.sh "$1/guest-nfs.sh" || return 1
+	for f in $NFS_GUEST_FILES; do
+		cp "tests/vm/$f" "$1/$f" || return 1
+	done
 	mkdir -p "$1/etc" "$1/var/lib/nfs"
 	printf 'root:x:0:0:root:/root:/bin/sh\n_rpc:x:100:65534::/run/rpcbind:/bin/false\nstatd:x:101:65534::/var/lib/nfs:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$1/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$1/etc/group"
@@ -120,101 +139,116 @@ nfs_root_common() {
 }
 nfs_root_server() {
 	nfs_root_common "$1" || return 1
-	for b in rpcbind rpc.mountd rpc.nfsd exportfs; do
+	for b in rpcbind rpc.mountd rpc.nfsd exportfs rpc.statd; do
 		nfs_copy "$1" "$b" || return 1
 	done
 }
 nfs_root_client() {
 	nfs_root_common "$1" || return 1
-	nfs_copy "$1" mount.nfs
+	# rpcbind and rpc.statd: NFSv3 with locks (NLM needs statd on both
+	# sides).
+	for b in mount.nfs rpcbind rpc.statd; do
+		nfs_copy "$1" "$b" || return 1
+	done
 }
 
-# nfs_begin NAME...: vm_begin and vm_need_gm for every NAME, ip(8)
-# there, and the namespace's clean-up on exit.
-nfs_begin() {
-	vm_begin "$@"
-	vm_need_gm "$@"
-	command -v ip >/dev/null 2>&1 ||
-		skip_all "ip not installed (apt-get install iproute2)" "$@"
-	trap 'nfs_cleanup' EXIT
-	trap 'nfs_cleanup; exit 1' INT TERM
-}
-
-# nfs_setup: the tools fetched, the namespace made, both initramfs
-# built (SRV_INITRD, CLI_INITRD); each test in $names skipped or failed
-# when that cannot be done.
-nfs_setup() {
-	if ! nfs_fetch; then
-		# shellcheck disable=SC2086
-		skip_all "$NFS_WHY" $names
-	fi
-	if ! ip netns add "$NFS_NS" 2>"$VM_WORK/netns.err"; then
-		# shellcheck disable=SC2086
-		skip_all "cannot create a network namespace: $(cat "$VM_WORK/netns.err")" $names
-	fi
-	ip netns exec "$NFS_NS" ip link set lo up
-
-	SRV_INITRD=$VM_WORK/server.gz
-	CLI_INITRD=$VM_WORK/client.gz
-	VM_EXTRA_MODS="virtio_net nfsd" VM_ROOT_HOOK=nfs_root_server \
-		vm_initramfs "$SRV_INITRD" || {
-		for n in $names; do echo "FAIL $n: cannot build the server's initramfs"; done
-		exit 1
-	}
-	VM_WITH_GM=1 VM_EXTRA_MODS="virtio_net nfsv4 nfsv3" VM_ROOT_HOOK=nfs_root_client \
-		vm_initramfs "$CLI_INITRD" || {
-		for n in $names; do echo "FAIL $n: cannot build the client's initramfs"; done
-		exit 1
-	}
-}
-
-# nfs_qemu LOG INITRD TIMEOUT_S NETDEV MAC DRIVE MEM_MB gm.k=v...: one
-# guest in the namespace, its serial console cleaned into LOG (LOG.raw
-# as it runs); NFS_QEMU_EXTRA: more qemu options (a monitor).
+# nfs_qemu LOG INITRD TIMEOUT_S NETDEVS MAC DRIVE MEM gm.k=v...: one
+# guest in the namespace, its serial console cleaned into LOG.  NETDEVS:
+# one socket netdev's options (listen=... or connect=...) per NIC,
+# separated by spaces (eth0, eth1, ...).  no_timer_check: with three
+# TCG guests on a loaded host the kernel's IO-APIC timer check failed
+# once ("IO-APIC + timer doesn't work!", a panic at 0.07 s).
 nfs_qemu() {
 	nq_log=$1 nq_initrd=$2 nq_t=$3 nq_net=$4 nq_mac=$5 nq_drive=$6 nq_mem=$7
 	shift 7
+	nq_nics='' nq_i=0
+	for nq_o in $nq_net; do
+		nq_nics="$nq_nics -netdev socket,id=n$nq_i,$nq_o -device virtio-net-pci,netdev=n$nq_i,mac=52:54:00:12:$((34 + nq_i)):$nq_mac"
+		nq_i=$((nq_i + 1))
+	done
 	# shellcheck disable=SC2086
 	ip netns exec "$NFS_NS" timeout -k 10 "$nq_t" qemu-system-x86_64 \
 		-accel tcg -m "$nq_mem" -smp 1 -nographic -no-reboot \
 		-kernel "$VM_KERNEL" -initrd "$nq_initrd" \
-		-append "console=ttyS0 panic=-1 quiet gm.timeout=$((nq_t - 20)) $*" \
-		-netdev "socket,id=n0,$nq_net" \
-		-device "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:$nq_mac" \
-		$nq_drive ${NFS_QEMU_EXTRA:-} </dev/null >"$nq_log.raw" 2>&1
+		-append "console=ttyS0 panic=-1 quiet no_timer_check gm.timeout=$((nq_t - 20)) $*" \
+		$nq_nics $nq_drive ${NFS_QEMU_EXTRA:-} </dev/null >"$nq_log.raw" 2>&1
 	tr -d '\r' <"$nq_log.raw" | sed 's/^.*\x1b\[[0-9;?]*[A-Za-z]//' >"$nq_log"
+}
+
+# nfs_wait_listen PORT: until a qemu in the namespace listens on PORT
+# (20 s at most), so that a client's qemu can connect.
+nfs_wait_listen() {
+	nw_i=0
+	while [ $nw_i -lt 100 ] && ! ip netns exec "$NFS_NS" cat /proc/net/tcp |
+		awk -v p="$(printf %04X "$1")" '$2 ~ ":" p "$" && $4 == "0A" { f = 1 } END { exit !f }'; do
+		sleep 0.2
+		nw_i=$((nw_i + 1))
+	done
+}
+
+# nfs_netns: the namespace, with its loopback up.
+nfs_netns() {
+	ip netns add "$NFS_NS" 2>"$VM_WORK/netns.err" ||
+		{ NFS_WHY="cannot create a network namespace: $(cat "$VM_WORK/netns.err")"; return 1; }
+	ip netns exec "$NFS_NS" ip link set lo up
+}
+
+# nfs_initrds: the server's initramfs in SRV_INITRD and the client's
+# (with ghostmemory; swapspace too when VM_WITH_SWAPSPACE=1) in
+# CLI_INITRD; NFS_WHY when one cannot be built.
+nfs_initrds() {
+	SRV_INITRD=$VM_WORK/server.gz
+	CLI_INITRD=$VM_WORK/client.gz
+	VM_EXTRA_MODS="virtio_net nfsd" VM_ROOT_HOOK=nfs_root_server \
+		vm_initramfs "$SRV_INITRD" ||
+		{ NFS_WHY="cannot build the server's initramfs"; return 1; }
+	VM_WITH_GM=1 VM_EXTRA_MODS="virtio_net nfsv4 nfsv3" VM_ROOT_HOOK=nfs_root_client \
+		vm_initramfs "$CLI_INITRD" ||
+		{ NFS_WHY="cannot build the client's initramfs"; return 1; }
+}
+
+# nfs_begin NAME...: the clean-up on every exit; ip, the tools and the
+# namespace, or SKIP for every NAME and exit; then the initramfs, or
+# FAIL for every NAME and exit 1.
+nfs_begin() {
+	trap 'nfs_cleanup' EXIT
+	trap 'nfs_cleanup; exit 1' INT TERM
+	command -v ip >/dev/null 2>&1 ||
+		skip_all "ip not installed (apt-get install iproute2)" "$@"
+	nfs_fetch || skip_all "$NFS_WHY" "$@"
+	nfs_netns || skip_all "$NFS_WHY" "$@"
+	nfs_initrds || {
+		for nb_n in "$@"; do echo "FAIL $nb_n: $NFS_WHY"; done
+		exit 1
+	}
 }
 
 # nfs_server_start LOG TIMEOUT_S DISK_MB: guest A on an ext4 disk of
 # DISK_MB in the background (NFS_SRV_PID), returning once its qemu
-# listens for the client's link.
+# listens for the client's link on NFS_PORT.
 nfs_server_start() {
 	vm_disk "$VM_WORK/server.img" "$3" ext4 || return 1
 	nfs_qemu "$1" "$SRV_INITRD" "$2" "listen=127.0.0.1:$NFS_PORT" 01 \
 		"-drive file=$VM_WORK/server.img,if=virtio,format=raw" "$VM_MEM" \
 		gm.scenario=nfs_server gm.fs=ext4 &
 	NFS_SRV_PID=$!
-	i=0
-	while [ $i -lt 100 ] && ! ip netns exec "$NFS_NS" sh -c "cat /proc/net/tcp" |
-		awk -v p="$(printf %04X "$NFS_PORT")" '$2 ~ ":" p "$" && $4 == "0A" { f = 1 } END { exit !f }'; do
-		sleep 0.2
-		i=$((i + 1))
-	done
+	nfs_wait_listen "$NFS_PORT"
 }
 
-# nfs_server_end LOG: the client told the server to power off; give it
-# a moment, then stop it; its log's tail if it never got ready.
+# nfs_server_end [LOG]: the last client told the server to power off;
+# give it a moment, then stop whatever is left; LOG's tail when the
+# server never got ready.
 nfs_server_end() {
-	i=0
-	while [ $i -lt 50 ] && [ -n "$(ip netns pids "$NFS_NS" 2>/dev/null)" ]; do
+	ne_i=0
+	while [ $ne_i -lt 50 ] && [ -n "$(ip netns pids "$NFS_NS" 2>/dev/null)" ]; do
 		sleep 0.2
-		i=$((i + 1))
+		ne_i=$((ne_i + 1))
 	done
 	nfs_stop
-	wait "$NFS_SRV_PID" 2>/dev/null
+	[ -n "$NFS_SRV_PID" ] && wait "$NFS_SRV_PID" 2>/dev/null
 	NFS_SRV_PID=
-	grep -q '^GMRESULT server=ready' "$1" || {
+	if [ -n "${1:-}" ] && ! grep -q '^GMRESULT server=ready' "$1"; then
 		echo "---- server log tail"
 		tail -n 40 "$1" | sed 's/^/  | /'
-	}
+	fi
 }

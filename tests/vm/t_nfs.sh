@@ -39,8 +39,11 @@
 
 names="vm_nfs4_survive vm_nfs_refuse_soft vm_nfs_refuse_squash vm_nfs3_write"
 # shellcheck disable=SC2086
+vm_begin $names
+# shellcheck disable=SC2086
+vm_need_gm $names
+# shellcheck disable=SC2086
 nfs_begin $names
-nfs_setup
 
 # The client's RAM: swap-in over NFS is slow under TCG, keep it small.
 CLI_MEM=${GM_VM_NFS_MEM:-192}
