@@ -53,6 +53,9 @@ fi
 # This kernel has no IA32 emulation: into a guest with them.
 WHERE="a guest of Debian's kernel"
 vm_begin unit32
+# vm_begin set its own traps: ours also removes the build.
+trap 'u32_cleanup' EXIT
+trap 'u32_cleanup; exit 1' INT TERM
 # The tests unpack into the guest's RAM (about 60 MiB stripped).
 VM_MEM=1024
 # What the tests read from the top directory (their fixtures, the
