@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # Host side of the NFS guest tests (t_nfs.sh, t_nfs_down.sh,
 # t_nfs_tier.sh, t_nfs_shared.sh) and bench/nfs.sh, sourced after
-# tests/vm/lib.sh (and the caller's vm_begin): the network namespace, the NFS tools fetched
+# tests/vm/lib.sh: the network namespace, the NFS tools fetched
 # into the cache (as the kernel is) and copied into the guests' roots,
 # and one qemu per guest joined to the others by socket netdevs.
 #
@@ -207,10 +207,13 @@ nfs_initrds() {
 		{ NFS_WHY="cannot build the client's initramfs"; return 1; }
 }
 
-# nfs_begin NAME...: the clean-up on every exit; ip, the tools and the
-# namespace, or SKIP for every NAME and exit; then the initramfs, or
-# FAIL for every NAME and exit 1.
+# nfs_begin NAME...: how an NFS test begins: vm_begin and vm_need_gm,
+# the clean-up on every exit; ip, the tools and the namespace, or SKIP
+# for every NAME and exit; then the initramfs, or FAIL for every NAME
+# and exit 1.
 nfs_begin() {
+	vm_begin "$@"
+	vm_need_gm "$@"
 	trap 'nfs_cleanup' EXIT
 	trap 'nfs_cleanup; exit 1' INT TERM
 	command -v ip >/dev/null 2>&1 ||

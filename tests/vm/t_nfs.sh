@@ -39,10 +39,6 @@
 
 names="vm_nfs4_survive vm_nfs_refuse_soft vm_nfs_refuse_squash vm_nfs3_write"
 # shellcheck disable=SC2086
-vm_begin $names
-# shellcheck disable=SC2086
-vm_need_gm $names
-# shellcheck disable=SC2086
 nfs_begin $names
 
 # The client's RAM: swap-in over NFS is slow under TCG, keep it small.

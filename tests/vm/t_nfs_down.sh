@@ -55,10 +55,6 @@
 
 names="vm_nfs_down_running vm_nfs_down_start"
 # shellcheck disable=SC2086
-vm_begin $names
-# shellcheck disable=SC2086
-vm_need_gm $names
-# shellcheck disable=SC2086
 nfs_begin $names
 
 CLI_MEM=${GM_VM_NFS_MEM:-192}

@@ -42,10 +42,6 @@
 . tests/vm/lib.sh
 
 names="vm_nfs_shared_hosts vm_nfs4_rates vm_nfs_shared_same vm_nfs3_lock"
-# shellcheck disable=SC2086
-vm_begin $names
-# shellcheck disable=SC2086
-vm_need_gm $names
 NFS_GUEST_FILES=guest-nfs-shared.sh
 . tests/vm/nfs-lib.sh
 # shellcheck disable=SC2086

@@ -16,10 +16,6 @@
 
 names="vm_nfs_tier_local_first vm_nfs_tier_priority vm_nfs_tier_shrink"
 # shellcheck disable=SC2086
-vm_begin $names
-# shellcheck disable=SC2086
-vm_need_gm $names
-# shellcheck disable=SC2086
 nfs_begin $names
 
 LOCAL=/var/lib/ghostmemory NET=/srv/swap/clientb
