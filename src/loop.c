@@ -69,12 +69,14 @@ static enum fsm_outcome op_grow(void *ctx, const struct meminfo *mi,
 }
 
 static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
-				  int64_t now_ms, uint64_t *size_b)
+				  int64_t now_ms, int64_t keep_ms,
+				  uint64_t *size_b)
 {
 	struct daemon *d = ctx;
 	struct pool_params pp = params_pool(&d->cfg);
 
 	pp.keep_free_b = resv_sum_b(&d->resv);
+	pp.keep_ms = keep_ms;
 	return tiers_shrink(&d->tiers, &pp, mi, now_ms, size_b);
 }
 
@@ -311,6 +313,8 @@ static void tick(struct daemon *d, int64_t t)
 	}
 	loop_resv_expire(d, t);
 	tick_run(TICK_PARAMS(&d->cfg), &d->ts, &ops, rc < 0 ? NULL : &d->mi, t, &tk);
+	/* A file a shrink kept, not needed again in its time: deleted. */
+	tiers_expire(&d->tiers, POOL_PARAMS(&d->cfg), t);
 	if (tk.valid) {
 		d->have_mi = true;
 		d->free_pct = tk.o.free_pct;
