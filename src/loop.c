@@ -313,14 +313,16 @@ static void tick(struct daemon *d, int64_t t)
 	}
 	loop_resv_expire(d, t);
 	tick_run(TICK_PARAMS(&d->cfg), &d->ts, &ops, rc < 0 ? NULL : &d->mi, t, &tk);
-	/* A file a shrink kept, not needed again in its time: deleted. */
-	tiers_expire(&d->tiers, POOL_PARAMS(&d->cfg), t);
 	if (tk.valid) {
 		d->have_mi = true;
 		d->free_pct = tk.o.free_pct;
 		d->next_poll_ms = tk.next_poll_ms;
 	}
 	d->next_poll_ms = tiers_reach_wait_ms(&d->tiers, t, d->next_poll_ms);
+	/* A file a shrink kept, not needed again in its time: deleted (and
+	 * the loop wakes for the next one's time). */
+	d->next_poll_ms = tiers_expire(&d->tiers, POOL_PARAMS(&d->cfg), t,
+				       d->next_poll_ms);
 	/* A state changed by what the workers finished counts too. */
 	tk.before = before;
 	log_tick(d, &tk);

@@ -280,6 +280,11 @@ int pool_standby_start(struct pool *p, const struct pool_params *pp,
 /* A file an earlier shrink kept whose time is up (index, or -1): it is
  * deleted now.  Pure. */
 int pool_keep_expired(const struct pool_file *f, int n, int64_t now_ms);
+/* The loop's sleep (wait_ms) cut to when the first kept file's time is
+ * up, never under a second (one that is due but cannot go yet, its
+ * directory not answering, must not spin the loop).  Pure. */
+int64_t pool_keep_wait_ms(const struct pool_file *f, int n, int64_t now_ms,
+			  int64_t wait_ms);
 /* Start deleting such a file in the shrink lane when it is idle: 1
  * started, 0 nothing to do. */
 int pool_expire(struct pool *p, const struct pool_params *pp, int64_t now_ms);

@@ -169,6 +169,27 @@ int pool_keep_expired(const struct pool_file *f, int n, int64_t now_ms)
 	return -1;
 }
 
+int64_t pool_keep_wait_ms(const struct pool_file *f, int n, int64_t now_ms,
+			  int64_t wait_ms)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int64_t w;
+
+		/* as pool_keep_expired: what it would delete */
+		if (f[i].active || f[i].keep_until_ms <= 0 ||
+		    f[i].resume_target)
+			continue;
+		w = f[i].keep_until_ms - now_ms;
+		if (w < 1000)
+			w = 1000;
+		if (wait_ms < 0 || w < wait_ms)
+			wait_ms = w;
+	}
+	return wait_ms;
+}
+
 int pool_expire(struct pool *p, const struct pool_params *pp, int64_t now_ms)
 {
 	struct pool_file *f;

@@ -304,8 +304,8 @@ enum fsm_outcome tiers_shrink(struct tiers *ts, const struct pool_params *pp,
 				 size_b);
 }
 
-void tiers_expire(struct tiers *ts, const struct pool_params *pp,
-		  int64_t now_ms)
+int64_t tiers_expire(struct tiers *ts, const struct pool_params *pp,
+		     int64_t now_ms, int64_t wait_ms)
 {
 	struct pool_params tp;
 	int i;
@@ -313,7 +313,10 @@ void tiers_expire(struct tiers *ts, const struct pool_params *pp,
 	for (i = 0; i < ts->n; i++) {
 		tiers_params(ts, i, pp, NULL, &tp);
 		pool_expire(&ts->t[i], &tp, now_ms);
+		wait_ms = pool_keep_wait_ms(ts->t[i].f, ts->t[i].n, now_ms,
+					    wait_ms);
 	}
+	return wait_ms;
 }
 
 void tiers_collect(struct tiers *ts, const struct pool_params *pp,

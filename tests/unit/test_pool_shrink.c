@@ -128,6 +128,19 @@ static void test_keep_expired(void)
 	CHECK(pool_keep_expired(f, 4, 20000) == -1,
 	      "an active file, a spare, the resume target: never");
 	CHECK(pool_keep_expired(f, 0, 20000) == -1, "no files");
+	/* The loop's sleep: cut to the next kept file's time, never under
+	 * a second, untouched with none kept. */
+	f[1].active = false;
+	CHECK(pool_keep_wait_ms(f, 4, 5000, 20000) == 4000,
+	      "cut to slot 2's time in 4 s (never the resume target's): %lld",
+	      (long long)pool_keep_wait_ms(f, 4, 5000, 20000));
+	CHECK(pool_keep_wait_ms(f, 3, 8500, 20000) == 1000 &&
+		      pool_keep_wait_ms(f, 3, 30000, 20000) == 1000,
+	      "due or overdue: a second, not a spin");
+	CHECK(pool_keep_wait_ms(f, 3, 5000, 2000) == 2000, "a shorter wait stays");
+	CHECK(pool_keep_wait_ms(f, 1, 5000, 20000) == 20000 &&
+		      pool_keep_wait_ms(f, 3, 5000, -1) == 4000,
+	      "none kept: unchanged; no wait given: the kept file's");
 }
 
 int main(void)
