@@ -69,12 +69,14 @@ static enum fsm_outcome op_grow(void *ctx, const struct meminfo *mi,
 }
 
 static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
-				  int64_t now_ms, uint64_t *size_b)
+				  int64_t now_ms, int64_t keep_ms,
+				  uint64_t *size_b)
 {
 	struct daemon *d = ctx;
 	struct pool_params pp = params_pool(&d->cfg);
 
 	pp.keep_free_b = resv_sum_b(&d->resv);
+	pp.keep_ms = keep_ms;
 	return tiers_shrink(&d->tiers, &pp, mi, now_ms, size_b);
 }
 
@@ -317,6 +319,10 @@ static void tick(struct daemon *d, int64_t t)
 		d->next_poll_ms = tk.next_poll_ms;
 	}
 	d->next_poll_ms = tiers_reach_wait_ms(&d->tiers, t, d->next_poll_ms);
+	/* A file a shrink kept, not needed again in its time: deleted (and
+	 * the loop wakes for the next one's time). */
+	d->next_poll_ms = tiers_expire(&d->tiers, POOL_PARAMS(&d->cfg), t,
+				       d->next_poll_ms);
 	/* A state changed by what the workers finished counts too. */
 	tk.before = before;
 	log_tick(d, &tk);

@@ -44,10 +44,11 @@ static inline struct limit_params params_limits(const struct config *c)
 
 static inline struct pool_params params_pool(const struct config *c)
 {
-	/* keep_free_b (reservations) is the loop's to set. */
+	/* keep_free_b (reservations) and keep_ms (a shrink's) are the
+	 * loop's to set. */
 	struct pool_params p = {params_size(c), params_free(c), params_swap(c),
 				c->paranoid, 0, c->standby, c->spare_max_b,
-				c->spike_rate_b, 0, 0};
+				c->spike_rate_b, 0, 0, 0};
 	return p;
 }
 

@@ -137,7 +137,12 @@ enum standby_act policy_standby_act(enum standby_policy s, int active_files,
 		 * file of today's swapsize. */
 		return active_files == 0 ? STANDBY_MAKE_ON : STANDBY_KEEP;
 	case STANDBY_SMALL:
-		return spares == 0 ? STANDBY_MAKE_SPARE : STANDBY_KEEP;
+		/* While a file of ours is on, swap is there already, and a
+		 * shrink will turn it off and keep it (a spare then): the
+		 * small spare waits until none is on, so a spike and its
+		 * aftermath make no spare that full-size files make moot. */
+		return spares == 0 && active_files == 0 ? STANDBY_MAKE_SPARE
+							: STANDBY_KEEP;
 	default:
 		return STANDBY_KEEP;
 	}

@@ -85,7 +85,9 @@ enum standby_act {
 	STANDBY_MAKE_SPARE, /* make a small spare, left off */
 };
 
-/* From the files we own now (active ones, and inactive spares). */
+/* From the files we own now (active ones, and inactive spares): active
+ * makes its file when none is on; small its spare when there is none
+ * and no file is on. */
 enum standby_act policy_standby_act(enum standby_policy s, int active_files,
 				    int spares);
 

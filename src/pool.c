@@ -210,6 +210,78 @@ int pool_room(struct pool *p, const struct pool_params *pp,
 	return 0;
 }
 
+/* standby=active's file: the lowest priority of ours, the kernel's own
+ * (below every area already on) unless a priority is set, then 0. */
+static void standby_params(const struct pool_params *pp,
+			   struct pool_params *out)
+{
+	*out = *pp;
+	if (out->prop.priority > 0)
+		out->prop.priority = 0;
+}
+
+int pool_floor_spare(const struct pool_file *f, int n, const bool *busy,
+		     uint64_t want_b)
+{
+	uint64_t tol_b = want_b / 8, best_d = 0;
+	int i, best = -1;
+
+	for (i = 0; i < n; i++) {
+		uint64_t d = f[i].size_b > want_b ? f[i].size_b - want_b
+						  : want_b - f[i].size_b;
+
+		if (f[i].active || busy[i] || f[i].resume_target || d > tol_b)
+			continue;
+		if (best < 0 || d < best_d) {
+			best = i;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+/* standby=active with nothing on: a spare of about the floor's size
+ * (a valid leftover of an earlier run) is turned on instead of making
+ * a file.  0 started, 1 none fits, or -errno. */
+static int floor_from_spare(struct pool *p, const struct pool_params *pp,
+			    const struct meminfo *mi)
+{
+	bool busy[POOL_MAX];
+	struct pool_params standby;
+	struct grow_ctx g;
+	uint64_t want_b;
+	char path[800];
+	int i, rc;
+
+	if (grow_context(p, pp, mi, &g) < 0)
+		return 1;
+	/* The spares count against the limits as owned: the size a file
+	 * would have with none of them. */
+	for (i = 0; i < p->n; i++)
+		if (!p->f[i].active) {
+			g.files--;
+			g.owned_b -= p->f[i].size_b;
+			g.fs_avail_b += p->f[i].size_b;
+		}
+	if (policy_grow_size(&pp->size, &g, &want_b) < 0)
+		return 1;
+	for (i = 0; i < p->n; i++)
+		busy[i] = pool_slot_busy(p, p->f[i].slot);
+	i = pool_floor_spare(p->f, p->n, busy, want_b);
+	if (i < 0)
+		return 1;
+	standby_params(pp, &standby);
+	rc = pool_job_start(p, LANE_GROW, JOB_ON, p->f[i].slot,
+			    p->f[i].size_b, &standby, true);
+	if (rc < 0)
+		return rc;
+	p->lane[LANE_GROW].standby = true; /* the worker never reads it */
+	pool_path(p, p->f[i].slot, path, sizeof(path));
+	log_info("turning on %s (%" PRIu64 " MiB) as the standby swap file "
+		 "instead of making one", path, p->f[i].size_b / MIB);
+	return 0;
+}
+
 /* What make_start makes: a file a GROW waits for (turned on when
  * made), the standby=active file (turned on, lowest priority), or a
  * standby=small spare (left off, sized by policy_spare_size_b). */
@@ -262,11 +334,7 @@ static int make_start(struct pool *p, const struct pool_params *pp,
 	if (what != MAKE_STANDBY)
 		return pool_job_start(p, LANE_GROW, JOB_MAKE, slot, *size_b,
 				      pp, urgent);
-	/* The lowest priority of ours: the kernel's own (below every area
-	 * already on) unless a priority is set, then 0. */
-	standby = *pp;
-	if (standby.prop.priority > 0)
-		standby.prop.priority = 0;
+	standby_params(pp, &standby);
 	rc = pool_job_start(p, LANE_GROW, JOB_MAKE, slot, *size_b, &standby,
 			    true);
 	if (rc == 0)
@@ -382,11 +450,17 @@ int pool_standby_start(struct pool *p, const struct pool_params *pp,
 	}
 	switch (policy_standby_act(pp->standby, pool_active_count(p),
 				   spare_count(p))) {
-	case STANDBY_MAKE_ON:
+	case STANDBY_MAKE_ON: {
+		int rc;
+
 		/* A file would be made: the mount is read then (netfs.c). */
 		if (!pool_net_ok(p))
 			return -EPERM;
+		rc = floor_from_spare(p, pp, mi);
+		if (rc <= 0)
+			return rc;
 		return make_start(p, pp, mi, MAKE_STANDBY, &size_b);
+	}
 	case STANDBY_MAKE_SPARE:
 		if (!pool_net_ok(p))
 			return -EPERM;

@@ -37,6 +37,9 @@ struct pool_params {
 	 * pool's own against max_files and max_total (0 with one tier). */
 	int other_files;
 	uint64_t other_owned_b;
+	/* SHRINK (tick_keep_ms): the file turned off stays on disk, off,
+	 * this long for a GROW to turn on again; 0: deleted at once. */
+	int64_t keep_ms;
 };
 
 struct pool_file {
@@ -48,6 +51,8 @@ struct pool_file {
 	int64_t since_ms;  /* created, adopted or kept at (monotonic) */
 	bool resume_target; /* the hibernation resume target: never
 			     * swapped off or deleted */
+	int64_t keep_until_ms; /* turned off by a shrink, kept for a GROW
+				* until then, deleted after (0: not kept) */
 };
 
 struct pool_counters {
@@ -113,6 +118,10 @@ struct pool_job {
 	bool paranoid;       /* overwrite before deleting */
 	bool standby;        /* loop only: the calm-time standby file */
 	bool grow_waits;     /* loop only: a GROW took this job as its own */
+	bool invalid;        /* JOB_ON: the file failed its check before
+			      * the swapon (rc: the check's error) */
+	int64_t keep_ms;     /* JOB_OFF: keep the file, off, this long
+			      * instead of deleting it (0: delete) */
 	struct swap_prop prop;
 	int64_t took_ms;     /* how long the job took */
 };
@@ -220,6 +229,7 @@ struct shrink_file {
 	bool active;
 	bool busy;   /* a lane works on it */
 	bool resume; /* the hibernation resume target */
+	int64_t keep_until_ms; /* pool_file's: kept for a GROW until then */
 };
 /* and the settings and memory figures it weighs them by. */
 struct shrink_in {
@@ -228,6 +238,8 @@ struct shrink_in {
 	int freetarget_pct;
 	uint64_t free_kb, total_kb, ram_avail_kb, mem_total_kb;
 	uint64_t commit_free_kb, commit_limit_kb; /* strict overcommit */
+	int64_t now_ms;
+	int64_t keep_ms; /* pool_params': 0 (a diet) deletes kept files */
 };
 struct shrink_out {
 	int pick;       /* index of the file, -1: none */
@@ -235,7 +247,9 @@ struct shrink_out {
 	int candidates; /* active files that might have gone */
 	int held;       /* active files kept for the reservations */
 };
-/* An inactive file first (standby=small keeps the first spare), else
+/* An inactive file first (standby=small keeps the first spare; a file
+ * kept by an earlier shrink stays until its time unless keep_ms is 0),
+ * else
  * policy_pick_shrink's among the active files that keep the standby
  * floor, the commit headroom and the reservations (all counted over
  * every file given).  Returns out->pick. */
@@ -263,8 +277,26 @@ void pool_collect(struct pool *p, const struct pool_params *pp,
 int pool_standby_start(struct pool *p, const struct pool_params *pp,
 		       const struct meminfo *mi, int64_t now_ms);
 
-/* Disk held while idle: the inactive files, and the standby file (slot
- * standby_slot, 0: none) while it is on.  Pure. */
+/* A file an earlier shrink kept whose time is up (index, or -1): it is
+ * deleted now.  Pure. */
+int pool_keep_expired(const struct pool_file *f, int n, int64_t now_ms);
+/* The loop's sleep (wait_ms) cut to when the first kept file's time is
+ * up, never under a second (one that is due but cannot go yet, its
+ * directory not answering, must not spin the loop).  Pure. */
+int64_t pool_keep_wait_ms(const struct pool_file *f, int n, int64_t now_ms,
+			  int64_t wait_ms);
+/* Start deleting such a file in the shrink lane when it is idle: 1
+ * started, 0 nothing to do. */
+int pool_expire(struct pool *p, const struct pool_params *pp, int64_t now_ms);
+
+/* standby=active at start: the inactive file to turn on as the floor
+ * instead of making one (index, or -1): the spare, not busy, whose size
+ * is nearest want_b within an eighth of it.  Pure. */
+int pool_floor_spare(const struct pool_file *f, int n, const bool *busy,
+		     uint64_t want_b);
+
+/* Disk held while idle: the inactive files (kept ones included), and
+ * the standby file (slot standby_slot, 0: none) while it is on.  Pure. */
 uint64_t pool_idle_held_b(const struct pool_file *f, int n, int standby_slot);
 
 /* At exit: stop making a file (a zero-fill is cancelled and its file

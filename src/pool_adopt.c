@@ -28,6 +28,10 @@ int pool_refresh(struct pool *p, int64_t now_ms)
 		k = swaps_find(&t, path);
 		if (k >= 0) {
 			f->active = true;
+			/* On again: no longer kept (a lane's swapon says so
+			 * itself when it is collected). */
+			if (!pool_slot_busy(p, f->slot))
+				f->keep_until_ms = 0;
 			f->used_kb = t.e[k].used_kb;
 			f->priority = t.e[k].priority;
 			continue;

@@ -70,6 +70,46 @@ static void collect_standby(struct pool *p, const struct pool_job *j,
 	}
 }
 
+/* A spare failed its check before the swapon (pool_jobs.c): not ours
+ * as made, so never turned on.  Forgotten; deleted unless it is gone or
+ * holds a hibernation image (left alone, as at start). */
+static void spare_rejected(struct pool *p, const struct pool_job *j,
+			   struct pool_file *f, const char *path)
+{
+	p->c.fail_swapon++;
+	log_warnx("spare swap file %s %s: not turning it on", path,
+		  swapfile_reject_reason(j->rc));
+	if (j->rc != -EBUSY && j->rc != -ENOENT &&
+	    p->sys->remove(&p->dir, j->slot, false) < 0)
+		log_warnx("cannot delete %s; it is no longer counted as ours",
+			  path);
+	if (f)
+		pool_drop(p, f);
+}
+
+/* standby=active at start: a valid leftover turned on as the floor
+ * instead of a new file (pool_standby_start). */
+static void standby_spare_on(struct pool *p, const struct pool_job *j,
+			     struct pool_file *f, const char *path,
+			     int64_t now_ms, struct pool_done *d)
+{
+	if (j->rc == 0) {
+		if (f) {
+			f->active = true;
+			f->since_ms = now_ms;
+			f->keep_until_ms = 0;
+		}
+		p->standby_slot = j->slot;
+		log_notice("standby swap file %s on (%" PRIu64 " MiB, a spare "
+			   "turned on in %" PRId64 " ms)", path,
+			   j->size_b / MIB, j->took_ms);
+		return;
+	}
+	log_warnx("cannot turn on %s as the standby swap file: %s%s", path,
+		  strerror(-j->rc), swapon_why(j->rc));
+	d->spare_failed = true;
+}
+
 /* The grow lane's job: a file made (a spare, the standby, or for a
  * GROW), or a spare turned on. */
 static void collect_grow(struct pool *p, const struct pool_params *pp,
@@ -131,19 +171,37 @@ static void collect_grow(struct pool *p, const struct pool_params *pp,
 	}
 	/* JOB_ON: a spare. */
 	f = pool_find(p, j.slot);
+	if (j.invalid) {
+		spare_rejected(p, &j, f, path);
+		if (j.standby && !j.grow_waits)
+			return; /* the next calm tick makes the floor */
+		d->grow = true;
+		d->grow_out = p->stopping ? FSM_FAILED
+					  : pool_grow(p, pp, mi, now_ms, &size_b);
+		return;
+	}
+	if (j.standby && !j.grow_waits) {
+		standby_spare_on(p, &j, f, path, now_ms, d);
+		return;
+	}
 	d->grow = true;
 	if (j.rc == 0) {
+		bool kept = f && f->keep_until_ms;
+
 		if (f) {
 			f->active = true;
 			f->since_ms = now_ms;
+			f->keep_until_ms = 0;
 		}
 		p->c.grows++;
-		log_notice("added swap file %s (%" PRIu64 " MiB, spare) in %"
-			   PRId64 " ms", path, j.size_b / MIB, j.took_ms);
+		log_notice("added swap file %s (%" PRIu64 " MiB, %s) in %"
+			   PRId64 " ms", path, j.size_b / MIB,
+			   kept ? "kept since a shrink" : "spare", j.took_ms);
 		d->grow_out = FSM_OK;
 		/* standby=small: the spare only bridges the making of the
-		 * next full-size file, started now. */
-		if (!p->stopping && policy_refill_after_take(pp->standby, true) &&
+		 * next full-size file, started now (a file a shrink kept is
+		 * a full-size one: nothing to bridge). */
+		if (!p->stopping && policy_refill_after_take(pp->standby, !kept) &&
 		    pool_make_next(p, pp, mi, &size_b) == 0) {
 			pool_path(p, p->lane[LANE_GROW].slot, path, sizeof(path));
 			log_info("spare taken: making the next swap file %s (%"
@@ -185,8 +243,10 @@ static void collect_grow(struct pool *p, const struct pool_params *pp,
 		  strerror(-j.rc), swapon_why(j.rc));
 }
 
-/* The shrink lane's job: a swapoff + delete, or a delete. */
-static void collect_shrink(struct pool *p, struct pool_done *d)
+/* The shrink lane's job: a swapoff + delete, a swapoff that keeps the
+ * file (off, for the next GROW), or a delete. */
+static void collect_shrink(struct pool *p, int64_t now_ms,
+			   struct pool_done *d)
 {
 	struct pool_job j = p->lane[LANE_SHRINK];
 	struct pool_file *f = pool_find(p, j.slot);
@@ -215,6 +275,19 @@ static void collect_shrink(struct pool *p, struct pool_done *d)
 		return;
 	}
 	p->c.shrinks++;
+	if (j.kind == JOB_OFF && j.keep_ms > 0) {
+		if (f) {
+			f->used_kb = 0;
+			f->since_ms = now_ms;
+			f->keep_until_ms = now_ms + j.keep_ms;
+		}
+		log_notice("turned off swap file %s (%" PRIu64 " MiB) in %"
+			   PRId64 " ms; kept for %" PRId64 " s in case swap is "
+			   "needed again, then deleted", path, j.size_b / MIB,
+			   j.took_ms, j.keep_ms / 1000);
+		d->shrink_out = FSM_OK;
+		return;
+	}
 	log_notice("removed swap file %s (%" PRIu64 " MiB) in %" PRId64 " ms",
 		   path, j.size_b / MIB, j.took_ms);
 	if (f)
@@ -228,7 +301,7 @@ void pool_collect(struct pool *p, const struct pool_params *pp,
 {
 	memset(d, 0, sizeof(*d));
 	if (pool_job_done(p, LANE_SHRINK))
-		collect_shrink(p, d);
+		collect_shrink(p, now_ms, d);
 	if (pool_job_done(p, LANE_GROW))
 		collect_grow(p, pp, mi, now_ms, d);
 }

@@ -69,15 +69,25 @@ static void *worker(void *arg)
 	case JOB_MAKE:
 		run_make(j);
 		break;
-	case JOB_ON:
-		j->rc = sys->activate(d, j->slot, &j->prop);
+	case JOB_ON: {
+		uint64_t size_b;
+
+		/* A spare (a leftover, or a file a shrink kept) is checked
+		 * as at start before it is on again: ours, 0600, one link,
+		 * a valid header. */
+		j->rc = sys->validate(d, j->slot, 0, &size_b);
+		j->invalid = j->rc != 0;
+		if (j->rc == 0)
+			j->rc = sys->activate(d, j->slot, &j->prop);
 		j->active = j->rc == 0;
-		j->swapon_failed = j->rc != 0;
+		j->swapon_failed = j->rc != 0 && !j->invalid;
 		break;
+	}
 	case JOB_OFF:
 		j->rc = sys->deactivate(d, j->slot, &j->child);
 		j->active = j->rc != 0;
-		if (j->rc == 0)
+		/* Kept: off, on disk, for a GROW to turn on again. */
+		if (j->rc == 0 && !j->keep_ms)
 			j->unlink_rc = sys->remove(d, j->slot, j->paranoid);
 		break;
 	case JOB_DELETE:
@@ -114,6 +124,7 @@ int pool_job_start(struct pool *p, enum pool_lane lane, enum job_kind kind,
 	j->urgent = urgent;
 	j->paranoid = pp->paranoid;
 	j->prop = pp->prop;
+	j->keep_ms = kind == JOB_OFF && pp->keep_ms > 0 ? pp->keep_ms : 0;
 	if (pthread_attr_init(&attr) != 0)
 		return -ENOMEM;
 	stack_b = pool_worker_stack_b(sysconf(_SC_THREAD_STACK_MIN));

@@ -38,7 +38,14 @@ int pool_shrink_choose(const struct shrink_in *in, const struct shrink_file *f,
 	for (i = 0; i < n; i++) {
 		if (f[i].active || f[i].busy)
 			continue;
-		if (spare < 0 && policy_keeps_spare(in->standby)) {
+		/* Kept by an earlier shrink for the next GROW: it stays its
+		 * time, unless a diet wants the disk now (keep_ms 0). */
+		if (f[i].keep_until_ms > in->now_ms && in->keep_ms > 0)
+			continue;
+		/* small's spare is a small one, never a kept full-size
+		 * file (whose time is up: it goes). */
+		if (spare < 0 && policy_keeps_spare(in->standby) &&
+		    !f[i].keep_until_ms) {
 			spare = i;
 			continue;
 		}
@@ -93,6 +100,7 @@ void pool_shrink_in(const struct pool_params *pp, const struct meminfo *mi,
 	in->ram_avail_kb = meminfo_ram_available_kb(mi, &pp->fp);
 	in->mem_total_kb = mi->mem_total_kb;
 	meminfo_commit(mi, &in->commit_free_kb, &in->commit_limit_kb);
+	in->keep_ms = pp->keep_ms;
 }
 
 void pool_shrink_files(const struct pool *p, struct shrink_file *out)
@@ -107,7 +115,8 @@ void pool_shrink_files(const struct pool *p, struct shrink_file *out)
 			 * there would wait on it (pool_reach.h). */
 			.busy = pool_slot_busy(p, p->f[i].slot) ||
 				!pool_reach_up(p),
-			.resume = p->f[i].resume_target};
+			.resume = p->f[i].resume_target,
+			.keep_until_ms = p->f[i].keep_until_ms};
 }
 
 enum fsm_outcome pool_shrink_start(struct pool *p, const struct pool_params *pp,
@@ -138,13 +147,68 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	struct shrink_in in;
 	struct shrink_out so;
 
-	(void)now_ms;
 	*size_b = 0;
 	if (p->stopping || !pool_job_idle(p, LANE_SHRINK))
 		return FSM_NOTHING; /* one file at a time */
 	pool_shrink_in(pp, mi, &in);
+	in.now_ms = now_ms;
 	pool_shrink_files(p, sf);
 	pool_shrink_choose(&in, sf, p->n, &so);
 	return pool_shrink_start(p, pp, &so, so.pick >= 0 ? &p->f[so.pick] : NULL,
 				 size_b);
+}
+
+int pool_keep_expired(const struct pool_file *f, int n, int64_t now_ms)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!f[i].active && f[i].keep_until_ms > 0 &&
+		    f[i].keep_until_ms <= now_ms && !f[i].resume_target)
+			return i;
+	return -1;
+}
+
+int64_t pool_keep_wait_ms(const struct pool_file *f, int n, int64_t now_ms,
+			  int64_t wait_ms)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int64_t w;
+
+		/* as pool_keep_expired: what it would delete */
+		if (f[i].active || f[i].keep_until_ms <= 0 ||
+		    f[i].resume_target)
+			continue;
+		w = f[i].keep_until_ms - now_ms;
+		if (w < 1000)
+			w = 1000;
+		if (wait_ms < 0 || w < wait_ms)
+			wait_ms = w;
+	}
+	return wait_ms;
+}
+
+int pool_expire(struct pool *p, const struct pool_params *pp, int64_t now_ms)
+{
+	struct pool_file *f;
+	char path[800];
+	int i;
+
+	if (p->stopping || !pool_job_idle(p, LANE_SHRINK) ||
+	    !pool_reach_up(p))
+		return 0;
+	i = pool_keep_expired(p->f, p->n, now_ms);
+	if (i < 0)
+		return 0;
+	f = &p->f[i];
+	pool_path(p, f->slot, path, sizeof(path));
+	if (pool_slot_busy(p, f->slot))
+		return 0; /* the grow lane turns it on: no longer kept */
+	log_info("swap file %s was not needed again in the time it was kept; "
+		 "deleting it", path);
+	f->keep_until_ms = 0; /* once: a failed delete leaves a leftover */
+	return pool_job_start(p, LANE_SHRINK, JOB_DELETE, f->slot, f->size_b,
+			      pp, false) == 0;
 }

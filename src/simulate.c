@@ -117,9 +117,12 @@ static int sim_standby(void *arg, const struct meminfo *mi, int64_t now_ms)
 	return sim_add(c, mi, &size_b) ? 0 : -ENOSPC;
 }
 
-/* As pool_shrink: the file policy_pick_shrink chooses, if any. */
+/* As pool_shrink: the file policy_pick_shrink chooses, if any.  A
+ * virtual file is gone at once (the daemon keeps it off for keep_ms:
+ * not modelled, a replay counts it as made again). */
 static enum fsm_outcome sim_shrink(void *arg, const struct meminfo *mi,
-				   int64_t now_ms, uint64_t *size_b)
+				   int64_t now_ms, int64_t keep_ms,
+				   uint64_t *size_b)
 {
 	struct sim_ctx *ctx = arg;
 	struct vpool *vp = &ctx->vp;
@@ -128,6 +131,7 @@ static enum fsm_outcome sim_shrink(void *arg, const struct meminfo *mi,
 	int i, pick;
 
 	(void)now_ms;
+	(void)keep_ms;
 	if (!policy_floor_allows_shrink(ctx->cfg->standby, vp->n))
 		return FSM_NOTHING; /* the floor, as pool_shrink */
 	for (i = 0; i < vp->n; i++) {

@@ -354,6 +354,12 @@ size_t status_format(const struct snapshot *s, char *buf, size_t len)
 		    " priority=%d active=%d age_s=%" PRId64,
 		    f->slot, f->size_b / 1024, f->used_kb,
 		    f->priority, f->active ? 1 : 0, age_s(s, f));
+		/* Turned off by a shrink, kept for a grow: deleted then. */
+		if (!f->active && f->keep_until_ms > 0)
+			put(&o, " kept_s=%" PRId64,
+			    f->keep_until_ms > s->now_ms
+				    ? (f->keep_until_ms - s->now_ms + 999) / 1000
+				    : 0);
 		if (ntiers(s) > 1)
 			put(&o, " tier=%d", s->file_tier[i] + 1);
 		put(&o, "\n");

@@ -49,6 +49,15 @@ int64_t tick_churn_window_ms(int64_t cooldown_ms, int churn)
 	return w > 60000 ? w : 60000;
 }
 
+int64_t tick_keep_ms(int64_t cooldown_ms, int churn, enum fsm_state before)
+{
+	int64_t wait = tick_shrink_wait_ms(cooldown_ms, churn);
+
+	if (before == FSM_DIET)
+		return 0;
+	return wait > TICK_KEEP_MIN_MS ? wait : TICK_KEEP_MIN_MS;
+}
+
 /* A grow is asked for: was the last shrink premature?  And a window
  * with no grow at all lets the surplus wait come down a step. */
 static bool churn_on_grow(const struct tick_params *tp, struct tick_state *ts,
@@ -187,7 +196,10 @@ void tick_run(const struct tick_params *tp, struct tick_state *ts,
 				     &took_ms);
 		tick_grow_done(tp, ts, res->out, took_ms, now_ms);
 	} else if (res->act == FSM_ACT_SHRINK) {
-		res->out = ops->shrink(ops->ctx, mi, now_ms, &res->size_b);
+		res->out = ops->shrink(ops->ctx, mi, now_ms,
+				       tick_keep_ms(cooldown_ms, ts->churn,
+						    res->before),
+				       &res->size_b);
 		fsm_report(cooldown_ms, &ts->fsm, res->act, res->out, now_ms);
 		if (res->out == FSM_OK)
 			ts->last_shrink_ms = now_ms;

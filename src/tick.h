@@ -33,9 +33,12 @@ struct tick_ops {
 	enum fsm_outcome (*grow)(void *ctx, const struct meminfo *mi,
 				 int64_t now_ms, uint64_t *size_b,
 				 int64_t *took_ms);
-	/* SHRINK: FSM_OK, FSM_PENDING, FSM_NOTHING or FSM_FAILED. */
+	/* SHRINK: FSM_OK, FSM_PENDING, FSM_NOTHING or FSM_FAILED.  keep_ms
+	 * (tick_keep_ms): how long the file turned off stays on disk, off,
+	 * for a grow to turn it on again (0: deleted at once). */
 	enum fsm_outcome (*shrink)(void *ctx, const struct meminfo *mi,
-				   int64_t now_ms, uint64_t *size_b);
+				   int64_t now_ms, int64_t keep_ms,
+				   uint64_t *size_b);
 	/* How long a grow would take now (a swapon, or making a file),
 	 * given the last measured provisioning time. */
 	int64_t (*lead_ms)(void *ctx, int64_t provision_ms);
@@ -124,6 +127,17 @@ int64_t tick_shrink_wait_ms(int64_t cooldown_ms, int churn);
  * premature (four times the wait, at least a minute). */
 int64_t tick_churn_window_ms(int64_t cooldown_ms, int churn);
 #define TICK_CHURN_MAX 4
+
+/* How long a file that a shrink turned off stays on disk (off, still
+ * ours) so that swap needed again in that time is one swapon, not a new
+ * file: the surplus wait of the churn back-off, at least
+ * TICK_KEEP_MIN_MS (a spike that recurs within a minute is the same
+ * load).  0 when the shrink comes from a diet (before: the state at the
+ * start of the tick): the disk is short, the file goes at once.  So the
+ * disk is back at most max(wait, a minute) after the shrink, itself a
+ * wait after calm returned.  Pure. */
+int64_t tick_keep_ms(int64_t cooldown_ms, int churn, enum fsm_state before);
+#define TICK_KEEP_MIN_MS 60000
 
 /* SIGUSR2. */
 void tick_force_diet(const struct tick_params *tp, struct tick_state *ts,

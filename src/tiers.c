@@ -283,7 +283,6 @@ enum fsm_outcome tiers_shrink(struct tiers *ts, const struct pool_params *pp,
 	struct shrink_out so;
 	int i, j, n = 0;
 
-	(void)now_ms;
 	*size_b = 0;
 	for (i = 0; i < ts->n; i++)
 		if (ts->t[i].stopping || !pool_job_idle(&ts->t[i], LANE_SHRINK))
@@ -296,12 +295,28 @@ enum fsm_outcome tiers_shrink(struct tiers *ts, const struct pool_params *pp,
 		}
 	}
 	pool_shrink_in(pp, mi, &in);
+	in.now_ms = now_ms;
 	pool_shrink_choose(&in, sf, n, &so);
 	i = so.pick >= 0 ? tier[so.pick] : 0;
 	tiers_params(ts, i, pp, NULL, &tp);
 	return pool_shrink_start(&ts->t[i], &tp, &so,
 				 so.pick >= 0 ? &ts->t[i].f[idx[so.pick]] : NULL,
 				 size_b);
+}
+
+int64_t tiers_expire(struct tiers *ts, const struct pool_params *pp,
+		     int64_t now_ms, int64_t wait_ms)
+{
+	struct pool_params tp;
+	int i;
+
+	for (i = 0; i < ts->n; i++) {
+		tiers_params(ts, i, pp, NULL, &tp);
+		pool_expire(&ts->t[i], &tp, now_ms);
+		wait_ms = pool_keep_wait_ms(ts->t[i].f, ts->t[i].n, now_ms,
+					    wait_ms);
+	}
+	return wait_ms;
 }
 
 void tiers_collect(struct tiers *ts, const struct pool_params *pp,

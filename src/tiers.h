@@ -101,6 +101,10 @@ void tiers_collect(struct tiers *ts, const struct pool_params *pp,
 		   int64_t now_ms, struct pool_done *done);
 /* As pool_standby_start, over the set: the standby file goes to the
  * first tier with room; standby=active's floor is one file of them. */
+/* Delete the files shrinks kept whose time is up (pool_expire); returns
+ * wait_ms cut to when the next kept file is due (pool_keep_wait_ms). */
+int64_t tiers_expire(struct tiers *ts, const struct pool_params *pp,
+		     int64_t now_ms, int64_t wait_ms);
 int tiers_standby_start(struct tiers *ts, const struct pool_params *pp,
 			const struct tier_prio *pr, const struct meminfo *mi,
 			int64_t now_ms);

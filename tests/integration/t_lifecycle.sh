@@ -1,14 +1,17 @@
 #!/bin/sh
 # On loop-mounted ext4, xfs and btrfs images: a shortage makes the daemon
-# create, format and swapon a file; a surplus removes it once the
-# cooldown has passed.  Memory figures come from a fixture we rewrite.
+# create, format and swapon a file; a surplus turns it off once the
+# cooldown has passed and keeps it (off, on disk) for a minute, and a
+# shortage in that minute turns the same file on again instead of making
+# one.  Memory figures come from a fixture we rewrite.
 . tests/integration/lib.sh
 
 FSES="ext4 xfs btrfs"
 cases() {
 	for fs in $FSES; do
 		echo "lifecycle-$fs-create lifecycle-$fs-valid" \
-			"lifecycle-$fs-cooldown lifecycle-$fs-shrink"
+			"lifecycle-$fs-cooldown lifecycle-$fs-shrink" \
+			"lifecycle-$fs-reuse"
 	done
 	echo lifecycle-btrfs-nocow
 }
@@ -19,14 +22,14 @@ one_fs() {
 	fs=$1
 	t=lifecycle-$fs
 	if ! have_mkfs "$fs"; then
-		for c in create valid cooldown shrink; do
+		for c in create valid cooldown shrink reuse; do
 			skip "$t-$c" "mkfs.$fs not installed or $fs unknown"
 		done
 		[ "$fs" = btrfs ] && skip "$t-nocow" "mkfs.btrfs not installed"
 		return
 	fi
 	if ! mkimage "$fs" 320M "$W/$fs"; then
-		for c in create valid cooldown shrink; do
+		for c in create valid cooldown shrink reuse; do
 			fail "$t-$c" "cannot make/mount a $fs image: $(tail -n 3 "$W/mkfs.log")"
 		done
 		return
@@ -72,11 +75,24 @@ one_fs() {
 	else
 		fail "$t-cooldown" "$F removed less than a cooldown (2 s) after the surplus began"
 	fi
-	if wait_log "removed swap file $F" 10 && ! is_active "$F" &&
-		[ ! -e "$F" ] && [ -z "$(files_in "$SW")" ]; then
+	# Turned off, and kept on disk for a grow (a minute: it is deleted
+	# only after that, which tests/unit and t_shrink check).
+	if wait_log "turned off swap file $F (64 MiB)" 10 &&
+		logged "kept for 60 s" && ! is_active "$F" &&
+		valid_swapfile "$F" && [ "$(files_in "$SW")" = 1 ]; then
 		pass "$t-shrink"
 	else
-		fail "$t-shrink" "surplus did not remove $F (left: $(files_in "$SW"))"
+		fail "$t-shrink" "surplus did not turn $F off and keep it (left: $(files_in "$SW"))"
+	fi
+	# Needed again within the minute: the same file, on, none made.
+	mark
+	shortage
+	if wait_log "added swap file $F (64 MiB, kept since a shrink)" 10 &&
+		is_active "$F" && [ "$(files_in "$SW")" = 1 ] &&
+		! logged "making swap file"; then
+		pass "$t-reuse"
+	else
+		fail "$t-reuse" "the kept $F was not turned on again (left: $(files_in "$SW"))"
 	fi
 	stop_daemon
 }

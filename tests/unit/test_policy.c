@@ -198,7 +198,9 @@ static void test_standby_rules(void)
 		{STANDBY_ACTIVE, 1, 0, STANDBY_KEEP},
 		{STANDBY_ACTIVE, 3, 1, STANDBY_KEEP},
 		{STANDBY_SMALL, 0, 0, STANDBY_MAKE_SPARE},
-		{STANDBY_SMALL, 2, 0, STANDBY_MAKE_SPARE},
+		/* files on: swap is there, and turned off they are
+		 * kept as spares */
+		{STANDBY_SMALL, 2, 0, STANDBY_KEEP},
 		{STANDBY_SMALL, 0, 1, STANDBY_KEEP},
 		{STANDBY_NONE, 0, 0, STANDBY_KEEP},
 		{STANDBY_NONE, 1, 2, STANDBY_KEEP},

@@ -263,6 +263,19 @@ static void test_standby(void)
 		      slot(&p, 2)->size_b == 64 * MB,
 	      "small: the next full-size file was started at once and is on "
 	      "(n=%d)", p.n);
+	/* While files are on, no new spare: swap is there. */
+	CHECK(pool_standby_start(&p, POOL_PARAMS(&cfg), &mi, 0) == 0 &&
+		      !pool_busy(&p),
+	      "small: no spare while a file is on");
+	/* Both turned off and deleted (keep_ms 0): now a spare. */
+	pool_refresh(&p, 0);
+	mi.swap_total_kb = 96 * 1024;
+	mi.swap_free_kb = 96 * 1024;
+	pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b);
+	settle(&p, &d);
+	pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b);
+	settle(&p, &d);
+	CHECK(p.n == 0, "small: both files gone (%d left)", p.n);
 	/* A measured making: 32 MiB in 1 ms -> 64 MiB in 2 ms; 2 x 2 ms
 	 * at spike_rate 1 GiB/s. */
 	p.make_ms = 1;
@@ -270,10 +283,10 @@ static void test_standby(void)
 	CHECK(pool_standby_start(&p, POOL_PARAMS(&cfg), &mi, 0) == 0,
 	      "small: a new spare once calm");
 	settle(&p, &d);
-	CHECK(slot(&p, 3) && !slot(&p, 3)->active &&
-		      slot(&p, 3)->size_b == 4 * GIB / 1000 / 4096 * 4096,
+	CHECK(slot(&p, 1) && !slot(&p, 1)->active &&
+		      slot(&p, 1)->size_b == 4 * GIB / 1000 / 4096 * 4096,
 	      "small: sized from the measured making, %llu",
-	      slot(&p, 3) ? (unsigned long long)slot(&p, 3)->size_b : 0ull);
+	      slot(&p, 1) ? (unsigned long long)slot(&p, 1)->size_b : 0ull);
 	/* A shrink keeps that one spare; an extra leftover goes. */
 	w.exists[9] = w.valid[9] = true;
 	w.size_b[9] = 64 * MB;
@@ -282,7 +295,7 @@ static void test_standby(void)
 	CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 0, &size_b) == FSM_PENDING,
 	      "small: the extra leftover goes");
 	settle(&p, &d);
-	CHECK(!slot(&p, 9) && slot(&p, 3), "small: the spare stays");
+	CHECK(!slot(&p, 9) && slot(&p, 1), "small: the spare stays");
 	pool_unfake(&p);
 
 	/* none: a leftover spare is deleted on a surplus. */
@@ -300,6 +313,80 @@ static void test_standby(void)
 	settle(&p, &d);
 	CHECK(p.n == 0 && !w.exists[4], "none: nothing held");
 	cfg.spare_max_b = 64 * MB;
+	pool_unfake(&p);
+}
+
+/* standby=active at start with a valid leftover of about swapsize:
+ * it becomes the floor (one swapon, lowest priority, no grow), no file
+ * is made; a leftover of another size stays a spare and a file is made.
+ * pool_floor_spare's choice, pure: nearest within an eighth. */
+static void test_floor_spare(void)
+{
+	struct pool_file f[4] = {
+		{.slot = 1, .active = true, .size_b = 64 * MB},
+		{.slot = 2, .size_b = 48 * MB},  /* a quarter off: no */
+		{.slot = 3, .size_b = 60 * MB},  /* within an eighth */
+		{.slot = 4, .size_b = 63 * MB},  /* nearer */
+	};
+	bool busy[4] = {false, false, false, false};
+	struct pool p;
+	struct meminfo mi;
+	struct pool_done d;
+
+	CHECK(pool_floor_spare(f, 4, busy, 64 * MB) == 3,
+	      "the nearest spare: %d", pool_floor_spare(f, 4, busy, 64 * MB));
+	busy[3] = true;
+	CHECK(pool_floor_spare(f, 4, busy, 64 * MB) == 2, "not a busy one");
+	f[2].resume_target = true;
+	CHECK(pool_floor_spare(f, 4, busy, 64 * MB) == -1,
+	      "never the resume target, never an active or far one");
+	CHECK(pool_floor_spare(f, 1, busy, 64 * MB) == -1, "none inactive");
+	CHECK(pool_floor_spare(f, 0, busy, 64 * MB) == -1, "no files");
+
+	world_reset();
+	world_file(2, 64 * MB, false, 0);
+	pool_adopted(&p);
+	f_meminfo(&mi);
+	cfg.standby = STANDBY_ACTIVE;
+	cfg.priority = 7;
+	CHECK(pool_standby_start(&p, POOL_PARAMS(&cfg), &mi, 0) == 0 &&
+		      p.lane[LANE_GROW].kind == JOB_ON,
+	      "active: the leftover is turned on, not a file made");
+	settle(&p, &d);
+	CHECK(!d.grow && !d.spare_failed && p.c.grows == 0,
+	      "active: the reused standby is no grow");
+	CHECK(p.n == 1 && slot(&p, 2) && slot(&p, 2)->active && w.active[2] &&
+		      p.standby_slot == 2 && w.last_prio == 0,
+	      "active: the leftover is the floor, at the lowest priority");
+	CHECK(!w.exists[1], "active: no file made");
+	pool_unfake(&p);
+
+	/* Half the size: not the floor; a file of swapsize is made. */
+	world_reset();
+	world_file(2, 32 * MB, false, 0);
+	pool_adopted(&p);
+	CHECK(pool_standby_start(&p, POOL_PARAMS(&cfg), &mi, 0) == 0 &&
+		      p.lane[LANE_GROW].kind == JOB_MAKE,
+	      "active: a leftover of another size is not the floor");
+	settle(&p, &d);
+	CHECK(p.n == 2 && slot(&p, 1) && slot(&p, 1)->active &&
+		      p.standby_slot == 1 && slot(&p, 2) && !slot(&p, 2)->active,
+	      "active: a new floor; the leftover stays a spare");
+	pool_unfake(&p);
+
+	/* A leftover that fails its check now (tampered since start): not
+	 * turned on, deleted; the next calm tick makes the floor. */
+	world_reset();
+	world_file(2, 64 * MB, false, 0);
+	pool_adopted(&p);
+	w.valid[2] = false;
+	CHECK(pool_standby_start(&p, POOL_PARAMS(&cfg), &mi, 0) == 0,
+	      "active: the leftover is tried");
+	settle(&p, &d);
+	CHECK(!w.active[2] && !w.exists[2] && p.n == 0 && !d.grow,
+	      "active: a spare that fails its check is never turned on");
+	cfg.priority = -1;
+	cfg.standby = STANDBY_NONE;
 	pool_unfake(&p);
 }
 
@@ -327,6 +414,7 @@ int main(void)
 	test_shrink();
 	test_slots();
 	test_standby();
+	test_floor_spare();
 	test_idle_held();
 	T_END();
 }

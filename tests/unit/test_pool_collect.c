@@ -157,11 +157,117 @@ static void test_failed_unlink(void)
 	pool_unfake(&p);
 }
 
+/* Two 64 MiB files on, 1 unused, 2 a little used, adopted. */
+static void two_on(struct pool *p)
+{
+	world_reset();
+	world_file(1, 64 * MB, true, 0);
+	world_file(2, 64 * MB, true, 10);
+	pool_adopted(p);
+}
+
+/* A surplus shrink with keep_ms: the file is turned off and kept (off,
+ * on disk, not deleted); a GROW in its time turns it on again (no file
+ * made); pool_expire deletes it when its time is up; a kept file that
+ * fails its check is never turned on; a diet deletes it at once. */
+static void test_keep(void)
+{
+	struct pool_params pp;
+	struct pool p;
+	struct meminfo mi;
+	struct pool_done d;
+	uint64_t size_b;
+	int off;
+
+	two_on(&p);
+	f_meminfo(&mi);
+	mi.swap_total_kb = 128 * 1024;
+	mi.swap_free_kb = 128 * 1024 - 10;
+	pp = *POOL_PARAMS(&cfg);
+	pp.keep_ms = 60000;
+	CHECK(pool_shrink(&p, &pp, &mi, 0, &size_b) == FSM_PENDING,
+	      "keep: a shrink starts");
+	settle(&p, &d); /* collected at 1000 */
+	off = w.ndeactivated == 1 ? w.deactivated[0] : 0;
+	CHECK(d.shrink && d.shrink_out == FSM_OK && off == 1 &&
+		      w.exists[1] && w.removed == 0 && p.c.shrinks == 1,
+	      "keep: the least used is off and still on disk (off %d)", off);
+	CHECK(p.n == 2 && slot(&p, 1) && !slot(&p, 1)->active &&
+		      slot(&p, 1)->keep_until_ms == 61000,
+	      "keep: in the books, kept until 61 s");
+	CHECK_EQ_U(pool_idle_held_b(p.f, p.n, 0), 64 * MB,
+		   "keep: counted as held while idle");
+	CHECK(pool_expire(&p, &pp, 60999) == 0 && pool_job_idle(&p, LANE_SHRINK),
+	      "keep: not deleted before its time");
+	/* Swap needed again: the kept file is turned on, nothing made. */
+	CHECK(pool_grow(&p, &pp, &mi, 2000, &size_b) == FSM_PENDING &&
+		      p.lane[LANE_GROW].kind == JOB_ON,
+	      "keep: a grow turns the kept file on");
+	settle(&p, &d);
+	CHECK(d.grow && d.grow_out == FSM_OK && w.active[1] &&
+		      slot(&p, 1)->active && slot(&p, 1)->keep_until_ms == 0 &&
+		      !w.exists[3] && p.n == 2,
+	      "keep: on again, no new file");
+	/* Off and kept again; its time passes: deleted. */
+	pool_refresh(&p, 0);
+	CHECK(pool_shrink(&p, &pp, &mi, 0, &size_b) == FSM_PENDING,
+	      "keep: shrink again");
+	settle(&p, &d);
+	CHECK(slot(&p, 1) && !slot(&p, 1)->active && w.exists[1],
+	      "keep: kept again");
+	CHECK(pool_expire(&p, &pp, 61000) == 1, "keep: its time is up");
+	settle(&p, &d);
+	CHECK(!w.exists[1] && !slot(&p, 1) && p.n == 1 && w.removed == 1,
+	      "keep: deleted after its time");
+	CHECK(pool_expire(&p, &pp, 999999) == 0, "keep: nothing more to do");
+	pool_unfake(&p);
+
+	/* Tampered with while kept: never turned on; deleted, and the grow
+	 * makes a new file instead. */
+	two_on(&p);
+	CHECK(pool_shrink(&p, &pp, &mi, 0, &size_b) == FSM_PENDING,
+	      "tampered: shrink");
+	settle(&p, &d);
+	w.valid[1] = false;
+	CHECK(pool_grow(&p, &pp, &mi, 2000, &size_b) == FSM_PENDING,
+	      "tampered: a grow");
+	settle(&p, &d);
+	/* Its name is free again: the new file takes it (f_make marks
+	 * it valid; the tampered one never was turned on). */
+	CHECK(w.removed == 1 && p.c.fail_swapon == 1,
+	      "tampered: not turned on, deleted");
+	CHECK(d.grow && d.grow_out == FSM_OK && w.valid[1] && w.active[1] &&
+		      slot(&p, 1) && slot(&p, 1)->active &&
+		      slot(&p, 1)->keep_until_ms == 0 && p.n == 2,
+	      "tampered: a new file made instead");
+	pool_unfake(&p);
+
+	/* A diet (keep_ms 0): the kept file is deleted at once. */
+	two_on(&p);
+	CHECK(pool_shrink(&p, &pp, &mi, 0, &size_b) == FSM_PENDING,
+	      "diet: a surplus shrink keeps");
+	settle(&p, &d);
+	pp.keep_ms = 0;
+	CHECK(pool_shrink(&p, &pp, &mi, 2000, &size_b) == FSM_PENDING &&
+		      p.lane[LANE_SHRINK].kind == JOB_DELETE,
+	      "diet: the kept file goes first");
+	settle(&p, &d);
+	CHECK(!w.exists[1] && !slot(&p, 1) && w.active[2],
+	      "diet: deleted; the active file stays");
+	/* And with keep_ms 0 a swapoff deletes at once, as before. */
+	CHECK(pool_shrink(&p, &pp, &mi, 2000, &size_b) == FSM_PENDING,
+	      "no keep: swapoff");
+	settle(&p, &d);
+	CHECK(!w.exists[2] && p.n == 0, "no keep: deleted after the swapoff");
+	pool_unfake(&p);
+}
+
 int main(void)
 {
 	pool_tests_begin();
 	test_grow_ends_swapoff();
 	test_erase();
 	test_failed_unlink();
+	test_keep();
 	T_END();
 }

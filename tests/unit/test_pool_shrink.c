@@ -80,8 +80,73 @@ static void test_shrink_choose(void)
 	      "no RAM for the swapoff: none (%d)", so.pick);
 }
 
+/* A file an earlier shrink kept (off, for the next GROW) is not deleted
+ * by a surplus shrink before its time; after it, or on a diet (keep_ms
+ * 0), it goes first; it is never small's spare. */
+static void test_shrink_kept(void)
+{
+	struct shrink_file f[3] = {
+		{64 * MB, 100, true, false, false, 0},
+		{64 * MB, 0, false, false, false, 5000}, /* kept until 5 s */
+		{64 * MB, 300, true, false, false, 0},
+	};
+	struct shrink_in in = calm_in(STANDBY_NONE);
+	struct shrink_out so;
+
+	in.now_ms = 1000;
+	in.keep_ms = 60000;
+	CHECK(pool_shrink_choose(&in, f, 3, &so) == 0 && !so.del,
+	      "kept in its time: an active file goes instead: %d", so.pick);
+	in.now_ms = 5000;
+	CHECK(pool_shrink_choose(&in, f, 3, &so) == 1 && so.del,
+	      "its time is up: deleted: %d", so.pick);
+	in.now_ms = 1000;
+	in.keep_ms = 0;
+	CHECK(pool_shrink_choose(&in, f, 3, &so) == 1 && so.del,
+	      "a diet deletes it at once: %d", so.pick);
+	/* small keeps a small spare, not a kept file. */
+	in = calm_in(STANDBY_SMALL);
+	in.now_ms = 6000;
+	in.keep_ms = 60000;
+	CHECK(pool_shrink_choose(&in, f, 3, &so) == 1 && so.del,
+	      "small: a kept file past its time is no spare: %d", so.pick);
+}
+
+/* Which kept file's time is up (pool_expire deletes it). */
+static void test_keep_expired(void)
+{
+	struct pool_file f[4] = {
+		{.slot = 1, .active = true, .keep_until_ms = 0},
+		{.slot = 2, .keep_until_ms = 9000},
+		{.slot = 3, .keep_until_ms = 0},    /* a plain spare */
+		{.slot = 4, .keep_until_ms = 4000, .resume_target = true},
+	};
+
+	CHECK(pool_keep_expired(f, 4, 8999) == -1, "not yet");
+	CHECK(pool_keep_expired(f, 4, 9000) == 1, "at its time");
+	f[1].active = true; /* turned on again meanwhile */
+	CHECK(pool_keep_expired(f, 4, 20000) == -1,
+	      "an active file, a spare, the resume target: never");
+	CHECK(pool_keep_expired(f, 0, 20000) == -1, "no files");
+	/* The loop's sleep: cut to the next kept file's time, never under
+	 * a second, untouched with none kept. */
+	f[1].active = false;
+	CHECK(pool_keep_wait_ms(f, 4, 5000, 20000) == 4000,
+	      "cut to slot 2's time in 4 s (never the resume target's): %lld",
+	      (long long)pool_keep_wait_ms(f, 4, 5000, 20000));
+	CHECK(pool_keep_wait_ms(f, 3, 8500, 20000) == 1000 &&
+		      pool_keep_wait_ms(f, 3, 30000, 20000) == 1000,
+	      "due or overdue: a second, not a spin");
+	CHECK(pool_keep_wait_ms(f, 3, 5000, 2000) == 2000, "a shorter wait stays");
+	CHECK(pool_keep_wait_ms(f, 1, 5000, 20000) == 20000 &&
+		      pool_keep_wait_ms(f, 3, 5000, -1) == 4000,
+	      "none kept: unchanged; no wait given: the kept file's");
+}
+
 int main(void)
 {
 	test_shrink_choose();
+	test_shrink_kept();
+	test_keep_expired();
 	T_END();
 }

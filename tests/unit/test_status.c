@@ -103,6 +103,22 @@ static void test_status_exact(void)
 	CHECK_STR(buf, want_status, "status text");
 	CHECK_EQ_U(n, strlen(want_status), "status length");
 
+	/* A file a shrink kept: the seconds left before it goes (rounded
+	 * up; 0 once due); an active file never shows it. */
+	s.files[1].keep_until_ms = 130500 + 41200;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "/3 size_kb=4096 used_kb=0 priority=0 active=0 "
+			  "age_s=60 kept_s=42\n") != NULL,
+	      "kept file: %s", buf);
+	s.files[1].keep_until_ms = 1000;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "age_s=60 kept_s=0\n") != NULL, "kept, due: %s", buf);
+	s.files[0].keep_until_ms = 999999;
+	s.files[1].keep_until_ms = 0;
+	status_format(&s, buf, sizeof(buf));
+	CHECK(strstr(buf, "kept_s=") == NULL, "none kept: %s", buf);
+	s.files[0].keep_until_ms = 0;
+
 	/* A file being made gets a line of its own, after the files. */
 	s.making_slot = 4;
 	s.making_size_b = 67108864;

@@ -12,6 +12,7 @@
 
 struct fake {
 	int grows, shrinks, standbys;
+	int64_t keep_ms; /* the last shrink's */
 	enum fsm_outcome grow_out, shrink_out;
 	int standby_rc;
 	int64_t lead;
@@ -32,13 +33,15 @@ static enum fsm_outcome f_grow(void *ctx, const struct meminfo *mi,
 }
 
 static enum fsm_outcome f_shrink(void *ctx, const struct meminfo *mi,
-				 int64_t now_ms, uint64_t *size_b)
+				 int64_t now_ms, int64_t keep_ms,
+				 uint64_t *size_b)
 {
 	struct fake *f = ctx;
 
 	(void)mi;
 	(void)now_ms;
 	f->shrinks++;
+	f->keep_ms = keep_ms;
 	*size_b = 64u << 20;
 	return f->shrink_out;
 }
@@ -357,6 +360,56 @@ static void test_churn(void)
 	CHECK(!res.churn_up && ts.churn == 0, "grow after the window");
 }
 
+/* A file a shrink turns off is kept a while: the surplus wait, at
+ * least a minute; a diet deletes at once.  tick_run hands it to the
+ * shrink op. */
+static void test_keep(void)
+{
+	struct meminfo plenty = mem(90), short_mi = mem(10);
+	int64_t t;
+
+	CHECK(tick_keep_ms(5000, 0, FSM_OVERFED) == TICK_KEEP_MIN_MS,
+	      "a short cooldown: kept a minute, %lld",
+	      (long long)tick_keep_ms(5000, 0, FSM_OVERFED));
+	CHECK(tick_keep_ms(600000, 0, FSM_OVERFED) == 600000 &&
+		      tick_keep_ms(600000, 1, FSM_OVERFED) == 1200000,
+	      "a long cooldown: kept the surplus wait, churn included");
+	CHECK(tick_keep_ms(600000, 4, FSM_OVERFED) == 3600000,
+	      "never past an hour (the wait's cap)");
+	CHECK(tick_keep_ms(600000, 2, FSM_DIET) == 0 &&
+		      tick_keep_ms(5000, 0, FSM_DIET) == 0,
+	      "a diet deletes at once");
+
+	/* A surplus shrink asks to keep the file for the wait. */
+	fresh();
+	f.grow_out = FSM_OK;
+	f.shrink_out = FSM_OK;
+	tick_run(&tp, &ts, &ops, &short_mi, 1000, &res);
+	t = 1000 + COOLDOWN_MS;
+	tick_run(&tp, &ts, &ops, &plenty, t, &res);
+	tick_run(&tp, &ts, &ops, &plenty, t + COOLDOWN_MS, &res);
+	CHECK(f.shrinks == 1 && f.keep_ms == 60000,
+	      "overfed shrink: keep %lld", (long long)f.keep_ms);
+	/* After churn the keep follows the longer wait (cooldown 30 s:
+	 * 60 s, still the minute). */
+	t += COOLDOWN_MS + 5000;
+	tick_run(&tp, &ts, &ops, &short_mi, t, &res);
+	t += COOLDOWN_MS;
+	tick_run(&tp, &ts, &ops, &plenty, t, &res);
+	tick_run(&tp, &ts, &ops, &plenty, t + 2 * COOLDOWN_MS, &res);
+	CHECK(f.shrinks == 2 && ts.churn == 1 &&
+		      f.keep_ms == tick_keep_ms(COOLDOWN_MS, 1, FSM_OVERFED),
+	      "churn 1: keep %lld", (long long)f.keep_ms);
+	/* SIGUSR2's diet: no keep. */
+	fresh();
+	f.shrink_out = FSM_OK;
+	f.keep_ms = -1;
+	tick_force_diet(&tp, &ts, 0);
+	tick_run(&tp, &ts, &ops, &plenty, 1000, &res);
+	CHECK(res.act == FSM_ACT_SHRINK && f.keep_ms == 0,
+	      "diet shrink: keep %lld", (long long)f.keep_ms);
+}
+
 int main(void)
 {
 	test_no_reading();
@@ -366,6 +419,7 @@ int main(void)
 	test_standby_retry();
 	test_calm();
 	test_churn();
+	test_keep();
 	test_reserve_short();
 	T_END();
 }

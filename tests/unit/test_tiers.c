@@ -215,10 +215,19 @@ static void test_set(void)
 	tiers_settle(&pp, &pr, &d);
 	CHECK(ts.t[1].n == 1 && ts.t[1].standby_slot == ts.t[1].f[0].slot,
 	      "tier 2's standby file is the floor");
+	/* standby=small waits for its spare while a file is on. */
+	pp.standby = STANDBY_SMALL;
+	CHECK(tiers_standby_start(&ts, &pp, &pr, &mi, 0) == 0 &&
+		      !tiers_busy(&ts),
+	      "small: no spare while a file is on");
+	pp.standby = STANDBY_NONE;
+	CHECK(tiers_shrink(&ts, &pp, &mi, 0, &size_b) == FSM_PENDING,
+	      "standby=none: tier 2's file goes");
+	tiers_settle(&pp, &pr, &d);
 	/* No room anywhere: the standby says so, nothing started. */
 	pp.standby = STANDBY_SMALL;
 	w.dev_avail_b[2] = 0;
-	CHECK(tiers_standby_start(&ts, &pp, &pr, &mi, 0) == -ENOSPC &&
+	CHECK(ts.t[1].n == 0 && tiers_standby_start(&ts, &pp, &pr, &mi, 0) == -ENOSPC &&
 		      !tiers_busy(&ts),
 	      "no room for the spare anywhere");
 	tiers_unfake();

@@ -166,8 +166,11 @@ wait_for() {
 # wait_shrunk SECONDS T0: wait until the scenario's gone() holds, then
 # say shrunk=1 with the ms since T0 (and let the files settle), or
 # shrunk=0 when SECONDS ran out.
+# A file a shrink turns off stays on disk, off, for a minute or more
+# (kept_s= in the status file), then goes: gone also means none is kept.
+kept_none() { ! grep -q ' kept_s=' /run/ghostmemory/status 2>/dev/null; }
 wait_shrunk() {
-	if wait_for "$1" gone; then
+	if wait_for "$1" gone && wait_for 150 kept_none; then
 		result "shrunk=1 after_ms=$(($(now_ms) - $2))"
 		sleep 3
 	else
@@ -696,9 +699,10 @@ standby_small)
 	TAG=start idle_report
 	run_wl main "$P_mb" "$P_rate" "$P_hold"
 	t0=$(now_ms)
-	# Calm again: none of our files on, and the spare made again.
-	calm_again() { ! grep -q "^$SWAPDIR/" /proc/swaps && spare_there; }
-	if wait_for $((P_cooldown * 8 + 60)) calm_again; then
+	# Calm again: none of our files on, none kept by a shrink (a
+	# minute after the last), and the spare made again.
+	calm_again() { ! grep -q "^$SWAPDIR/" /proc/swaps && kept_none && spare_there; }
+	if wait_for $((P_cooldown * 8 + 150)) calm_again; then
 		result "calm_again=1 after_ms=$(($(now_ms) - t0))"
 		sleep 1
 	else
@@ -732,7 +736,12 @@ idlecost)
 	start_sampler
 	W_SINGLE=single run_wl big $((mt_kb / 1024 + sw_mb / 2)) 0 1
 	W_SINGLE= run_wl main "$P_mb" "$P_rate" "$P_hold"
+	t0=$(now_ms)
 	sleep $((P_cooldown * 4 + 10))
+	# A file a shrink turned off is kept a minute (or the surplus wait
+	# if longer) for a grow, then deleted: held after means after that.
+	wait_for 150 kept_none
+	result "held_wait ms=$(($(now_ms) - t0))"
 	[ -n "$GM_PID" ] && result "daemon_alive=$(alive "$GM_PID")"
 	result "held tag=after kb=$(held_kb)"
 	;;

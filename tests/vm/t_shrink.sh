@@ -1,7 +1,8 @@
 #!/bin/sh
 # Guest test 3: after the workload is gone and the (short) cooldown has
 # passed, ghostmemory swaps off and removes the swap files it added and
-# the disk gets its space back -- all of it but the standby file, which
+# the disk gets its space back (each file first kept off for a minute in
+# case swap is needed again) -- all of it but the standby file, which
 # the default standby=active keeps on as the floor (one swapsize file,
 # here 64 MiB so that the workload needs more) -- and no process is
 # killed on the way: a bystander holding 40 MiB, part of it swapped out,
@@ -31,6 +32,12 @@ vm_expect 'bystander_alive' bystander_alive = 1
 vm_expect 'bystander_alive' daemon_alive = 1
 grep -q '^GMLOG daemon.log: .*removed swap file /var/lib/ghostmemory/' "$VM_LOG" ||
 	vm_why "the daemon never logged 'removed swap file'"
+# A file the surplus turns off is first kept (off, on disk) for a grow,
+# then deleted when no grow came in its time (tick_keep_ms).
+grep -q '^GMLOG daemon.log: .*turned off swap file /var/lib/ghostmemory/[0-9]* .*; kept for [0-9]* s' "$VM_LOG" ||
+	vm_why "no file was kept after its swapoff"
+grep -q '^GMLOG daemon.log: .*swap file /var/lib/ghostmemory/[0-9]* was not needed again in the time it was kept; deleting it' "$VM_LOG" ||
+	vm_why "no kept file was deleted when its time was up"
 grep -q '^GMKILL' "$VM_LOG" &&
 	vm_why "the kernel killed a process: $(grep '^GMKILL' "$VM_LOG" | head -n 1)"
 before=$(vm_val "$VM_LOG" 'disk tag=before' avail_kb)
