@@ -6,9 +6,10 @@
 #   apt-get update && apt-get install cron logrotate less
 # from a file: repository in the guest carrying the full bookworm main
 # Packages index (tests/vm/workload-lib.sh), with
-#   none      no swap at all: must fail, apt-get OOM-killed (a run still
-#             going after WL_RUN_TIMEOUT s is stopped: a failure, but
-#             not this case's, which wants the OOM killer);
+#   none      no swap at all: must fail, apt-get OOM-killed, or, when it
+#             thrashes longer than WL_RUN_TIMEOUT s (300) first, stopped
+#             by that timeout (said on a comment line); any other
+#             failure fails the case;
 #   reactive  ghostmemory installed from the built .deb with dpkg and
 #             started by its init script, upgrade_reserve=0: must
 #             finish, and the daemon must grant no reservation (the
@@ -24,10 +25,11 @@ set -u
 
 WL_CASES="wl_apt_none wl_apt_reactive wl_apt_hook"
 mem=${WL_APT_MEM:-136}
-# The run with no swap: OOM-killed within about a minute where it fails
-# (23-48 s at 128 MiB); a run that thrashes instead is stopped.
+# The run with no swap is OOM-killed in apt-get update here, but only
+# after 195 to 447 s of thrashing on a busy host (bench/workloads.md): a
+# run still going after 300 s is stopped, which counts as its failure.
 WL_RUN_TIMEOUT=${WL_RUN_TIMEOUT:-300}
 wl_test wlapt apt "$mem" none reactive hook
-wl_judge apt none wl_apt_none killed
+wl_judge apt none wl_apt_none starved
 wl_judge apt reactive wl_apt_reactive unhooked
 wl_judge apt hook wl_apt_hook hooked

@@ -163,7 +163,10 @@ wl_noresult() {
 
 # wl_judge NAME PROVIDER CASE EXPECT: PASS or FAIL CASE from the boot
 # NAME's line for PROVIDER.  EXPECT: fails (the workload did not finish:
-# no swap), killed (did not finish, and the OOM killer struck), ok (it
+# no swap), killed (did not finish, and the OOM killer struck), starved
+# (did not finish, and either the OOM killer struck or the run timeout
+# stopped it while it thrashed: exit 124; any other failure, such as a
+# broken repository, fails the case), ok (it
 # finished), clean (it finished and, from the moment it
 # started, no swap was added, the daemon was never seen hungry and
 # nothing was OOM-killed), hooked (it finished and the daemon granted at
@@ -192,6 +195,18 @@ wl_judge() {
 			pass "$3"
 		else
 			fail "$3" "failed (exit $(wl_field "$_l" rc)) but nothing was OOM-killed"
+		fi
+		;;
+	starved)
+		if [ "$_ok" = 1 ]; then
+			fail "$3" "finished without swap in $_mem MiB: the guest is not too small for it"
+		elif [ "$(wl_field "$_l" oom)" -ge 1 ]; then
+			pass "$3"
+		elif [ "$(wl_field "$_l" rc)" = 124 ]; then
+			echo "# $3: stopped by the run timeout (WL_RUN_TIMEOUT), not OOM-killed"
+			pass "$3"
+		else
+			fail "$3" "failed (exit $(wl_field "$_l" rc)) but was neither OOM-killed nor stopped by the run timeout"
 		fi
 		;;
 	ok)
