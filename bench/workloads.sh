@@ -1,8 +1,8 @@
 #!/bin/sh
 # The real workloads of issue 14 on a real Debian 12 guest, under each
 # swap provider; writes bench/workloads.md (and prints it).  Not part of
-# make check (nor, yet, are tests/vm/wl_*.sh); make bench appends its
-# output to bench/results.md.
+# make check (tests/vm/t_wl_apt.sh, the apt boot without static and
+# swapspace, is); make bench appends its output to bench/results.md.
 #
 # Per workload one boot of the booted guest (tests/pkg/lib.sh, TCG, 2
 # vCPUs) at the size the tests use, which runs the workload once per
@@ -32,7 +32,7 @@ WL_STATIC_MB=${BENCH_STATIC_MB:-1024}
 # Five runs a boot: more time than the tests give one.
 WL_TIMEOUT=${WL_TIMEOUT:-3600}
 # The sizes of tests/vm/wl_*.sh.
-APT_MEM=${WL_APT_MEM:-$(sed -n 's/^mem=\${WL_APT_MEM:-\([0-9]*\)}$/\1/p' tests/vm/wl_apt.sh)}
+APT_MEM=${WL_APT_MEM:-$(sed -n 's/^mem=\${WL_APT_MEM:-\([0-9]*\)}$/\1/p' tests/vm/t_wl_apt.sh)}
 BUILD_MEM=${WL_BUILD_MEM:-$(sed -n 's/^mem=\${WL_BUILD_MEM:-\([0-9]*\)}$/\1/p' tests/vm/wl_build.sh)}
 WL_RESERVE=${WL_RESERVE:-$(sed -n 's/^WL_RESERVE=\${WL_RESERVE:-\([0-9a-z]*\)}$/\1/p' tests/vm/wl_build.sh)}
 

@@ -18,11 +18,14 @@
 #              have only the host's limit on the whole boot
 # It reports on /dev/ttyS1, one line per provider:
 #   GMRES wl=W prov=P ok=0|1 rc=N wall_s=S swap_max_kb=K used_max_kb=K
-#         oom=N killed=NAMES grew=N hungry=N clean=0|1 mem_kb=K
+#         oom=N killed=NAMES grew=N hungry=N clean=0|1 resv=N mem_kb=K
 # (grew: swap areas added while the workload ran, after the point where
 # it started -- for "reserved", after the reservation was met;
 # hungry: samples with the daemon in state hungry in that window;
-# clean: reserved only, 1 when grew, hungry and oom are all 0) and
+# clean: reserved only, 1 when grew, hungry and oom are all 0;
+# resv: reservations the daemon granted during the run, its
+# "reservation N: ..." lines in the syslog -- the apt hook's and
+# --reserve's) and
 # GMLOG lines for the record, then powers the guest off.
 exec >/dev/ttyS1 2>&1
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -48,6 +51,12 @@ sampler() {
 	done
 }
 kills() { dmesg | grep -c 'Killed process'; }
+# Reservations granted so far: the daemon's syslog lines for them.
+resvs() {
+	cat /var/log/syslog 2>/dev/null |
+		awk '/ghostmemory\[[0-9]+\]: reservation [0-9]+: / { n++ }
+			END { print n + 0 }'
+}
 killed_names() {
 	dmesg | sed -n 's/.*Killed process [0-9]* (\([^)]*\)).*/\1/p' |
 		tail -n "+$(($1 + 1))" | sort -u | tr '\n' ',' | sed 's/,$//'
@@ -182,6 +191,7 @@ for p in $PROVIDERS; do
 	wl_reset
 	prov_start "$p"
 	k0=$(kills)
+	r0=$(resvs)
 	rm -f /run/wl-start
 	sampler >/root/samples-$p &
 	spid=$!
@@ -193,6 +203,7 @@ for p in $PROVIDERS; do
 	kill "$spid"
 	wait "$spid" 2>/dev/null
 	k1=$(kills)
+	resv=$(($(resvs) - r0))
 	ok=0
 	[ $rc -eq 0 ] && ok=1
 	s0=$(cat /run/wl-start 2>/dev/null || echo 0)
@@ -213,13 +224,13 @@ for p in $PROVIDERS; do
 		*) clean=0 ;;
 		esac
 	fi
-	echo "GMRES wl=$WL prov=$p ok=$ok rc=$rc wall_s=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') $res oom=$oom killed=$(killed_names "$k0") ${clean:+clean=$clean }mem_kb=$mem_kb"
+	echo "GMRES wl=$WL prov=$p ok=$ok rc=$rc wall_s=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') $res oom=$oom killed=$(killed_names "$k0") ${clean:+clean=$clean }resv=$resv mem_kb=$mem_kb"
 	[ $ok -eq 1 ] || log "$p: $(tail -n 4 /root/wl-$p.log | tr '\n' '|' | cut -c 1-600)"
 	case $p in
 	reactive | reserved | hook)
 		grep 'ghostmemory' /var/log/syslog 2>/dev/null |
 			grep -e 'reservation' -e 'added swap' -e ' -> ' | tail -n 8 |
-			sed 's/^[^:]*:[^:]*:[^:]*: /GMLOG gm: /'
+			sed -n 's/^.* ghostmemory\[[0-9]*\]: /GMLOG gm: /p'
 		;;
 	esac
 	prov_stop

@@ -1,6 +1,6 @@
 # shellcheck shell=sh disable=SC2034
 # Host side of the real workloads on the booted Debian 12 guest (issue
-# 14), shared by tests/vm/wl_apt.sh, tests/vm/wl_build.sh
+# 14), shared by tests/vm/t_wl_apt.sh, tests/vm/wl_build.sh
 # and bench/workloads.sh (sourced from the repository top; not a test
 # itself).  The guest side is tests/vm/guest-workload.sh.
 #
@@ -163,10 +163,17 @@ wl_noresult() {
 
 # wl_judge NAME PROVIDER CASE EXPECT: PASS or FAIL CASE from the boot
 # NAME's line for PROVIDER.  EXPECT: fails (the workload did not finish:
-# no swap), killed (did not finish, and the OOM killer struck), ok (it
+# no swap), killed (did not finish, and the OOM killer struck), starved
+# (did not finish, and either the OOM killer struck or the run timeout
+# stopped it while it thrashed: exit 124; any other failure, such as a
+# broken repository, fails the case), ok (it
 # finished), clean (it finished and, from the moment it
 # started, no swap was added, the daemon was never seen hungry and
-# nothing was OOM-killed).  The line itself is printed as a comment.
+# nothing was OOM-killed), hooked (it finished and the daemon granted at
+# least one reservation while it ran: the apt hook reserved), unhooked
+# (it finished and the daemon granted none: upgrade_reserve=0 turned the
+# hook off, so the swap came from the reactive loop alone).  The line
+# itself is printed as a comment.
 wl_judge() {
 	_l=$(wl_res "$1" "$2")
 	if [ -z "$_l" ]; then
@@ -190,9 +197,35 @@ wl_judge() {
 			fail "$3" "failed (exit $(wl_field "$_l" rc)) but nothing was OOM-killed"
 		fi
 		;;
+	starved)
+		if [ "$_ok" = 1 ]; then
+			fail "$3" "finished without swap in $_mem MiB: the guest is not too small for it"
+		elif [ "$(wl_field "$_l" oom)" -ge 1 ]; then
+			pass "$3"
+		elif [ "$(wl_field "$_l" rc)" = 124 ]; then
+			echo "# $3: stopped by the run timeout (WL_RUN_TIMEOUT), not OOM-killed"
+			pass "$3"
+		else
+			fail "$3" "failed (exit $(wl_field "$_l" rc)) but was neither OOM-killed nor stopped by the run timeout"
+		fi
+		;;
 	ok)
 		if [ "$_ok" = 1 ]; then pass "$3"
 		else fail "$3" "did not finish (exit $(wl_field "$_l" rc), OOM kills $(wl_field "$_l" oom): $(wl_field "$_l" killed))"; fi
+		;;
+	hooked | unhooked)
+		_r=$(wl_field "$_l" resv)
+		if [ "$_ok" != 1 ]; then
+			fail "$3" "did not finish (exit $(wl_field "$_l" rc), OOM kills $(wl_field "$_l" oom): $(wl_field "$_l" killed))"
+		elif [ -z "$_r" ]; then
+			fail "$3" "the guest did not count the daemon's reservations (no resv= in its line)"
+		elif [ "$4" = hooked ] && [ "$_r" -lt 1 ]; then
+			fail "$3" "finished, but the daemon granted no reservation while it ran: the apt hook did not reserve"
+		elif [ "$4" = unhooked ] && [ "$_r" -ne 0 ]; then
+			fail "$3" "the daemon granted $_r reservation(s) with upgrade_reserve=0: the hook was not off"
+		else
+			pass "$3"
+		fi
 		;;
 	clean)
 		if [ "$_ok" != 1 ]; then
