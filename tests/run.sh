@@ -71,6 +71,17 @@ tally() {
 	skipped=$((skipped + s))
 }
 
+# scripts SUITE: the suite's scripts, those with a line "# run.sh: long"
+# first (a lane that starts the longest guest tests first is not left
+# running one alone at the end while the other lane idles), the rest in
+# file order.
+scripts() {
+	grep -l '^# run\.sh: long' tests/"$1"/t_*.sh 2>/dev/null
+	for t in tests/"$1"/t_*.sh; do
+		[ -f "$t" ] && ! grep -q '^# run\.sh: long' "$t" && echo "$t"
+	done
+}
+
 # run_scripts SUITE LANES: the suite's scripts in LANES lanes, each lane
 # taking the next script not yet taken (mkdir is the atomic claim), so a
 # long guest test does not hold back the scripts behind it (the guest
@@ -82,22 +93,18 @@ run_scripts() {
 	lane=0
 	while [ "$lane" -lt "$lanes" ]; do
 		(
-			i=0
-			for t in tests/"$1"/t_*.sh; do
-				[ -f "$t" ] || continue
-				mkdir "$dir/$i.claim" 2>/dev/null &&
-					run_one "$t" "$dir/$i"
-				i=$((i + 1))
+			for t in $(scripts "$1"); do
+				n=${t##*/}
+				mkdir "$dir/$n.claim" 2>/dev/null &&
+					run_one "$t" "$dir/$n"
 			done
 		) &
 		lane=$((lane + 1))
 	done
 	wait
-	i=0
 	for t in tests/"$1"/t_*.sh; do
 		[ -f "$t" ] || continue
-		tally "$t" "$dir/$i"
-		i=$((i + 1))
+		tally "$t" "$dir/${t##*/}"
 	done
 	rm -rf "$dir"
 }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# run.sh: long (one of the longest guest tests: started first)
 # Issue 14, apt on a real Debian 12 guest too small for it: one boot of
 # WL_APT_MEM MiB (default 136; with no swap apt-get is OOM-killed there; see bench/workloads.md for the sizes tried) of the booted guest of
 # tests/pkg/lib.sh, which runs, one after the other with everything
