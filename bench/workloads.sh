@@ -31,7 +31,7 @@ WORKLOADS=${BENCH_WORKLOADS:-apt build}
 WL_STATIC_MB=${BENCH_STATIC_MB:-1024}
 # Five runs a boot: more time than the tests give one.
 WL_TIMEOUT=${WL_TIMEOUT:-3600}
-# The sizes of tests/vm/wl_*.sh.
+# The sizes of tests/vm/wl_apt.sh and t_wl_build.sh.
 APT_MEM=${WL_APT_MEM:-$(sed -n 's/^mem=\${WL_APT_MEM:-\([0-9]*\)}$/\1/p' tests/vm/wl_apt.sh)}
 BUILD_MEM=${WL_BUILD_MEM:-$(sed -n 's/^mem=\${WL_BUILD_MEM:-\([0-9]*\)}$/\1/p' tests/vm/t_wl_build.sh)}
 WL_RESERVE=${WL_RESERVE:-$(sed -n 's/^WL_RESERVE=\${WL_RESERVE:-\([0-9a-z]*\)}$/\1/p' tests/vm/t_wl_build.sh)}

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Guest side of tests/vm/wl_*.sh and bench/workloads.sh (not a
-# test itself): runs once at boot in the booted Debian 12 guest
+# Guest side of tests/vm/wl_apt.sh, t_wl_build.sh and bench/workloads.sh
+# (not a test itself): runs once at boot in the booted Debian 12 guest
 # (tests/pkg/lib.sh guest_job) and runs one real workload once per swap
 # provider, one after the other, with everything reset in between.
 # Its settings are in /root/wl.conf (written by the host, plain

@@ -209,10 +209,11 @@ wl_judge() {
 	esac
 }
 
-# wl_test TAG WL MIB PROVIDERS...: what a wl_*.sh runs before it
-# judges: skip_all (SKIP each of $WL_CASES), the tree, the package and
-# one boot NAMEd WL.  A guest that cannot be made FAILs every case (a
-# missing index or .deb that cannot be fetched SKIPs them) and exits.
+# wl_test TAG WL MIB PROVIDERS...: what wl_apt.sh and t_wl_build.sh run
+# before they judge: skip_all (SKIP each of $WL_CASES), the tree, the
+# package and one boot NAMEd WL.  A guest that cannot be made FAILs every
+# case (a missing index or .deb that cannot be fetched SKIPs them) and
+# exits.
 wl_test() {
 	_tag=$1 _twl=$2 _tmem=$3
 	shift 3
