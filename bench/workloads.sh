@@ -2,7 +2,8 @@
 # The real workloads of issue 14 on a real Debian 12 guest, under each
 # swap provider; writes bench/workloads.md (and prints it).  Not part of
 # make check (tests/vm/t_wl_apt.sh, the apt boot without static and
-# swapspace, is); make bench appends its output to bench/results.md.
+# swapspace, and tests/vm/t_wl_build.sh, the build boot without them,
+# are); make bench appends its output to bench/results.md.
 #
 # Per workload one boot of the booted guest (tests/pkg/lib.sh, TCG, 2
 # vCPUs) at the size the tests use, which runs the workload once per
@@ -31,10 +32,12 @@ WORKLOADS=${BENCH_WORKLOADS:-apt build}
 WL_STATIC_MB=${BENCH_STATIC_MB:-1024}
 # Five runs a boot: more time than the tests give one.
 WL_TIMEOUT=${WL_TIMEOUT:-3600}
-# The sizes of tests/vm/wl_*.sh.
+# The sizes of tests/vm/t_wl_apt.sh and t_wl_build.sh.
 APT_MEM=${WL_APT_MEM:-$(sed -n 's/^mem=\${WL_APT_MEM:-\([0-9]*\)}$/\1/p' tests/vm/t_wl_apt.sh)}
-BUILD_MEM=${WL_BUILD_MEM:-$(sed -n 's/^mem=\${WL_BUILD_MEM:-\([0-9]*\)}$/\1/p' tests/vm/wl_build.sh)}
-WL_RESERVE=${WL_RESERVE:-$(sed -n 's/^WL_RESERVE=\${WL_RESERVE:-\([0-9a-z]*\)}$/\1/p' tests/vm/wl_build.sh)}
+BUILD_MEM=${WL_BUILD_MEM:-$(sed -n 's/^mem=\${WL_BUILD_MEM:-\([0-9]*\)}$/\1/p' tests/vm/t_wl_build.sh)}
+WL_RESERVE=${WL_RESERVE:-$(sed -n 's/^WL_RESERVE=\${WL_RESERVE:-\([0-9a-z]*\)}$/\1/p' tests/vm/t_wl_build.sh)}
+# The build's thrashing guard (multi-gen LRU min_ttl_ms), as its test has it.
+BUILD_MIN_TTL_MS=${WL_MIN_TTL_MS:-$(sed -n 's/^WL_MIN_TTL_MS=\${WL_MIN_TTL_MS:-\([0-9]*\)}$/\1/p' tests/vm/t_wl_build.sh)}
 
 skip_all() {
 	echo "SKIP workloads: $1"
@@ -56,8 +59,8 @@ started=$(date +%s)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for wl in $WORKLOADS; do
 	case $wl in
-	apt) mem=$APT_MEM last=hook ;;
-	build) mem=$BUILD_MEM last=reserved ;;
+	apt) mem=$APT_MEM last=hook ttl=0 ;;
+	build) mem=$BUILD_MEM last=reserved ttl=${BUILD_MIN_TTL_MS:-0} ;;
 	*) skip_all "unknown workload $wl" ;;
 	esac
 	if [ -s "${BENCH_WL_FROM:-/nonexistent}/$wl.txt" ]; then
@@ -70,7 +73,7 @@ for wl in $WORKLOADS; do
 	(
 		WL_CASES=
 		wl_setup "wlb$wl"
-		if wl_boot "$wl" "$mem" "$wl" none static swapspace reactive "$last"; then
+		if WL_MIN_TTL_MS=$ttl wl_boot "$wl" "$mem" "$wl" none static swapspace reactive "$last"; then
 			cp "$work/results-$wl.txt" "$res/$wl.txt"
 		else
 			echo "# $wl: $WL_WHY" >&2
@@ -101,7 +104,9 @@ git diff --quiet HEAD -- src 2>/dev/null || commit="$commit+dirty"
 	echo "  index; guest of $APT_MEM MiB."
 	echo "- build: \`make -j$WL_JOBS\` of googletest's gtest_main.cc and"
 	echo "  gmock_main.cc from /usr/src/googletest (g++ -O0, two cc1plus of"
-	echo "  about 165 MiB at once); guest of $BUILD_MEM MiB; reserved is"
+	echo "  about 160 and 190 MiB at once); guest of $BUILD_MEM MiB with the"
+	echo "  multi-gen LRU on and min_ttl_ms=${BUILD_MIN_TTL_MS:-0} (the kernel's thrashing"
+	echo "  prevention: an OOM kill instead of minutes of thrashing); reserved is"
 	echo "  \`ghostmemory --reserve=$WL_RESERVE -- make -j$WL_JOBS\`."
 	echo
 	echo "One boot per workload runs the providers in this order, everything"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Guest side of tests/vm/wl_*.sh and bench/workloads.sh (not a
-# test itself): runs once at boot in the booted Debian 12 guest
+# Guest side of tests/vm/wl_apt.sh, t_wl_build.sh and bench/workloads.sh
+# (not a test itself): runs once at boot in the booted Debian 12 guest
 # (tests/pkg/lib.sh guest_job) and runs one real workload once per swap
 # provider, one after the other, with everything reset in between.
 # Its settings are in /root/wl.conf (written by the host, plain
@@ -16,26 +16,47 @@
 #              stopped (a failure: the kernel may thrash its page cache
 #              for a long time before it kills anything); the others
 #              have only the host's limit on the whole boot
+#   MIN_TTL_MS build: when not 0, the kernel's multi-gen LRU is turned
+#              on with min_ttl_ms at this value for the whole boot (every
+#              provider): its thrashing prevention, which calls the OOM
+#              killer when the working set of the last MIN_TTL_MS ms
+#              cannot be kept in memory (Documentation/admin-guide/mm/
+#              multigen_lru.rst), as a small device set up to prefer a
+#              kill to minutes of thrashing does; without it a compile
+#              with no swap thrashes the page cache (cc1plus's own text)
+#              for many minutes and nothing is killed
 # It reports on /dev/ttyS1, one line per provider:
 #   GMRES wl=W prov=P ok=0|1 rc=N wall_s=S swap_max_kb=K used_max_kb=K
-#         oom=N killed=NAMES grew=N hungry=N clean=0|1 resv=N mem_kb=K
-# (grew: swap areas added while the workload ran, after the point where
-# it started -- for "reserved", after the reservation was met;
-# hungry: samples with the daemon in state hungry in that window;
-# clean: reserved only, 1 when grew, hungry and oom are all 0;
-# resv: reservations the daemon granted during the run, its
-# "reservation N: ..." lines in the syslog -- the apt hook's and
-# --reserve's) and
+#         avail_min_kb=K grew=N hungry=N base_kb=K wused_max_kb=K
+#         oom=N killed=NAMES clean=0|1 resv=N mem_kb=K
+# (the window: from the point where the workload started -- for
+# "reserved", after the reservation was met -- to its end; grew: swap
+# areas added in it; hungry: samples with the daemon in state hungry in
+# it; base_kb: SwapTotal at its start; wused_max_kb: the most swap used
+# in it; clean: reserved only, 1 when the workload finished, nothing
+# was OOM-killed, no swap was added and the daemon was never hungry in
+# the window, and it never used more swap than was already active when
+# it started: the reservation covered all of it; resv: reservations
+# the daemon granted during the run, its "reservation N: ..." lines in
+# the syslog -- the apt hook's and --reserve's) and
 # GMLOG lines for the record, then powers the guest off.
 exec >/dev/ttyS1 2>&1
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export DEBIAN_FRONTEND=noninteractive
 WL=apt PROVIDERS=none PKGS='' INST='' JOBS=2 RESERVE=256m STATIC_MB=1024
-RUN_TIMEOUT=900
+RUN_TIMEOUT=900 MIN_TTL_MS=0
 # shellcheck disable=SC1091
 . /root/wl.conf
 echo "GMTEST BEGIN $WL"
 log() { echo "GMLOG $*"; }
+if [ "$MIN_TTL_MS" != 0 ]; then
+	lg=/sys/kernel/mm/lru_gen
+	if echo y >$lg/enabled && echo "$MIN_TTL_MS" >$lg/min_ttl_ms; then
+		log "multi-gen LRU on ($(cat $lg/enabled)), min_ttl_ms $(cat $lg/min_ttl_ms)"
+	else
+		log "cannot set $lg (min_ttl_ms $MIN_TTL_MS): thrashing is not prevented"
+	fi
+fi
 
 # --- measurement ------------------------------------------------------------
 # A sampler every 0.5 s: seconds, SwapTotal, SwapTotal - SwapFree, the
@@ -212,16 +233,23 @@ for p in $PROVIDERS; do
 	res=$(awk -v s0="$s0" '
 		{ if ($2 > tmax) tmax = $2; if ($3 > umax) umax = $3
 			if (amin == "" || $5 < amin) amin = $5 }
-		$1 >= s0 { if (seen && $2 > last) grew++; last = $2; seen = 1
+		$1 >= s0 { if (seen && $2 > last) grew++; last = $2
+			if (!seen) base = $2; seen = 1
+			if ($3 > wumax) wumax = $3
 			if ($4 == "hungry") hungry++ }
-		END { printf "swap_max_kb=%d used_max_kb=%d avail_min_kb=%d grew=%d hungry=%d",
-			tmax, umax, amin, grew, hungry }' /root/samples-$p)
+		END { printf "swap_max_kb=%d used_max_kb=%d avail_min_kb=%d grew=%d hungry=%d base_kb=%d wused_max_kb=%d",
+			tmax, umax, amin, grew, hungry, base, wumax }' /root/samples-$p)
 	oom=$((k1 - k0))
 	clean=
 	if [ "$p" = reserved ]; then
+		clean=0
+		wu=$(echo "$res" | sed 's/.* base_kb=\([0-9]*\) wused_max_kb=\([0-9]*\)$/\1 \2/')
+		# shellcheck disable=SC2086
+		set -- $wu
 		case $res in
-		*" grew=0 hungry=0") [ $oom -eq 0 ] && clean=1 || clean=0 ;;
-		*) clean=0 ;;
+		*" grew=0 hungry=0 "*)
+			[ $ok -eq 1 ] && [ $oom -eq 0 ] && [ "$2" -le "$1" ] && clean=1
+			;;
 		esac
 	fi
 	echo "GMRES wl=$WL prov=$p ok=$ok rc=$rc wall_s=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') $res oom=$oom killed=$(killed_names "$k0") ${clean:+clean=$clean }resv=$resv mem_kb=$mem_kb"

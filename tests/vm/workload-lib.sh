@@ -1,8 +1,8 @@
 # shellcheck shell=sh disable=SC2034
 # Host side of the real workloads on the booted Debian 12 guest (issue
-# 14), shared by tests/vm/t_wl_apt.sh, tests/vm/wl_build.sh
-# and bench/workloads.sh (sourced from the repository top; not a test
-# itself).  The guest side is tests/vm/guest-workload.sh.
+# 14), shared by tests/vm/t_wl_apt.sh, tests/vm/t_wl_build.sh (both in
+# make check) and bench/workloads.sh (sourced from the repository top;
+# not a test itself).  The guest side is tests/vm/guest-workload.sh.
 #
 #   apt    apt-get update, then apt-get install of $WL_PKGS (real packages
 #          with maintainer scripts), from a file: repository in the guest
@@ -132,9 +132,10 @@ wl_boot() {
 		cp "$_ss" "$root/root/swapspace.deb"
 		;;
 	esac
-	printf 'WL=%s\nPROVIDERS="%s"\nPKGS="%s"\nINST="%s"\nJOBS=%s\nRESERVE=%s\nSTATIC_MB=%s\nRUN_TIMEOUT=%s\n' \
+	printf 'WL=%s\nPROVIDERS="%s"\nPKGS="%s"\nINST="%s"\nJOBS=%s\nRESERVE=%s\nSTATIC_MB=%s\nRUN_TIMEOUT=%s\nMIN_TTL_MS=%s\n' \
 		"$_wl" "$*" "$WL_PKGS" "$WL_INST" "$WL_JOBS" "${WL_RESERVE:-256m}" \
-		"${WL_STATIC_MB:-1024}" "${WL_RUN_TIMEOUT:-600}" >"$root/root/wl.conf"
+		"${WL_STATIC_MB:-1024}" "${WL_RUN_TIMEOUT:-600}" \
+		"${WL_MIN_TTL_MS:-0}" >"$root/root/wl.conf"
 	guest_job "$root" tests/vm/guest-workload.sh || {
 		WL_WHY="cannot install the boot job"
 		return 1
@@ -168,8 +169,9 @@ wl_noresult() {
 # stopped it while it thrashed: exit 124; any other failure, such as a
 # broken repository, fails the case), ok (it
 # finished), clean (it finished and, from the moment it
-# started, no swap was added, the daemon was never seen hungry and
-# nothing was OOM-killed), hooked (it finished and the daemon granted at
+# started, no swap was added, the daemon was never seen hungry, nothing
+# was OOM-killed and it never used more swap than was active then: the
+# swap it needed was all there ahead of it), hooked (it finished and the daemon granted at
 # least one reservation while it ran: the apt hook reserved), unhooked
 # (it finished and the daemon granted none: upgrade_reserve=0 turned the
 # hook off, so the swap came from the reactive loop alone).  The line
@@ -231,7 +233,7 @@ wl_judge() {
 		if [ "$_ok" != 1 ]; then
 			fail "$3" "did not finish (exit $(wl_field "$_l" rc), OOM kills $(wl_field "$_l" oom))"
 		elif [ "$(wl_field "$_l" clean)" != 1 ]; then
-			fail "$3" "a shortage while it ran: swap added $(wl_field "$_l" grew) times, hungry in $(wl_field "$_l" hungry) samples, OOM kills $(wl_field "$_l" oom)"
+			fail "$3" "a shortage while it ran: used $(($(wl_field "$_l" wused_max_kb) / 1024)) MiB of swap with $(($(wl_field "$_l" base_kb) / 1024)) MiB active when it started, OOM kills $(wl_field "$_l" oom) (swap added $(wl_field "$_l" grew) times, hungry in $(wl_field "$_l" hungry) samples)"
 		else
 			pass "$3"
 		fi
@@ -239,10 +241,11 @@ wl_judge() {
 	esac
 }
 
-# wl_test TAG WL MIB PROVIDERS...: what a wl_*.sh runs before it
-# judges: skip_all (SKIP each of $WL_CASES), the tree, the package and
-# one boot NAMEd WL.  A guest that cannot be made FAILs every case (a
-# missing index or .deb that cannot be fetched SKIPs them) and exits.
+# wl_test TAG WL MIB PROVIDERS...: what wl_apt.sh and t_wl_build.sh run
+# before they judge: skip_all (SKIP each of $WL_CASES), the tree, the
+# package and one boot NAMEd WL.  A guest that cannot be made FAILs every
+# case (a missing index or .deb that cannot be fetched SKIPs them) and
+# exits.
 wl_test() {
 	_tag=$1 _twl=$2 _tmem=$3
 	shift 3
