@@ -13,7 +13,8 @@
 #   (its default standby: one file on before the workload) and the
 #   workload (gm.mb at gm.rate, 0 = as fast as it can), reports the
 #   files (valid, active, not sparse), waits for the surplus to take
-#   them back to the standby, stops the daemon and erases the rest; then
+#   them back to the standby; the same again at gm.rate_second MiB/s
+#   when it is given; stops the daemon and erases the rest; then
 #   the refusals: a soft mount (exit 16), the squashing export (exit 18,
 #   with a directory root may not enter and with one it may not make);
 #   then NFSv3 with nolock: the write fallback and the lock warning.
@@ -122,20 +123,16 @@ gm_refused() {
 	sed "s/^/GMINFO refused.$1: /" /tmp/refuse.$1
 }
 
-# shrink_to_standby PID [TAG]: the surplus after a workload, waited for
-# on the condition (our files in /proc/swaps down to the standby's one)
-# with a generous bound: each swapoff reads the pages left in its file
-# back one round trip at a time.  Then the files (TAG, default after)
-# and the daemon stopped (its standby file stays on at exit).
+# shrink_to_standby TAG: the surplus after a workload, waited for on the
+# condition (our files in /proc/swaps down to the standby's one) with a
+# generous bound: each swapoff reads the pages left in its file back
+# one round trip at a time.  Then the files, reported with TAG.
 shrink_to_standby() {
 	t0=$(now_ms)
 	gone() { [ "$(ours_active)" -le 1 ]; }
 	wait_shrunk $((P_cooldown * 6 + 300)) "$t0"
-	TAG=${2:-after}
+	TAG=$1
 	files_report "$SWAPDIR"
-	kill -TERM "$1"
-	wait "$1"
-	result "stopped tag=$TAG rc=$?"
 }
 
 nfs_client() {
@@ -186,7 +183,20 @@ nfs_client() {
 	TAG=end
 	files_report "$SWAPDIR"
 	sparse_report "$SWAPDIR"
-	shrink_to_standby "$GM_PID"
+	shrink_to_standby after
+	# gm.rate_second: a second workload at that rate, on what the
+	# surplus left (the standby).
+	if [ -n "${P_rate_second:-}" ]; then
+		run_wl second "$P_mb" "$P_rate_second" "$P_hold" 256
+		sleep 1
+		TAG=second
+		files_report "$SWAPDIR"
+		sparse_report "$SWAPDIR"
+		shrink_to_standby aftersecond
+	fi
+	kill -TERM "$GM_PID"
+	wait "$GM_PID"
+	result "stopped rc=$?"
 	timeout 300 ghostmemory -c /dev/null --swappath=/srv/swap/%H --erase-now >>/tmp/daemon.log 2>&1
 	result "erased rc=$? left=$(slot_count "$SWAPDIR") on=$(ours_active)"
 	# What the kernel said about swap over NFS.
