@@ -10,9 +10,12 @@
 #   lock, every 10 s until the client says it is done.
 # nfs_client: no disk.  Mounts the swap export with NFSv4.2 (hard,
 #   sec=sys) on /srv/swap, runs ghostmemory with swappath=/srv/swap/%H
-#   and the workload (gm.mb at gm.rate), reports the files (valid,
-#   active, not sparse), waits for the surplus to remove them; then the
-#   refusals: a soft mount (exit 16), the squashing export (exit 18,
+#   (its default standby: one file on before the workload) and the
+#   workload (gm.mb at gm.rate, 0 = as fast as it can), reports the
+#   files (valid, active, not sparse), waits for the surplus to take
+#   them back to the standby; the same again at gm.rate_second MiB/s
+#   when it is given; stops the daemon and erases the rest; then
+#   the refusals: a soft mount (exit 16), the squashing export (exit 18,
 #   with a directory root may not enter and with one it may not make);
 #   then NFSv3 with nolock: the write fallback and the lock warning.
 # nfs_client with gm.tier=1 (nfs_tier_client): a small local disk (guest-init.sh mounts it on
@@ -21,7 +24,8 @@
 #   one on the export once the disk is full; the local file's priority is
 #   above the export's, so a workload's pages go there; a surplus
 #   removes both.
-# Parameters (besides guest-init.sh's): gm.v3=0 leaves NFSv3 out;
+# Parameters (besides guest-init.sh's): gm.vthree=0 leaves NFSv3 out (the names
+# of gm.* parameters have no digits);
 # gm.part=survive stops after the NFSv4.2 run; gm.opts: the swap mount's
 # options; gm.minfree: vm.min_free_kbytes; gm.debug=1: a line of memory
 # figures every 2 s and hung-task reports after 20 s.
@@ -78,6 +82,9 @@ nfs_server() {
 	# Served until the client says it is done (or the watchdog).
 	nc -l -p 7777 >/dev/null 2>&1
 	kill $! 2>/dev/null
+	# The client's last files were deleted moments ago: what the disk
+	# holds once they are committed.
+	sync
 	server_disk end
 }
 
@@ -103,6 +110,10 @@ sparse_report() {
 	done
 }
 
+# How many swap files (slots: names of digits) DIR holds.
+# shellcheck disable=SC2010 # slot names are digits
+slot_count() { ls "$1" 2>/dev/null | grep -c '^[0-9]'; }
+
 # gm_refused NAME SWAPPATH: ghostmemory run in the foreground on
 # SWAPPATH; its exit status and first message in one result line.
 gm_refused() {
@@ -110,6 +121,18 @@ gm_refused() {
 	rc=$?
 	result "refused name=$1 rc=$rc"
 	sed "s/^/GMINFO refused.$1: /" /tmp/refuse.$1
+}
+
+# shrink_to_standby TAG: the surplus after a workload, waited for on the
+# condition (our files in /proc/swaps down to the standby's one) with a
+# generous bound: each swapoff reads the pages left in its file back
+# one round trip at a time.  Then the files, reported with TAG.
+shrink_to_standby() {
+	t0=$(now_ms)
+	gone() { [ "$(ours_active)" -le 1 ]; }
+	wait_shrunk $((P_cooldown * 6 + 300)) "$t0"
+	TAG=$1
+	files_report "$SWAPDIR"
 }
 
 nfs_client() {
@@ -146,10 +169,13 @@ nfs_client() {
 		done) &
 	fi
 	start_sampler
-	# standby=none: the surplus must take every file back (the default
-	# keeps one swapsize file on as the floor, which t_standby tests).
-	P_args="$P_args --swappath=/srv/swap/%H --standby=none"
+	# The default standby, as installed: one file on before the
+	# workload.  (With standby=none twice the RAM as fast as it can was
+	# killed before the first file was on.)
+	P_args="$P_args --swappath=/srv/swap/%H"
 	gm_start /tmp/daemon.log
+	wait_for 120 ours_at_least 1
+	result "standby on=$(ours_active)"
 	# One page per MiB checked: a swap-in over NFS is a round trip.
 	run_wl main "$P_mb" "$P_rate" "$P_hold" 256
 	sleep 1
@@ -157,16 +183,22 @@ nfs_client() {
 	TAG=end
 	files_report "$SWAPDIR"
 	sparse_report "$SWAPDIR"
-	t0=$(now_ms)
-	gone() { ! grep -q "^$SWAPDIR/" /proc/swaps; }
-	# Each swapoff reads the pages left in its file (the other
-	# processes') back one round trip at a time.
-	wait_shrunk $((P_cooldown * 6 + 300)) "$t0"
-	TAG=after
-	files_report "$SWAPDIR"
+	shrink_to_standby after
+	# gm.rate_second: a second workload at that rate, on what the
+	# surplus left (the standby).
+	if [ -n "${P_rate_second:-}" ]; then
+		run_wl second "$P_mb" "$P_rate_second" "$P_hold" 256
+		sleep 1
+		TAG=second
+		files_report "$SWAPDIR"
+		sparse_report "$SWAPDIR"
+		shrink_to_standby aftersecond
+	fi
 	kill -TERM "$GM_PID"
 	wait "$GM_PID"
 	result "stopped rc=$?"
+	timeout 300 ghostmemory -c /dev/null --swappath=/srv/swap/%H --erase-now >>/tmp/daemon.log 2>&1
+	result "erased rc=$? left=$(slot_count "$SWAPDIR") on=$(ours_active)"
 	# What the kernel said about swap over NFS.
 	dmesg | grep -i -E 'swap|nfs' | sed 's/^/GMKERN /'
 	[ "${P_part:-all}" = all ] || { nfs_done; return; }
@@ -185,11 +217,13 @@ nfs_client() {
 		result "squash_left entries=$(ls -A /srv/squash | tr '\n' , ) new=$([ -e /srv/squash/clientb-new ] && echo 1 || echo 0)"
 	fi
 
-	[ "${P_v3:-1}" = 1 ] || { nfs_done; return; }
-	# NFSv3, no lock daemon: the write fallback, and the warning that
-	# the directory lock stays on this host.
+	[ "${P_vthree:-1}" = 1 ] || { nfs_done; return; }
+	# NFSv3, no lock daemon: the write fallback (the standby file,
+	# written before anything needs it), and the warning that the
+	# directory lock stays on this host.
 	if nfs_mount vers=3,hard,nolock,sec=sys,proto=tcp /var/lib/export/swap /srv/v3; then
 		grep ' /srv/v3 ' /proc/self/mountinfo | sed 's/^/GMINFO mountinfo: /'
+		SWAPDIR=/srv/v3/clientb-v3
 		(oom0 ghostmemory -v -c /dev/null --swappath=/srv/v3/%H-v3 \
 			--swapsize=64m --cooldown=5) >/tmp/daemon2.log 2>&1 &
 		V3_PID=$!
@@ -197,12 +231,12 @@ nfs_client() {
 		wait_for 240 spare
 		result "v3 written=$(grep -c 'MiB written in' /tmp/daemon2.log) fallocated=$(grep -c 'MiB allocated with' /tmp/daemon2.log) lock_warned=$(grep -c 'the directory lock is local only' /tmp/daemon2.log)"
 		TAG=vthree
-		files_report /srv/v3/clientb-v3
-		sparse_report /srv/v3/clientb-v3
+		files_report "$SWAPDIR"
+		sparse_report "$SWAPDIR"
 		kill -TERM "$V3_PID"
 		wait "$V3_PID"
 		timeout 120 ghostmemory -c /dev/null --swappath=/srv/v3/%H-v3 --erase-now >>/tmp/daemon2.log 2>&1
-		result "v3_erased rc=$? left=$(ls /srv/v3/clientb-v3 | wc -l)"
+		result "v3_erased rc=$? left=$(slot_count "$SWAPDIR") on=$(ours_active)"
 	fi
 	nfs_done
 }
@@ -359,7 +393,7 @@ nfs_down_client() {
 	# Its leftover file is removed by the next run's adoption; leave
 	# the export as it was.
 	timeout -s KILL 120 ghostmemory -c /dev/null --swappath=/srv/swap/%H --erase-now >/dev/null 2>&1
-	result "down2_erased rc=$? left=$(ls /srv/swap/clientb | grep -c '^[0-9]')"
+	result "down2_erased rc=$? left=$(slot_count /srv/swap/clientb)"
 	nfs_done
 }
 

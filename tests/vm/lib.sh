@@ -334,20 +334,21 @@ vm_expect() {
 
 vm_why() { VM_WHY="${VM_WHY:-}${VM_WHY:+; }$*"; }
 
-# vm_files_ok DIR: every GMFILE under DIR (in the last report for it is
-# enough: all of them) is a root-owned 0600 regular file named by a slot
-# number, with a swap signature, and active -- but for one warm spare.
+# vm_files_ok DIR [MAX_OFF]: every GMFILE under DIR (in the last report
+# for it is enough: all of them) is a root-owned 0600 regular file named
+# by a slot number, with a swap signature, and active -- but for MAX_OFF
+# (default 1: one warm spare) per report.
 vm_files_ok() {
 	bad=$(grep "^GMFILE path=$1/" "$VM_LOG" | grep -v -E \
 		"^GMFILE path=$1/[0-9]+ size=[0-9]+ mode=600 uid=0 type=regular_file active=[01] sig=SWAPSPACE2 tag=[a-z]+\$" |
 		head -n 3)
 	[ -z "$bad" ] || vm_why "bad swap file: $bad"
-	# An inactive file is the warm spare: valid (above), and one at most
-	# per report.
+	# An inactive file is the warm spare (or one a shrink keeps off for
+	# a while): valid (above), and MAX_OFF at most per report.
 	for tag in $(grep "^GMFILE path=$1/" "$VM_LOG" | sed 's/.* tag=//' | sort -u); do
 		spares=$(grep -c "^GMFILE path=$1/.* active=0 .*tag=$tag\$" "$VM_LOG")
-		[ "$spares" -le 1 ] ||
-			vm_why "$spares inactive files at tag=$tag (one warm spare at most)"
+		[ "$spares" -le "${2:-1}" ] ||
+			vm_why "$spares inactive files at tag=$tag (${2:-1} at most)"
 	done
 }
 

@@ -26,10 +26,10 @@
 # NOTES (Debian 12's 6.1, three TCG guests on a loaded 2-core host):
 # - Both clients' 2 x RAM ran about 190 s whatever the rate (10 or 50
 #   MiB/s): the allocation is held back by the swap-out over the link.
-#   The whole test took 6.5 to 7.5 minutes.
-# - 283 MiB with fallocate (NFSv4.2): 74 ms to 2.3 s (the longer ones
-#   while the client was swapping out); 64 MiB written (NFSv3): 11 to
-#   15 s.
+#   The whole test took 6.5 to 7.8 minutes.
+# - 283 MiB with fallocate (NFSv4.2): 74 ms to 2.8 s, once 40 s (the
+#   longer ones while the client was swapping out); 64 MiB written
+#   (NFSv3): 7.9 to 15 s.
 # - NFSv3 locks: with rpcbind and rpc.statd on the client and the
 #   server, a mount without nolock shows local_lock=none and the
 #   server's /proc/locks holds lockd's lock on .lock; the second
