@@ -25,7 +25,9 @@
 #   above the export's, so a workload's pages go there; a surplus
 #   removes both.
 # Parameters (besides guest-init.sh's): gm.vthree=0 leaves NFSv3 out (the names
-# of gm.* parameters have no digits);
+# of gm.* parameters have no digits); gm.vsize: the NFSv3 daemon's
+# swapsize (384m); gm.vrate: twice the RAM at that rate on NFSv3, on
+# its standby (no workload when unset);
 # gm.part=survive stops after the NFSv4.2 run; gm.opts: the swap mount's
 # options; gm.minfree: vm.min_free_kbytes; gm.debug=1: a line of memory
 # figures every 2 s and hung-task reports after 20 s.
@@ -224,12 +226,28 @@ nfs_client() {
 	if nfs_mount vers=3,hard,nolock,sec=sys,proto=tcp /var/lib/export/swap /srv/v3; then
 		grep ' /srv/v3 ' /proc/self/mountinfo | sed 's/^/GMINFO mountinfo: /'
 		SWAPDIR=/srv/v3/clientb-v3
+		# The standby sized for the peak (gm.vsize): a file written
+		# over this link while swap-out shares it comes too late for
+		# twice the RAM (see t_nfs.sh), so the one written while calm
+		# carries the workload, as ghostmemory(8) advises for NFSv3.
 		(oom0 ghostmemory -v -c /dev/null --swappath=/srv/v3/%H-v3 \
-			--swapsize=64m --cooldown=5) >/tmp/daemon2.log 2>&1 &
+			--swapsize="${P_vsize:-384m}" --cooldown=5) >/tmp/daemon2.log 2>&1 &
 		V3_PID=$!
-		spare() { grep -q 'MiB written in\|MiB allocated with' /tmp/daemon2.log; }
-		wait_for 240 spare
+		spare() { grep -q 'MiB written in\|MiB allocated with' /tmp/daemon2.log 2>/dev/null; }
+		wait_for 600 spare
 		result "v3 written=$(grep -c 'MiB written in' /tmp/daemon2.log) fallocated=$(grep -c 'MiB allocated with' /tmp/daemon2.log) lock_warned=$(grep -c 'the directory lock is local only' /tmp/daemon2.log)"
+		wait_for 120 ours_at_least 1
+		result "vthree_standby on=$(ours_active)"
+		# gm.vrate: twice the RAM on NFSv3, on that standby.
+		if [ -n "${P_vrate:-}" ]; then
+			run_wl vthree "$P_mb" "$P_vrate" "$P_hold" 256
+			sleep 1
+			result "vthree_alive daemon_alive=$(alive "$V3_PID")"
+			# A file the shortage started is still being written:
+			# its report waits until every slot file is made.
+			made_all() { [ "$(grep -c 'MiB written in' /tmp/daemon2.log)" -ge "$(slot_count "$SWAPDIR")" ]; }
+			wait_for 300 made_all
+		fi
 		TAG=vthree
 		files_report "$SWAPDIR"
 		sparse_report "$SWAPDIR"
