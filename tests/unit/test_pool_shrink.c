@@ -29,10 +29,10 @@ static void test_shrink_choose(void)
 {
 	/* Tier 1's files first, then tier 2's: the order they are given. */
 	struct shrink_file f[4] = {
-		{64 * MB, 500, true, false, false}, /* tier 1 */
-		{64 * MB, 900, true, false, false}, /* tier 1 */
-		{64 * MB, 100, true, false, false}, /* tier 2: least used */
-		{64 * MB, 300, true, false, false}, /* tier 2 */
+		{64 * MB, 500, true, false, false, 0}, /* tier 1 */
+		{64 * MB, 900, true, false, false, 0}, /* tier 1 */
+		{64 * MB, 100, true, false, false, 0}, /* tier 2: least used */
+		{64 * MB, 300, true, false, false, 0}, /* tier 2 */
 	};
 	struct shrink_in in = calm_in(STANDBY_NONE);
 	struct shrink_out so;

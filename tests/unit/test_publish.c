@@ -55,7 +55,7 @@ static void daemon_fake(void)
 	d.tiers.t[0].wake[0] = d.tiers.t[0].wake[1] = -1;
 	strcpy(d.tiers.t[0].dir.canon, "/gm");
 	d.tiers.t[0].n = 1;
-	d.tiers.t[0].f[0] = (struct pool_file){1, true, 64 * MB, 100, -2, 0, false};
+	d.tiers.t[0].f[0] = (struct pool_file){1, true, 64 * MB, 100, -2, 0, false, 0};
 	d.tiers.t[0].c.grows = 3;
 	tick_init(&d.ts, 0);
 	d.have_mi = true;
