@@ -355,6 +355,7 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 	struct pool_job *j = &p->lane[LANE_GROW];
 	struct pool_file *spare;
 	char path[800];
+	bool reachable;
 	int rc;
 
 	(void)now_ms;
@@ -362,8 +363,13 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 	if (p->stopping)
 		return FSM_FAILED;
 	/* A network directory that does not answer (said once by
-	 * pool_reach.c): nothing there can be made or turned on now. */
-	if (!pool_reach_up(p)) {
+	 * pool_reach.c): nothing new there can be made or turned on now.
+	 * A file already under way there is still this GROW's (below): it
+	 * reports when it is on, and "no room" would put the daemon on a
+	 * diet that holds every grow for the cooldown once the server
+	 * answers again. */
+	reachable = pool_reach_up(p);
+	if (!reachable && !j->slot) {
 		p->c.fail_no_room++;
 		return FSM_NO_ROOM;
 	}
@@ -371,7 +377,7 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 	 * the machine needs now, and the kernel holds every swapon(2)
 	 * until a running swapoff ends.  End the swapoff: its area comes
 	 * back at once, and the new file's swapon returns. */
-	if (pool_swapoff_abort(p)) {
+	if (reachable && pool_swapoff_abort(p)) {
 		pool_path(p, p->lane[LANE_SHRINK].slot, path, sizeof(path));
 		log_notice("short of memory: interrupting the swapoff of %s",
 			   path);

@@ -136,6 +136,19 @@ static void test_guarded(void)
 			      p.c.fail_no_room == no_room + 1 &&
 			      pool_job_idle(&p, LANE_GROW),
 		      "unreachable: a GROW gets no room, nothing started");
+		/* A file was already being made there: the GROW waits for
+		 * it (no "no room", which would mean a diet). */
+		struct pool_job idle = p.lane[LANE_GROW];
+
+		p.lane[LANE_GROW].slot = 5;
+		p.lane[LANE_GROW].kind = JOB_MAKE;
+		p.lane[LANE_GROW].size_b = 64 * MB;
+		CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 20000, &size_b) ==
+				      FSM_PENDING &&
+			      size_b == 64 * MB &&
+			      p.c.fail_no_room == no_room + 1,
+		      "unreachable, a file under way: the GROW waits for it");
+		p.lane[LANE_GROW] = idle;
 		CHECK(pool_shrink(&p, POOL_PARAMS(&cfg), &mi, 20000,
 				  &size_b) == FSM_NOTHING &&
 			      pool_job_idle(&p, LANE_SHRINK),
