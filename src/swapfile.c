@@ -427,11 +427,20 @@ int swapfile_create(const struct swapdir *d, int slot, uint64_t size_b,
 }
 
 /* The child: nothing but async-signal-safe calls after fork(). */
-static void swapoff_child(const char *via)
+static void swapoff_child(const char *via, int keep_fd, int max_fd)
 {
 	static const char adj[] = "0";
 	sigset_t none;
 	int fd;
+
+	/* Only the file's own descriptor: a swapoff can outlive the daemon
+	 * (it heeds no signal within an address space), and an inherited
+	 * lock (the swap directory's .lock, the pid file) would keep the
+	 * next start out -- "in use by another ghostmemory" -- for as long
+	 * as it runs. */
+	for (fd = 3; fd < max_fd; fd++)
+		if (fd != keep_fd)
+			close(fd);
 
 	/* Our -1000 is inherited: give it back, so the OOM killer may
 	 * take this child (the kernel prefers it anyway) before anyone. */
@@ -452,6 +461,7 @@ int swapfile_deactivate(const struct swapdir *d, int slot, int *child)
 	char path[300], via[40];
 	struct stat st;
 	int fd, status, rc;
+	long max_fd;
 	pid_t pid;
 
 	swapfile_path(d, slot, path, sizeof(path));
@@ -459,6 +469,9 @@ int swapfile_deactivate(const struct swapdir *d, int slot, int *child)
 	if (fd < 0)
 		return fd;
 	fd_path(fd, via, sizeof(via));
+	max_fd = sysconf(_SC_OPEN_MAX);
+	if (max_fd < 0 || max_fd > 65536)
+		max_fd = 65536;
 	pid = fork();
 	if (pid < 0) {
 		rc = -errno;
@@ -466,7 +479,7 @@ int swapfile_deactivate(const struct swapdir *d, int slot, int *child)
 		return rc;
 	}
 	if (pid == 0)
-		swapoff_child(via);
+		swapoff_child(via, fd, (int)max_fd);
 	if (child)
 		__atomic_store_n(child, (int)pid, __ATOMIC_RELEASE);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
