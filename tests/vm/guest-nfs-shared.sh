@@ -167,11 +167,15 @@ nfs_shared_client() {
 	if [ "$P_role" = a ]; then rate=${P_rate_a:-10}; else rate=${P_rate_b:-50}; fi
 	# 1. One export, a directory per host.  b keeps its files (a long
 	# cooldown) until a has restarted.
-	cool=5
-	[ "$P_role" = a ] || cool=3600
-	(oom0 ghostmemory -v -c /dev/null --cooldown=$cool --standby=none \
+	# b, at 50 MiB/s, has the default standby file on before it starts
+	# (with none, its second file came too late on a loaded host); a
+	# none, so that its surplus can take every file back.
+	cool=5 standby=none
+	[ "$P_role" = a ] || cool=3600 standby=active
+	(oom0 ghostmemory -v -c /dev/null --cooldown=$cool --standby=$standby \
 		--swappath=/srv/swap/%H) >>/tmp/daemon.log 2>&1 &
 	GM_PID=$!
+	[ "$standby" = active ] && wait_for 120 ours_at_least 1
 	wait_for 60 test -s /run/ghostmemory.pid &&
 		result "daemon=started pid=$GM_PID" || result "daemon=nostart"
 	flag "started-$ME"
