@@ -158,13 +158,19 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 				 size_b);
 }
 
+/* Off, kept by a shrink for a GROW, and ours to delete when its time is
+ * up (never the hibernation resume target). */
+static bool kept_for_grow(const struct pool_file *f)
+{
+	return !f->active && f->keep_until_ms > 0 && !f->resume_target;
+}
+
 int pool_keep_expired(const struct pool_file *f, int n, int64_t now_ms)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (!f[i].active && f[i].keep_until_ms > 0 &&
-		    f[i].keep_until_ms <= now_ms && !f[i].resume_target)
+		if (kept_for_grow(&f[i]) && f[i].keep_until_ms <= now_ms)
 			return i;
 	return -1;
 }
@@ -177,9 +183,7 @@ int64_t pool_keep_wait_ms(const struct pool_file *f, int n, int64_t now_ms,
 	for (i = 0; i < n; i++) {
 		int64_t w;
 
-		/* as pool_keep_expired: what it would delete */
-		if (f[i].active || f[i].keep_until_ms <= 0 ||
-		    f[i].resume_target)
+		if (!kept_for_grow(&f[i]))
 			continue;
 		w = f[i].keep_until_ms - now_ms;
 		if (w < 1000)
