@@ -255,8 +255,10 @@ struct shrink_out {
  * every file given).  Returns out->pick. */
 int pool_shrink_choose(const struct shrink_in *in, const struct shrink_file *f,
 		       int n, struct shrink_out *out);
+/* What pool_shrink_choose weighs, from the parameters, the reading and
+ * the loop's clock (a kept file's time is judged against now_ms). */
 void pool_shrink_in(const struct pool_params *pp, const struct meminfo *mi,
-		    struct shrink_in *in);
+		    int64_t now_ms, struct shrink_in *in);
 /* The pool's files as pool_shrink_choose weighs them (p->n of them). */
 void pool_shrink_files(const struct pool *p, struct shrink_file *out);
 /* Start what pool_shrink_choose chose (f: that file; logged when none):

@@ -89,9 +89,10 @@ int pool_shrink_choose(const struct shrink_in *in, const struct shrink_file *f,
 }
 
 void pool_shrink_in(const struct pool_params *pp, const struct meminfo *mi,
-		    struct shrink_in *in)
+		    int64_t now_ms, struct shrink_in *in)
 {
 	memset(in, 0, sizeof(*in));
+	in->now_ms = now_ms;
 	in->standby = pp->standby;
 	in->keep_free_b = pp->keep_free_b;
 	in->freetarget_pct = pp->size.freetarget_pct;
@@ -150,8 +151,7 @@ enum fsm_outcome pool_shrink(struct pool *p, const struct pool_params *pp,
 	*size_b = 0;
 	if (p->stopping || !pool_job_idle(p, LANE_SHRINK))
 		return FSM_NOTHING; /* one file at a time */
-	pool_shrink_in(pp, mi, &in);
-	in.now_ms = now_ms;
+	pool_shrink_in(pp, mi, now_ms, &in);
 	pool_shrink_files(p, sf);
 	pool_shrink_choose(&in, sf, p->n, &so);
 	return pool_shrink_start(p, pp, &so, so.pick >= 0 ? &p->f[so.pick] : NULL,

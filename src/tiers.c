@@ -294,8 +294,7 @@ enum fsm_outcome tiers_shrink(struct tiers *ts, const struct pool_params *pp,
 			idx[n] = j;
 		}
 	}
-	pool_shrink_in(pp, mi, &in);
-	in.now_ms = now_ms;
+	pool_shrink_in(pp, mi, now_ms, &in);
 	pool_shrink_choose(&in, sf, n, &so);
 	i = so.pick >= 0 ? tier[so.pick] : 0;
 	tiers_params(ts, i, pp, NULL, &tp);
