@@ -8,8 +8,12 @@
  * they fill SwapFree, so free = MemAvailable + SwapFree, the figure the
  * daemon judges by, comes out the same to a first approximation; the
  * virtual files are therefore counted as empty (used 0), which is what
- * policy_pick_shrink sees.  Ticks come every SIM_TICK_MS on the trace's
- * clock; each uses the latest snapshot taken at or before it. */
+ * policy_pick_shrink sees.  A file a shrink turns off is kept, off, for
+ * the keep time the tick gives (tick_keep_ms), as the daemon keeps it:
+ * the next grow turns it on again instead of making one (counted as
+ * reused), and it is gone when its time is up or at once on a diet.
+ * Ticks come every SIM_TICK_MS on the trace's clock; each uses the
+ * latest snapshot taken at or before it. */
 #include "params.h"
 #include "simulate.h"
 
@@ -40,11 +44,16 @@
 #define SIM_PROVISION_MS TICK_FIRST_PROVISION_MS
 #define TRACE_MAX_BYTES ((size_t)256 << 20)
 
-/* The virtual pool: only sizes matter (no slots, no files). */
+/* The virtual pool: only sizes matter (no slots, no files).  On files
+ * first; kept files (off, until kept_until_ms) beside them. */
 struct vpool {
 	int n;
 	uint64_t size_b[POOL_MAX];
 	uint64_t total_b;
+	int nk;
+	uint64_t kept_b[POOL_MAX];
+	int64_t kept_until_ms[POOL_MAX];
+	uint64_t kept_total_b;
 };
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
@@ -57,7 +66,32 @@ struct sim_ctx {
 	const struct config *cfg;
 	const struct trace *tr;
 	struct vpool vp;
+	unsigned long reused; /* grows served by a kept file */
 };
+
+/* Kept file i leaves the books (its time is up, a diet, or reused). */
+static uint64_t sim_unkeep(struct vpool *vp, int i)
+{
+	uint64_t b = vp->kept_b[i];
+
+	vp->kept_total_b -= b;
+	vp->nk--;
+	vp->kept_b[i] = vp->kept_b[vp->nk];
+	vp->kept_until_ms[i] = vp->kept_until_ms[vp->nk];
+	return b;
+}
+
+/* As pool_expire: kept files whose time is up are deleted. */
+static void sim_expire(struct vpool *vp, int64_t now_ms)
+{
+	int i = 0;
+
+	while (i < vp->nk)
+		if (vp->kept_until_ms[i] <= now_ms)
+			sim_unkeep(vp, i);
+		else
+			i++;
+}
 
 /* A virtual file sized as pool.c sizes one, made and on at once; false
  * for no room. */
@@ -71,34 +105,46 @@ static bool sim_add(struct sim_ctx *c, const struct meminfo *mi,
 	g.mem_total_b = mi->mem_total_kb * 1024;
 	g.free_b = meminfo_free_kb(mi, FREE_PARAMS(c->cfg)) * 1024;
 	g.total_b = meminfo_total_kb(mi) * 1024;
-	g.files = vp->n;
-	g.owned_b = vp->total_b;
+	g.files = vp->n + vp->nk;
+	g.owned_b = sat_add(vp->total_b, vp->kept_total_b);
 	g.page_size = c->tr->page_size;
 	if (c->tr->have_disk) {
 		g.fs_size_b = c->tr->disk_size_b;
-		g.fs_avail_b = c->tr->disk_avail_b > vp->total_b
-				       ? c->tr->disk_avail_b - vp->total_b
+		uint64_t held_b = sat_add(vp->total_b, vp->kept_total_b);
+
+		g.fs_avail_b = c->tr->disk_avail_b > held_b
+				       ? c->tr->disk_avail_b - held_b
 				       : 0;
 	} else {
 		/* Unlimited: a size of 0 makes a percent reserve 0 too. */
 		g.fs_size_b = 0;
 		g.fs_avail_b = (uint64_t)1 << 62;
 	}
-	if (vp->n >= POOL_MAX || policy_grow_size(SIZE_PARAMS(c->cfg), &g, size_b) < 0)
+	if (vp->n + vp->nk >= POOL_MAX || policy_grow_size(SIZE_PARAMS(c->cfg), &g, size_b) < 0)
 		return false;
 	vp->size_b[vp->n++] = *size_b;
 	vp->total_b = sat_add(vp->total_b, *size_b);
 	return true;
 }
 
-/* As pool_grow, without the files: made and on at once. */
+/* As pool_grow, without the files: a kept file turned on again if
+ * there is one, else one made; on at once. */
 static enum fsm_outcome sim_grow(void *arg, const struct meminfo *mi,
 				 int64_t now_ms, uint64_t *size_b,
 				 int64_t *took_ms)
 {
+	struct sim_ctx *c = arg;
+	struct vpool *vp = &c->vp;
+
 	(void)now_ms;
-	if (!sim_add(arg, mi, size_b))
+	if (vp->nk > 0) {
+		*size_b = sim_unkeep(vp, 0);
+		vp->size_b[vp->n++] = *size_b;
+		vp->total_b = sat_add(vp->total_b, *size_b);
+		c->reused++;
+	} else if (!sim_add(c, mi, size_b)) {
 		return FSM_NO_ROOM;
+	}
 	*took_ms = SIM_PROVISION_MS;
 	return FSM_OK;
 }
@@ -117,9 +163,9 @@ static int sim_standby(void *arg, const struct meminfo *mi, int64_t now_ms)
 	return sim_add(c, mi, &size_b) ? 0 : -ENOSPC;
 }
 
-/* As pool_shrink: the file policy_pick_shrink chooses, if any.  A
- * virtual file is gone at once (the daemon keeps it off for keep_ms:
- * not modelled, a replay counts it as made again). */
+/* As pool_shrink: on a diet (keep_ms 0) a kept file is deleted first;
+ * else the file policy_pick_shrink chooses, if any, turned off at once
+ * and kept for keep_ms (deleted at once when keep_ms is 0). */
 static enum fsm_outcome sim_shrink(void *arg, const struct meminfo *mi,
 				   int64_t now_ms, int64_t keep_ms,
 				   uint64_t *size_b)
@@ -130,8 +176,10 @@ static enum fsm_outcome sim_shrink(void *arg, const struct meminfo *mi,
 	struct shrink_candidate c[POOL_MAX];
 	int i, pick;
 
-	(void)now_ms;
-	(void)keep_ms;
+	if (keep_ms <= 0 && vp->nk > 0) {
+		*size_b = sim_unkeep(vp, 0);
+		return FSM_OK;
+	}
 	if (!policy_floor_allows_shrink(ctx->cfg->standby, vp->n))
 		return FSM_NOTHING; /* the floor, as pool_shrink */
 	for (i = 0; i < vp->n; i++) {
@@ -147,6 +195,11 @@ static enum fsm_outcome sim_shrink(void *arg, const struct meminfo *mi,
 	*size_b = vp->size_b[pick];
 	vp->total_b -= vp->size_b[pick];
 	vp->size_b[pick] = vp->size_b[--vp->n];
+	if (keep_ms > 0) {
+		vp->kept_b[vp->nk] = *size_b;
+		vp->kept_until_ms[vp->nk++] = now_ms + keep_ms;
+		vp->kept_total_b = sat_add(vp->kept_total_b, *size_b);
+	}
 	return FSM_OK;
 }
 
@@ -252,6 +305,7 @@ int simulate_buf_obs(const struct config *cfg, const char *buf, size_t len,
 
 		while (idx + 1 < tr.n && tr.s[idx + 1].t_ms - t0 <= tick)
 			idx++;
+		sim_expire(vp, tick);
 		have_mi = meminfo_parse_buf(&mi, tr.s[idx].body,
 					    tr.s[idx].len) == 0;
 		if (have_mi) {
@@ -300,6 +354,7 @@ int simulate_buf_obs(const struct config *cfg, const char *buf, size_t len,
 	}
 	r.final_state = ts.fsm.state;
 	r.final_files = ctx.vp.n;
+	r.reused = ctx.reused;
 	/* No valid reading at all: no lowest free figure either. */
 	if (r.read_errors == r.ticks)
 		snprintf(minpct, sizeof(minpct), "-");
@@ -307,10 +362,10 @@ int simulate_buf_obs(const struct config *cfg, const char *buf, size_t len,
 		snprintf(minpct, sizeof(minpct), "%.1f", r.min_free_pct);
 	fprintf(out, "# summary ticks=%ld grows=%lu shrinks=%lu no_room=%lu "
 		"read_errors=%ld max_files=%d max_swap_kb=%" PRIu64
-		" min_free_pct=%s final_state=%s final_files=%d\n",
+		" min_free_pct=%s final_state=%s final_files=%d reused=%lu\n",
 		r.ticks, r.grows, r.shrinks, r.no_room, r.read_errors,
 		r.max_files, r.max_swap_b / 1024, minpct,
-		fsm_state_name(r.final_state), r.final_files);
+		fsm_state_name(r.final_state), r.final_files, r.reused);
 	trace_free(&tr);
 	if (res)
 		*res = r;

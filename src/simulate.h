@@ -27,6 +27,7 @@ struct sim_result {
 	double min_free_pct;  /* lowest free% seen (with our swap) */
 	enum fsm_state final_state;
 	int final_files;
+	unsigned long reused; /* grows that turned a kept file on again */
 };
 
 /* One replayed tick, as the text line shows it, for an observer such as

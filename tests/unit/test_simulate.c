@@ -6,6 +6,7 @@
 #include "policy.h"
 #include "pool.h"
 #include "t.h"
+#include "tick.h"
 
 #include <stdlib.h>
 
@@ -289,6 +290,54 @@ static void test_standby_active(void)
 	free(r.out);
 }
 
+/* A file a shrink turns off is kept (tick_keep_ms: at least
+ * TICK_KEEP_MIN_MS): a shortage within that time turns it on again
+ * (reused, not made); one after it makes a new file. */
+static void test_kept(void)
+{
+	static char buf[4096];
+	struct config cfg;
+	struct run r;
+	char *p = buf;
+	long again = 12 + TICK_KEEP_MIN_MS / 1000 + 10;
+	char t[16];
+
+	config_defaults(&cfg);
+	cfg.standby = STANDBY_NONE;
+	cfg.cooldown_s = 5;
+	p += sprintf(p, "ghostmemory-trace 1\n# test\n");
+	p = snap(p, "100", 1000000, 500000);
+	p = snap(p, "102", 1000000, 100000); /* short: grow at 2 */
+	p = snap(p, "110", 1000000, 950000); /* surplus: shrink at 12 */
+	p = snap(p, "130", 1000000, 100000); /* short again: kept */
+	p = snap(p, "132", 1000000, 950000);
+	r = replay(&cfg, buf, (size_t)(p - buf));
+	CHECK(r.rc == 0, "kept: %s", r.err);
+	check_tick(&r, 12, "98.3", "steady", "shrink", "2000000", "0");
+	check_tick(&r, 30, "10.0", "hungry", "grow", "2000000", "1");
+	CHECK_EQ_U(r.res.grows, 2, "grows");
+	CHECK_EQ_U(r.res.reused, 1, "the second grow turned the kept file on");
+	CHECK(strstr(r.out, " reused=1\n") != NULL, "summary: %s", r.out);
+	free(r.out);
+
+	/* The second shortage after the keep time: the file was deleted. */
+	p = buf;
+	p += sprintf(p, "ghostmemory-trace 1\n# test\n");
+	p = snap(p, "100", 1000000, 500000);
+	p = snap(p, "102", 1000000, 100000);
+	p = snap(p, "110", 1000000, 950000);
+	snprintf(t, sizeof(t), "%ld", 100 + again);
+	p = snap(p, t, 1000000, 100000);
+	snprintf(t, sizeof(t), "%ld", 100 + again + 2);
+	p = snap(p, t, 1000000, 950000);
+	r = replay(&cfg, buf, (size_t)(p - buf));
+	CHECK(r.rc == 0, "kept: %s", r.err);
+	check_tick(&r, again, "10.0", "hungry", "grow", "2000000", "1");
+	CHECK_EQ_U(r.res.grows, 2, "grows");
+	CHECK_EQ_U(r.res.reused, 0, "the kept file's time was up");
+	free(r.out);
+}
+
 /* Under a lasting shortage, hungry grows again every tick until the
  * limits say no room: then diet, and "cannot_grow" once. */
 static void test_limits(void)
@@ -482,6 +531,7 @@ int main(void)
 	test_refusals();
 	test_spike();
 	test_standby_active();
+	test_kept();
 	test_limits();
 	test_read_errors();
 	test_ticks();
