@@ -117,8 +117,9 @@ void fsm_report(int64_t cooldown_ms, struct fsm *f,
 		} else if (out == FSM_NO_ROOM) {
 			fsm_force_diet(cooldown_ms, f, now_ms);
 		}
-		/* Pending, or another failure: stay (a pending grow is
-		 * reported again when the file is on). */
+		/* Pending, waiting for a directory, or another failure:
+		 * stay (a pending grow is reported again when the file is
+		 * on; a waiting one is asked again at the next tick). */
 	} else if (act == FSM_ACT_SHRINK && f->state == FSM_OVERFED) {
 		/* One file per cooldown: the surplus must last again. */
 		state_to(f, FSM_STEADY, now_ms);

@@ -24,6 +24,9 @@ enum fsm_outcome {
 	FSM_NOTHING,    /* shrink: no file could be safely removed */
 	FSM_PENDING,    /* grow: a file is being made in the background;
 			 * its outcome is reported when it is on */
+	FSM_WAIT,       /* grow: nothing can be started now (a network
+			 * directory that does not answer): no diet, no
+			 * back-off; asked again at the next tick */
 };
 
 struct fsm {

@@ -364,14 +364,25 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 		return FSM_FAILED;
 	/* A network directory that does not answer (said once by
 	 * pool_reach.c): nothing new there can be made or turned on now.
-	 * A file already under way there is still this GROW's (below): it
-	 * reports when it is on, and "no room" would put the daemon on a
-	 * diet that holds every grow for the cooldown once the server
-	 * answers again. */
+	 * "No room" would put the daemon on a diet that holds every grow
+	 * for the cooldown once the server answers again: the GROW waits
+	 * instead, asked again at every tick, and a file already under way
+	 * there is still this GROW's (below): it reports when it is on.
+	 * Only a directory whose deferred open failed (unused until a
+	 * restart) has no room. */
 	reachable = pool_reach_up(p);
 	if (!reachable && !j->slot) {
-		p->c.fail_no_room++;
-		return FSM_NO_ROOM;
+		if (p->reach.failed) {
+			p->c.fail_no_room++;
+			return FSM_NO_ROOM;
+		}
+		if (!p->reach.said_short)
+			log_warnx("short of memory, but swap directory %s is "
+				  "unreachable: a swap file is made there as "
+				  "soon as it answers (no diet)",
+				  p->dir.canon[0] ? p->dir.canon : p->dir.path);
+		p->reach.said_short = true;
+		return FSM_WAIT;
 	}
 	/* A shortage while a file is being swapped off: that file is swap
 	 * the machine needs now, and the kernel holds every swapon(2)

@@ -476,6 +476,8 @@ bool pool_reach_tick(struct pool *p, int64_t now_ms)
 	}
 	if (c != REACH_SAME)
 		log_change(p, c, now_ms - changed);
+	if (c == REACH_BACK)
+		pr->said_short = false; /* a later outage says it again */
 	if (reach_due(&pr->r, now_ms) &&
 	    (probe || (probe = pr->probe = calloc(1, sizeof(*probe))))) {
 		memset(probe, 0, sizeof(*probe));

@@ -62,6 +62,8 @@ struct pool_reach {
 	bool failed;           /* that open failed: the directory is not
 				* used until a restart */
 	bool locked;           /* pool_open_bounded took the lock too */
+	bool said_short;       /* pool_grow said a shortage waits for it
+				* (once until it answers again) */
 	struct reach r;
 	struct pool_probe *probe;   /* the probe out, or the last one */
 	struct pool_opener *opener; /* the deferred open, while out */

@@ -112,6 +112,12 @@ static void test_outcomes(const struct config *cfg)
 		CHECK(f.state == froms[i], "%s + grow failed stays, got %s",
 		      fsm_state_name(froms[i]), fsm_state_name(f.state));
 
+		put(cfg, &f, froms[i], 0);
+		fsm_step(TICK_PARAMS(cfg)->cooldown_ms, &f, &r, 1000);
+		fsm_report(TICK_PARAMS(cfg)->cooldown_ms, &f, FSM_ACT_GROW, FSM_WAIT, 1000);
+		CHECK(f.state == froms[i], "%s + grow waits stays, got %s",
+		      fsm_state_name(froms[i]), fsm_state_name(f.state));
+
 		/* A file still being made: no state change, no timer. */
 		put(cfg, &f, froms[i], 0);
 		fsm_step(TICK_PARAMS(cfg)->cooldown_ms, &f, &r, 1000);

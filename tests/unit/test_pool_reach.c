@@ -130,12 +130,26 @@ static void test_guarded(void)
 		unsigned long no_room = p.c.fail_no_room;
 
 		f_meminfo(&mi);
+		capture_begin();
 		CHECK(!pool_reach_up(&p) &&
 			      pool_grow(&p, POOL_PARAMS(&cfg), &mi, 20000,
-					&size_b) == FSM_NO_ROOM &&
-			      p.c.fail_no_room == no_room + 1 &&
+					&size_b) == FSM_WAIT &&
+			      pool_grow(&p, POOL_PARAMS(&cfg), &mi, 20100,
+					&size_b) == FSM_WAIT &&
+			      p.c.fail_no_room == no_room &&
 			      pool_job_idle(&p, LANE_GROW),
-		      "unreachable: a GROW gets no room, nothing started");
+		      "unreachable: a GROW waits (no room would be a diet), "
+		      "nothing started");
+		capture_end(log, sizeof(log));
+		CHECK(count(log, "short of memory, but swap directory /gm is "
+			    "unreachable") == 1, "the wait said once: %s", log);
+		/* Its deferred open failed: unused until a restart, no room. */
+		p.reach.failed = true;
+		CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 20200, &size_b) ==
+				      FSM_NO_ROOM &&
+			      p.c.fail_no_room == no_room + 1,
+		      "a directory that cannot be used: no room");
+		p.reach.failed = false;
 		/* A file was already being made there: the GROW waits for
 		 * it (no "no room", which would mean a diet). */
 		struct pool_job idle = p.lane[LANE_GROW];
@@ -189,6 +203,7 @@ static void test_guarded(void)
 	CHECK(strstr(log, "/gm answers again (after 80 s)") != NULL,
 	      "back logged: %s", log);
 	CHECK(pool_reach_up(&p) && p.reach.r.regained == 1, "up again");
+	CHECK(!p.reach.said_short, "a later outage's shortage is said again");
 
 	/* An error answer: down, and the next try after the back-off. */
 	space_rc = -EIO;

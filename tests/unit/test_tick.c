@@ -165,6 +165,32 @@ static void test_pending_grow(void)
 	CHECK(ts.fsm.state == FSM_DIET, "no room: diet");
 }
 
+/* A directory that does not answer: the grow waits, asked again at
+ * every tick (no diet, no back-off), and grows as soon as it can. */
+static void test_wait_grow(void)
+{
+	struct meminfo short_mi = mem(10);
+	int64_t t;
+
+	fresh();
+	f.grow_out = FSM_WAIT;
+	for (t = 1000; t <= 5000; t += 1000) {
+		int before = f.grows;
+
+		tick_run(&tp, &ts, &ops, &short_mi, t, &res);
+		CHECK(res.act == FSM_ACT_GROW && f.grows == before + 1 &&
+			      res.out == FSM_WAIT,
+		      "asked again at t=%lld", (long long)t);
+		CHECK(ts.fsm.state == FSM_STEADY && ts.grow_failures == 0 &&
+			      ts.grow_retry_ms <= t,
+		      "no diet, no back-off at t=%lld", (long long)t);
+	}
+	f.grow_out = FSM_OK;
+	tick_run(&tp, &ts, &ops, &short_mi, 5100, &res);
+	CHECK(res.out == FSM_OK && ts.fsm.state == FSM_HUNGRY,
+	      "grown the tick it answers");
+}
+
 static void test_shrink_backoff(void)
 {
 	struct meminfo plenty = mem(90);
@@ -415,6 +441,7 @@ int main(void)
 	test_no_reading();
 	test_grow_backoff();
 	test_pending_grow();
+	test_wait_grow();
 	test_shrink_backoff();
 	test_standby_retry();
 	test_calm();

@@ -292,9 +292,10 @@ metric_reach() {
 # only the daemon does, and it must not hang.
 #   1. A running daemon (standby=none: no swap on the server while it
 #      is stopped): it says unreachable; --status and the USR1 dump
-#      answer (times measured); a reservation's shortage gets no room
-#      and no file is attempted; after resume1 it answers again and the
-#      still held reservation gets its file there.
+#      answer (times measured); a reservation's shortage waits (said
+#      once, no "no room", no diet) and no file is attempted; after
+#      resume1 it answers again and the still held reservation gets its
+#      file there at once (the cooldown is 600 s: a diet would hold it).
 #   2. The daemon started (-d, as the init script does) while the
 #      server is stopped: the start returns, the directory unreachable;
 #      after resume2 it is opened, locked and adopted.
@@ -343,7 +344,7 @@ nfs_down_client() {
 	RESV_ID=$(cat /tmp/resv.out)
 	result "down_reserve rc=$rc ms=$(($(now_ms) - t0)) id=${RESV_ID:-none}"
 	sleep 2
-	result "down_grow no_room=$(($(no_room) - nr0)) attempted=$(($(grep -c 'making swap file\|added swap file' /tmp/daemon.log) - made0)) making_line=$(grep -c '^making ' /tmp/status.down) reach=$(reach_state) alive=$(alive "$GM_PID")"
+	result "down_grow no_room=$(($(no_room) - nr0)) waits_said=$(grep -c 'is unreachable: a swap file is made there as soon as it answers' /tmp/daemon.log) attempted=$(($(grep -c 'making swap file\|added swap file' /tmp/daemon.log) - made0)) making_line=$(grep -c '^making ' /tmp/status.down) reach=$(reach_state) alive=$(alive "$GM_PID")"
 
 	echo "GMSTEP resume1"
 	t0=$(now_ms)
@@ -351,7 +352,7 @@ nfs_down_client() {
 	result "down_back reach=$(reach_state) after_ms=$(($(now_ms) - t0)) metric=$(metric_reach) back_logged=$(grep -c 'answers again' /tmp/daemon.log) lost_logged=$(grep -c 'does not answer' /tmp/daemon.log)"
 	added() { grep -q 'added swap file' /tmp/daemon.log; }
 	wait_for 120 added
-	result "down_regrow added=$(grep -c 'added swap file' /tmp/daemon.log) after_ms=$(($(now_ms) - t0))"
+	result "down_regrow added=$(grep -c 'added swap file' /tmp/daemon.log) after_ms=$(($(now_ms) - t0)) diet=$(grep -c -- '-> diet' /tmp/daemon.log)"
 	[ -n "$RESV_ID" ] && ghostmemory --release="$RESV_ID" >/dev/null 2>&1
 	kill -TERM "$GM_PID"
 	wait "$GM_PID"
