@@ -7,7 +7,8 @@
 # and as fast as it can, with: no daemon; a static 1 GiB swap file made
 # before the workload (the physical limit); swapspace (Debian's package,
 # fetched at run time, run as `swapspace -s DIR -v` in the foreground);
-# ghostmemory (./ghostmemory, `-v -c /dev/null`).  One boot per cell, two
+# ghostmemory (./ghostmemory, `-v -c /dev/null`: standby=active); the same
+# with --standby=small (gm-small).  One boot per cell, two
 # guests at a time (one per core).  Per cell: survived or killed, wall
 # time, peak swap provisioned and used, number of swap areas, and the
 # reaction time (first sample under 20% free -> more swap), sampled in
@@ -50,7 +51,9 @@
 #
 # Environment (all optional):
 #   BENCH_RATES      matrix rates, MiB/s, 0 = max (10 20 30 40 50 100 0)
-#   BENCH_PROVIDERS  matrix providers (none static swapspace ghostmemory)
+#   BENCH_PROVIDERS  matrix providers (none static swapspace ghostmemory
+#                    gm-small; ghostmemory is its default, standby=active,
+#                    gm-small the same with --standby=small)
 #   BENCH_ZRAM       1 (default): add the zram and zram+ghostmemory rows
 #                    to the matrix; 0: not
 #   BENCH_SKIP_MATRIX  set: no matrix cells at all (zram rows included)
@@ -82,7 +85,7 @@ cd "$(dirname "$0")/.." || exit 1
 bench_t0=$(date +%s)
 
 RATES=${BENCH_RATES:-10 20 30 40 50 100 0}
-PROVIDERS=${BENCH_PROVIDERS:-none static swapspace ghostmemory}
+PROVIDERS=${BENCH_PROVIDERS:-none static swapspace ghostmemory gm-small}
 ZRAM=${BENCH_ZRAM:-1}
 STRESS=${BENCH_STRESS-mem128 procs throttle multi spikes xfs btrfs}
 STRESS_PROVIDERS=${BENCH_STRESS_PROVIDERS:-static swapspace gm-active gm-small}
@@ -216,6 +219,8 @@ cell() {
 		set -- gm.scenario=bench gm.zram=1 gm.fill=half gm.daemon=ghostmemory
 		t=$((t + 100))
 		;;
+	gm-*) set -- gm.scenario=run gm.daemon=ghostmemory \
+		gm.args=--standby="${p#gm-}" ;;
 	*) set -- gm.scenario=run gm.daemon="$p" ;;
 	esac
 	bench_run "$name" 2048 "$t" "$@" gm.mb="$MB" \
@@ -456,7 +461,7 @@ goals_section() {
 		echo "- active, stress cells: wall time vs static where both survived: x$(echo "$sw" | awk '{ printf "%.2f over %d cells", $1, $2 }'), goal <= x1.05: $(verdict "${sw% *}" 1.05)"
 	fi
 	for c in gm-active gm-small; do
-		lost_vs_static "$c" "$([ "$c" = gm-active ] && echo ghostmemory || echo none-such)" >"$VM_WORK/lost.$c"
+		lost_vs_static "$c" "$([ "$c" = gm-active ] && echo ghostmemory || echo "$c")" >"$VM_WORK/lost.$c"
 		n=$(grep -c . "$VM_WORK/lost.$c")
 		[ "$n" -gt 0 ] || continue
 		l=$(sed -n 's/^lost //p' "$VM_WORK/lost.$c" | paste -sd, - | sed 's/,/, /g')
@@ -497,9 +502,9 @@ goals_section() {
 		}'
 	done
 	echo
-	echo "The 7-rate matrix runs ghostmemory with its default policy (active)"
-	echo "only; small is measured on the stress cells and the held-while-calm"
-	echo "cells. Closest to losing, among the survived cells: the fullest swap"
+	echo "The 7-rate matrix runs ghostmemory with its default policy (active,"
+	echo "the ghostmemory row) and with --standby=small (the gm-small row)."
+	echo "Closest to losing, among the survived cells: the fullest swap"
 	echo "(peak used over peak provisioned, two maxima of the same run, not"
 	echo "always of the same moment):"
 	{
@@ -664,6 +669,13 @@ kernel=$(basename "$VM_KERNEL" | sed 's/^vmlinuz-//')
 	*" ghostmemory "*)
 		for other in static swapspace; do
 			case " $MATRIX " in *" $other "*) ratio ghostmemory "$other" ;; esac
+		done
+		;;
+	esac
+	case " $MATRIX " in
+	*" gm-small "*)
+		for other in static ghostmemory; do
+			case " $MATRIX " in *" $other "*) ratio gm-small "$other" ;; esac
 		done
 		;;
 	esac
