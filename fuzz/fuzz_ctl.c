@@ -34,6 +34,9 @@ static int fuzz_ctl_one(const uint8_t *data, size_t size)
 				    req.ttl_s <= CTLP_MAX_TTL_S);
 		else
 			FUZZ_ASSERT(req.id >= 1);
+		if (req.verb == CTLP_RENEW)
+			FUZZ_ASSERT(req.ttl_s >= 1 &&
+				    req.ttl_s <= CTLP_MAX_TTL_S);
 		n = ctlp_format_req(&req, out, sizeof(out));
 		FUZZ_ASSERT(n == size && memcmp(out, buf, n) == 0);
 		for (i = 0; i < size; i++)

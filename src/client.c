@@ -29,6 +29,10 @@
 #define STATUS_EVERY_MS 200
 /* The apt hook waits at most this long, whatever --wait says. */
 #define APT_WAIT_S 60
+/* What "post" leaves of the reservation: apt builds its package cache
+ * after the update's Post-Invoke (the memory-hungry part of an update on
+ * a small machine), so the swap stays reserved this much longer. */
+#define APT_POST_TTL_S 120
 #define APT_ID_FILE "apt-hook.id"
 
 static void sleep_ms(int64_t ms)
@@ -157,6 +161,16 @@ static int release(const struct config *cfg, uint32_t id, char *msg,
 		   size_t msglen)
 {
 	struct ctlp_req req = {CTLP_RELEASE, 0, 0, id};
+	struct ctlp_reply rep;
+
+	return ask(cfg, &req, &rep, msg, msglen);
+}
+
+/* Reservation id ends ttl_s from now. */
+static int renew(const struct config *cfg, uint32_t id, int64_t ttl_s,
+		 char *msg, size_t msglen)
+{
+	struct ctlp_req req = {CTLP_RENEW, 0, ttl_s, id};
 	struct ctlp_reply rep;
 
 	return ask(cfg, &req, &rep, msg, msglen);
@@ -351,11 +365,20 @@ static int apt_hook(const struct config *cfg)
 			     APT_ID_FILE) >= sizeof(path))
 		return GM_EXIT_OK;
 	old = take_id(path);
-	/* A post, or a pre whose post never came (or another pre: apt
-	 * runs the update's and dpkg's hooks in turn): end the last one. */
+	/* A post: the reservation ends APT_POST_TTL_S from now (the cache
+	 * apt builds after an update is covered), and the next pre, if it
+	 * comes before, ends it then. */
+	if (strcmp(cfg->apt_hook, "pre") != 0) {
+		if (old && renew(cfg, old, APT_POST_TTL_S, msg,
+				 sizeof(msg)) == 0)
+			keep_id(path, old);
+		return GM_EXIT_OK;
+	}
+	/* A pre: the last one ends (its post left it for a while, or never
+	 * came); apt runs the update's and dpkg's hooks in turn. */
 	if (old)
 		release(cfg, old, msg, sizeof(msg));
-	if (strcmp(cfg->apt_hook, "pre") != 0 || size_b == 0)
+	if (size_b == 0)
 		return GM_EXIT_OK;
 	id = 0;
 	rc = reserve(cfg, size_b, wait_s, &id, msg, sizeof(msg));

@@ -29,11 +29,13 @@ static const char *const verbs[] = {
 	[CTLP_RESERVE] = "RESERVE",
 	[CTLP_RELEASE] = "RELEASE",
 	[CTLP_STATUS] = "STATUS",
+	[CTLP_RENEW] = "RENEW",
 };
 static const int verb_args[] = {
 	[CTLP_RESERVE] = 2,
 	[CTLP_RELEASE] = 1,
 	[CTLP_STATUS] = 1,
+	[CTLP_RENEW] = 2,
 };
 #define NVERBS ((int)(sizeof(verbs) / sizeof(verbs[0])))
 
@@ -124,6 +126,11 @@ enum ctlp_rc ctlp_parse(const char *buf, size_t len, struct ctlp_req *req)
 	if (!tok_dec(&t[2], CTLP_MAX_ID, &a) || a == 0)
 		return CTLP_E_SYNTAX;
 	req->id = (uint32_t)a;
+	if (v == CTLP_RENEW) {
+		if (!tok_dec(&t[3], CTLP_MAX_TTL_S, &b) || b == 0)
+			return CTLP_E_SYNTAX;
+		req->ttl_s = (int64_t)b;
+	}
 	return CTLP_OK;
 }
 
@@ -140,6 +147,10 @@ size_t ctlp_format_req(const struct ctlp_req *req, char *buf, size_t len)
 	case CTLP_RESERVE:
 		n = snprintf(buf, len, "GM1 RESERVE %" PRIu64 " %" PRId64 "\n",
 			     req->bytes, req->ttl_s);
+		break;
+	case CTLP_RENEW:
+		n = snprintf(buf, len, "GM1 RENEW %" PRIu32 " %" PRId64 "\n",
+			     req->id, req->ttl_s);
 		break;
 	case CTLP_RELEASE:
 	case CTLP_STATUS:

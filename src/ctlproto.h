@@ -6,6 +6,7 @@
  *   request  = "GM1 " verb [" " arg]... "\n"     at most CTLP_MAX bytes
  *   RESERVE <bytes> <ttl_s>  ->  "OK <id>"
  *   RELEASE <id>             ->  "OK <id>"
+ *   RENEW <id> <ttl_s>       ->  "OK <id>"   (now ends ttl_s from now)
  *   STATUS <id>              ->  "OK <id> met|pending <bytes> <ttl_left_s>"
  *   any error                ->  "ERR <code> <message>"
  *
@@ -31,6 +32,7 @@ enum ctlp_verb {
 	CTLP_RESERVE = 1,
 	CTLP_RELEASE,
 	CTLP_STATUS,
+	CTLP_RENEW,
 };
 
 /* What parsing a buffer found.  The errors' wire codes are
@@ -54,8 +56,8 @@ enum ctlp_rc {
 struct ctlp_req {
 	enum ctlp_verb verb;
 	uint64_t bytes;    /* RESERVE */
-	int64_t ttl_s;     /* RESERVE */
-	uint32_t id;       /* RELEASE, STATUS */
+	int64_t ttl_s;     /* RESERVE, RENEW */
+	uint32_t id;       /* RELEASE, STATUS, RENEW */
 };
 
 /* Parse the bytes received so far (len of them; may hold NULs). */

@@ -1,5 +1,5 @@
 /* The daemon's side of the control socket (loop.h): open it, answer
- * RESERVE, RELEASE and STATUS from the reservation table, end expired
+ * RESERVE, RELEASE, RENEW and STATUS from the reservation table, end expired
  * reservations.  The loop polls the socket (loop.c); the tick grows for
  * reservations through loop_resv_short_b. */
 #include "loop.h"
@@ -69,6 +69,13 @@ static size_t answer(void *ctx, const struct ctlp_req *req, int64_t now_ms,
 		log_notice("reservation %" PRIu32 " released; %.0f MiB "
 			   "reserved", req->id,
 			   (double)resv_sum_b(&d->resv) / MIB_F);
+		return (size_t)snprintf(reply, len, "OK %" PRIu32 "\n",
+					req->id);
+	case CTLP_RENEW:
+		if (resv_renew(&d->resv, req->id, req->ttl_s, now_ms) < 0)
+			return ctlp_format_err(CTLP_E_UNKNOWN, reply, len);
+		log_info("reservation %" PRIu32 " now ends in %" PRId64 " s",
+			 req->id, req->ttl_s);
 		return (size_t)snprintf(reply, len, "OK %" PRIu32 "\n",
 					req->id);
 	case CTLP_STATUS:

@@ -57,6 +57,19 @@ int resv_release(struct resv_table *t, uint32_t id)
 	return 0;
 }
 
+int resv_renew(struct resv_table *t, uint32_t id, int64_t ttl_s,
+	       int64_t now_ms)
+{
+	struct resv *r = (struct resv *)resv_find(t, id);
+
+	if (!r)
+		return -ENOENT;
+	if (ttl_s <= 0)
+		return -EINVAL;
+	r->expires_ms = now_ms + ttl_s * 1000;
+	return 0;
+}
+
 int resv_expire(struct resv_table *t, int64_t now_ms)
 {
 	int i, n = 0;

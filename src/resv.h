@@ -41,6 +41,12 @@ int resv_add(struct resv_table *t, uint64_t size_b, int64_t ttl_s,
  * expired). */
 int resv_release(struct resv_table *t, uint32_t id);
 
+/* Reservation id now ends ttl_s from now_ms (sooner or later than it
+ * would have): 0, -ENOENT for an id that is not held, -EINVAL for a TTL
+ * under 1 s. */
+int resv_renew(struct resv_table *t, uint32_t id, int64_t ttl_s,
+	       int64_t now_ms);
+
 /* End the reservations whose TTL ran out; how many ended. */
 int resv_expire(struct resv_table *t, int64_t now_ms);
 

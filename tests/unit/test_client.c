@@ -388,6 +388,9 @@ static void test_apt(void)
 {
 	const char *pre_r[] = {"OK 42\n", "OK 42 met 67108864 3600\n", NULL};
 	const char *post_r[] = {"OK 42\n", NULL};
+	const char *unknown_r[] = {"ERR unknown no such reservation\n", NULL};
+	const char *pre2_r[] = {"OK 42\n", "OK 43\n",
+				"OK 43 met 67108864 3600\n", NULL};
 	const char *full_r[] = {"ERR full the reservation table is full\n",
 				NULL};
 	char *pre[] = {"gm", rundir_arg, "--upgrade_reserve=64m",
@@ -408,8 +411,26 @@ static void test_apt(void)
 	serve(post_r);
 	CHECK(run(post) == 0 && !out[0] && !err[0], "post: 0, silent");
 	unserve();
-	CHECK_STR(reqs, "GM1 RELEASE 42\n", "post releases the kept id");
-	CHECK(access(id_path, F_OK) < 0, "id file gone");
+	CHECK_STR(reqs, "GM1 RENEW 42 120\n",
+		  "post: the kept id ends in 120 s (apt's cache build after)");
+	text = slurp_text(id_path);
+	CHECK(text && strcmp(text, "42\n") == 0,
+	      "id kept for the next pre: %s", text ? text : "(none)");
+
+	/* The next pre ends it before its own. */
+	serve(pre2_r);
+	CHECK(run(pre) == 0 && !out[0] && !err[0], "pre again: 0, silent");
+	unserve();
+	CHECK_STR(reqs, "GM1 RELEASE 42\nGM1 RESERVE 67108864 3600\n"
+			"GM1 STATUS 43\n",
+		  "pre again: the last one released, a new one reserved");
+
+	/* A post whose reservation is gone: nothing kept. */
+	serve(unknown_r);
+	CHECK(run(post) == 0 && !out[0] && !err[0], "post, unknown: 0, silent");
+	unserve();
+	CHECK_STR(reqs, "GM1 RENEW 43 120\n", "post renews");
+	CHECK(access(id_path, F_OK) < 0, "id file gone when unknown");
 
 	/* Refused: still 0 and one line. */
 	serve(full_r);

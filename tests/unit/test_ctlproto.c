@@ -25,6 +25,16 @@ static const struct req_case reqs[] = {
 	{"release", "GM1 RELEASE 42\n", 0, CTLP_OK, CTLP_RELEASE, 0, 0, 42},
 	{"status", "GM1 STATUS 4294967295\n", 0, CTLP_OK, CTLP_STATUS, 0, 0,
 	 4294967295u},
+	{"renew", "GM1 RENEW 42 120\n", 0, CTLP_OK, CTLP_RENEW, 0, 120, 42},
+	{"renew max", "GM1 RENEW 4294967295 604800\n", 0, CTLP_OK, CTLP_RENEW,
+	 0, 604800, 4294967295u},
+	{"renew no ttl", "GM1 RENEW 42\n", 0, CTLP_E_SYNTAX, 0, 0, 0, 0},
+	{"renew zero ttl", "GM1 RENEW 42 0\n", 0, CTLP_E_SYNTAX, 0, 0, 0, 0},
+	{"renew ttl too long", "GM1 RENEW 42 604801\n", 0, CTLP_E_SYNTAX, 0, 0,
+	 0, 0},
+	{"renew id zero", "GM1 RENEW 0 60\n", 0, CTLP_E_SYNTAX, 0, 0, 0, 0},
+	{"renew ttl zero-led", "GM1 RENEW 42 060\n", 0, CTLP_E_SYNTAX, 0, 0, 0,
+	 0},
 	/* truncated: not whole yet, so wait for more */
 	{"empty", "", 0, CTLP_INCOMPLETE, 0, 0, 0, 0},
 	{"half magic", "GM", 0, CTLP_INCOMPLETE, 0, 0, 0, 0},
@@ -146,6 +156,13 @@ static void test_format_roundtrip(void)
 	CHECK(n > 0 && ctlp_parse(buf, n, &out) == CTLP_OK &&
 		      out.verb == CTLP_RELEASE && out.id == 77,
 	      "RELEASE round trip");
+	in.verb = CTLP_RENEW;
+	in.ttl_s = 120;
+	n = ctlp_format_req(&in, buf, sizeof(buf));
+	CHECK(n > 0 && ctlp_parse(buf, n, &out) == CTLP_OK &&
+		      out.verb == CTLP_RENEW && out.id == 77 &&
+		      out.ttl_s == 120,
+	      "RENEW round trip: %.*s", (int)n, buf);
 	CHECK(ctlp_format_req(&in, buf, 5) == 0, "a short buffer gives 0");
 }
 

@@ -104,6 +104,17 @@ static void test_requests(void)
 		      strstr(cap, "1 reservation(s) ended"),
 	      "expired and logged: %s", cap);
 
+	/* RENEW: OK <id>, the TTL left is the new one; unknown id. */
+	snprintf(want, sizeof(want), "GM1 RENEW %u 300\n", (unsigned)first);
+	ask(want, 13000, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "OK %u\n", (unsigned)first);
+	CHECK_STR(buf, want, "renew");
+	snprintf(want, sizeof(want), "GM1 STATUS %u\n", (unsigned)first);
+	ask(want, 13000, buf, sizeof(buf));
+	CHECK(strstr(buf, " 300\n") != NULL, "ttl left after renew: %s", buf);
+	ask("GM1 RENEW 7 300\n", 13000, buf, sizeof(buf));
+	CHECK(strncmp(buf, "ERR unknown ", 12) == 0, "renew 7: %s", buf);
+
 	/* RELEASE: OK <id>, the table is empty again, twice is unknown. */
 	capture_begin();
 	snprintf(want, sizeof(want), "GM1 RELEASE %u\n", (unsigned)first);

@@ -52,6 +52,22 @@ static void test_expiry(void)
 	CHECK(resv_expire(&t, 1000000) == 1 && resv_count(&t) == 0,
 	      "the rest ends");
 	CHECK(t.expired == 2, "expired counter %lu", t.expired);
+
+	/* RENEW: the end moves to now + TTL, sooner or later. */
+	resv_add(&t, 10 * MIB, 3600, 0, &a);
+	CHECK(resv_renew(&t, a, 120, 10000) == 0, "renew");
+	CHECK(resv_expire(&t, 129999) == 0 && resv_find(&t, a),
+	      "held until 10 s + 120 s");
+	CHECK(resv_renew(&t, a, 600, 100000) == 0 &&
+		      resv_expire(&t, 130000) == 0 && resv_find(&t, a),
+	      "renewed later: held past the old end");
+	CHECK(resv_expire(&t, 700000) == 1 && !resv_find(&t, a),
+	      "ends at 100 s + 600 s");
+	CHECK(resv_renew(&t, a, 60, 700000) == -ENOENT, "an ended id: -ENOENT");
+	resv_add(&t, 10 * MIB, 60, 0, &a);
+	CHECK(resv_renew(&t, a, 0, 0) == -EINVAL && resv_find(&t, a) &&
+		      resv_find(&t, a)->expires_ms == 60000,
+	      "TTL 0 refused, nothing changed");
 }
 
 static void test_full_and_wrap(void)
