@@ -84,19 +84,32 @@ static int free_slot(const struct pool *p)
 	return -1;
 }
 
-static struct pool_file *first_spare(struct pool *p)
+int pool_pick_spare(const struct pool_file *f, int n, const bool *busy)
 {
+	int i, best = -1;
+
+	for (i = 0; i < n; i++)
+		if (!f[i].active && !busy[i] &&
+		    (best < 0 || f[i].size_b > f[best].size_b))
+			best = i;
+	return best;
+}
+
+/* The spare a GROW turns on (pool_pick_spare), or NULL. */
+static struct pool_file *best_spare(struct pool *p)
+{
+	bool busy[POOL_MAX];
 	int i;
 
 	for (i = 0; i < p->n; i++)
-		if (!p->f[i].active && !pool_slot_busy(p, p->f[i].slot))
-			return &p->f[i];
-	return NULL;
+		busy[i] = pool_slot_busy(p, p->f[i].slot);
+	i = pool_pick_spare(p->f, p->n, busy);
+	return i < 0 ? NULL : &p->f[i];
 }
 
 bool pool_has_spare(const struct pool *p)
 {
-	return first_spare((struct pool *)p) != NULL;
+	return best_spare((struct pool *)p) != NULL;
 }
 
 uint64_t pool_owned_b(const struct pool *p)
@@ -406,7 +419,7 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 		}
 		return FSM_PENDING;
 	}
-	spare = first_spare(p);
+	spare = best_spare(p);
 	if (spare) {
 		*size_b = spare->size_b;
 		rc = pool_job_start(p, LANE_GROW, JOB_ON, spare->slot,

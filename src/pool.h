@@ -291,6 +291,12 @@ int64_t pool_keep_wait_ms(const struct pool_file *f, int n, int64_t now_ms,
  * started, 0 nothing to do. */
 int pool_expire(struct pool *p, const struct pool_params *pp, int64_t now_ms);
 
+/* The inactive file a GROW turns on (index, or -1): the largest not
+ * busy, the first of equals.  A file a shrink kept (full-size) goes
+ * before standby=small's spare, which would only bridge the making of a
+ * new full-size file.  Pure. */
+int pool_pick_spare(const struct pool_file *f, int n, const bool *busy);
+
 /* standby=active at start: the inactive file to turn on as the floor
  * instead of making one (index, or -1): the spare, not busy, whose size
  * is nearest want_b within an eighth of it.  Pure. */

@@ -316,6 +316,30 @@ static void test_standby(void)
 	pool_unfake(&p);
 }
 
+/* A GROW's spare: the largest inactive file not busy (a full-size file
+ * kept by a shrink before small's spare), the first of equals. */
+static void test_pick_spare(void)
+{
+	struct pool_file f[4] = {
+		{.slot = 1, .size_b = 64 * MB},   /* small's spare */
+		{.slot = 2, .active = true, .size_b = 900 * MB},
+		{.slot = 3, .size_b = 411 * MB, .keep_until_ms = 60000},
+		{.slot = 4, .size_b = 411 * MB},
+	};
+	bool busy[4] = {false, false, false, false};
+
+	CHECK(pool_pick_spare(f, 4, busy) == 2,
+	      "the kept full-size file, not the small spare: %d",
+	      pool_pick_spare(f, 4, busy));
+	busy[2] = true;
+	CHECK(pool_pick_spare(f, 4, busy) == 3, "not a busy one");
+	busy[3] = true;
+	CHECK(pool_pick_spare(f, 4, busy) == 0, "the small one when alone");
+	busy[0] = true;
+	CHECK(pool_pick_spare(f, 4, busy) == -1, "never an active one");
+	CHECK(pool_pick_spare(f, 0, busy) == -1, "no files");
+}
+
 /* standby=active at start with a valid leftover of about swapsize:
  * it becomes the floor (one swapon, lowest priority, no grow), no file
  * is made; a leftover of another size stays a spare and a file is made.
@@ -414,6 +438,7 @@ int main(void)
 	test_shrink();
 	test_slots();
 	test_standby();
+	test_pick_spare();
 	test_floor_spare();
 	test_idle_held();
 	T_END();
