@@ -368,6 +368,7 @@ static void take_opened(struct pool *p, int64_t now_ms, bool late)
 		if (was_down) {
 			p->reach.r.up = true;
 			p->reach.r.regained++;
+			p->reach.said_short = false;
 			p->reach.r.changed_ms = now_ms;
 		}
 		if (late)
@@ -404,6 +405,7 @@ static void take_opened(struct pool *p, int64_t now_ms, bool late)
 	p->reach.r.up = true;
 	p->reach.r.probing = false;
 	p->reach.r.regained++;
+	p->reach.said_short = false;
 	p->reach.r.changed_ms = now_ms;
 	log_notice("swap directory %s answers: opened, locked, %d file(s) "
 		   "adopted", p->dir.canon, p->n);
