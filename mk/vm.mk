@@ -10,8 +10,8 @@ check-vm: ghostmemory
 	sh tests/run.sh vm
 
 # Survival matrix (with zram rows), stress cells, what is held while
-# calm and idle cost; writes bench/results.md (about 45 minutes on 2
-# cores; BENCH_* variables, listed in bench/run.sh, pick parts).  Root
+# calm and idle cost; writes bench/results.md (24 minutes on 2 quiet
+# cores, 45 loaded; BENCH_* variables, listed in bench/run.sh, pick parts).  Root
 # for the idle part (loop mount).
 bench: ghostmemory
 	sh bench/run.sh
