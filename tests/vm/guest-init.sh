@@ -679,7 +679,8 @@ bigalloc)
 standby_small)
 	# Issue 17: standby=small holds a spare no larger than the bound the
 	# daemon reports, at start and again after a workload and the
-	# cooldown, and the workload (2 x RAM at a fast rate) survives.
+	# cooldown, and the workload (2 x RAM at a fast rate) survives; then
+	# the same from that spare again as fast as it can.
 	start_sampler
 	gm_start /tmp/daemon.log
 	spare_there() { [ "$(ls "$SWAPDIR" 2>/dev/null | wc -l)" -ge 1 ] && ! grep -q "^$SWAPDIR/" /proc/swaps; }
@@ -710,6 +711,7 @@ standby_small)
 	fi
 	result "daemon_alive=$(alive "$GM_PID")"
 	TAG=after idle_report
+	run_wl fast "$P_mb" 0 "$P_hold"
 	;;
 idlecost)
 	# The bench's standby cells (issue 17): disk held while calm, after

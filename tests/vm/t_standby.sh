@@ -8,7 +8,8 @@
 #    after a workload (2 x RAM at 50 MiB/s, which must survive) and the
 #    cooldown, one inactive spare no larger than the bound the daemon
 #    itself reports (spare_max_kb) and equal to what it says it holds
-#    (idle_held_kb).
+#    (idle_held_kb); then, from that spare again, the same workload as
+#    fast as it can (the matrix's max rate) must survive too.
 . tests/vm/lib.sh
 na=vm_standby_active_big_alloc
 ns=vm_standby_small_footprint
@@ -45,6 +46,8 @@ vm_expect 'wl name=main' result = ok
 vm_expect 'wl name=main' bad_pages = 0
 vm_expect 'daemon_alive' daemon_alive = 1
 vm_expect 'calm_again' calm_again = 1
+vm_expect 'wl name=fast' result = ok
+vm_expect 'wl name=fast' bad_pages = 0
 for tag in start after; do
 	held=$(vm_val "$VM_LOG" "idle tag=$tag" held_kb)
 	bound=$(vm_val "$VM_LOG" "idle tag=$tag" spare_max_kb)
