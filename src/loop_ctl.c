@@ -74,7 +74,7 @@ static size_t answer(void *ctx, const struct ctlp_req *req, int64_t now_ms,
 	case CTLP_RENEW:
 		if (resv_renew(&d->resv, req->id, req->ttl_s, now_ms) < 0)
 			return ctlp_format_err(CTLP_E_UNKNOWN, reply, len);
-		log_info("reservation %" PRIu32 " now ends in %" PRId64 " s",
+		log_notice("reservation %" PRIu32 " now ends in %" PRId64 " s",
 			 req->id, req->ttl_s);
 		return (size_t)snprintf(reply, len, "OK %" PRIu32 "\n",
 					req->id);
