@@ -26,7 +26,7 @@
 #   removes both.
 # Parameters (besides guest-init.sh's): gm.vthree=0 leaves NFSv3 out (the names
 # of gm.* parameters have no digits); gm.vsize: the NFSv3 daemon's
-# swapsize (384m); gm.vrate: twice the RAM at that rate on NFSv3, on
+# swapsize (512m); gm.vrate: twice the RAM at that rate on NFSv3, on
 # its standby (no workload when unset);
 # gm.part=survive stops after the NFSv4.2 run; gm.opts: the swap mount's
 # options; gm.minfree: vm.min_free_kbytes; gm.debug=1: a line of memory
@@ -231,7 +231,7 @@ nfs_client() {
 		# twice the RAM (see t_nfs.sh), so the one written while calm
 		# carries the workload, as ghostmemory(8) advises for NFSv3.
 		(oom0 ghostmemory -v -c /dev/null --swappath=/srv/v3/%H-v3 \
-			--swapsize="${P_vsize:-384m}" --cooldown=5) >/tmp/daemon2.log 2>&1 &
+			--swapsize="${P_vsize:-512m}" --cooldown=5) >/tmp/daemon2.log 2>&1 &
 		V3_PID=$!
 		spare() { grep -q 'MiB written in\|MiB allocated with' /tmp/daemon2.log 2>/dev/null; }
 		wait_for 600 spare
