@@ -389,12 +389,12 @@ enum fsm_outcome pool_grow(struct pool *p, const struct pool_params *pp,
 			p->c.fail_no_room++;
 			return FSM_NO_ROOM;
 		}
-		if (!p->reach.said_short)
+		if (p->reach.said_short != p->reach.r.lost + 1)
 			log_warnx("short of memory, but swap directory %s is "
 				  "unreachable: a swap file is made there as "
 				  "soon as it answers (no diet)",
 				  p->dir.canon[0] ? p->dir.canon : p->dir.path);
-		p->reach.said_short = true;
+		p->reach.said_short = p->reach.r.lost + 1;
 		return FSM_WAIT;
 	}
 	/* A shortage while a file is being swapped off: that file is swap

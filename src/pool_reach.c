@@ -368,7 +368,6 @@ static void take_opened(struct pool *p, int64_t now_ms, bool late)
 		if (was_down) {
 			p->reach.r.up = true;
 			p->reach.r.regained++;
-			p->reach.said_short = false;
 			p->reach.r.changed_ms = now_ms;
 		}
 		if (late)
@@ -405,7 +404,6 @@ static void take_opened(struct pool *p, int64_t now_ms, bool late)
 	p->reach.r.up = true;
 	p->reach.r.probing = false;
 	p->reach.r.regained++;
-	p->reach.said_short = false;
 	p->reach.r.changed_ms = now_ms;
 	log_notice("swap directory %s answers: opened, locked, %d file(s) "
 		   "adopted", p->dir.canon, p->n);
@@ -478,8 +476,6 @@ bool pool_reach_tick(struct pool *p, int64_t now_ms)
 	}
 	if (c != REACH_SAME)
 		log_change(p, c, now_ms - changed);
-	if (c == REACH_BACK)
-		pr->said_short = false; /* a later outage says it again */
 	if (reach_due(&pr->r, now_ms) &&
 	    (probe || (probe = pr->probe = calloc(1, sizeof(*probe))))) {
 		memset(probe, 0, sizeof(*probe));

@@ -62,8 +62,9 @@ struct pool_reach {
 	bool failed;           /* that open failed: the directory is not
 				* used until a restart */
 	bool locked;           /* pool_open_bounded took the lock too */
-	bool said_short;       /* pool_grow said a shortage waits for it
-				* (once until it answers again) */
+	unsigned long said_short; /* r.lost + 1 of the outage in which
+				* pool_grow said a shortage waits for it
+				* (0: none): once per outage */
 	struct reach r;
 	struct pool_probe *probe;   /* the probe out, or the last one */
 	struct pool_opener *opener; /* the deferred open, while out */

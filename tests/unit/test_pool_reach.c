@@ -203,7 +203,6 @@ static void test_guarded(void)
 	CHECK(strstr(log, "/gm answers again (after 80 s)") != NULL,
 	      "back logged: %s", log);
 	CHECK(pool_reach_up(&p) && p.reach.r.regained == 1, "up again");
-	CHECK(!p.reach.said_short, "a later outage's shortage is said again");
 
 	/* An error answer: down, and the next try after the back-off. */
 	space_rc = -EIO;
@@ -214,6 +213,22 @@ static void test_guarded(void)
 	capture_end(log, sizeof(log));
 	CHECK(strstr(log, "Input/output error") != NULL, "error said: %s", log);
 	CHECK(!pool_reach_up(&p), "down on an error");
+	{
+		struct meminfo mi;
+		uint64_t size_b;
+
+		f_meminfo(&mi);
+		capture_begin();
+		CHECK(pool_grow(&p, POOL_PARAMS(&cfg), &mi, 105200, &size_b) ==
+				      FSM_WAIT &&
+			      pool_grow(&p, POOL_PARAMS(&cfg), &mi, 105300,
+					&size_b) == FSM_WAIT,
+		      "the second outage: the GROW waits");
+		capture_end(log, sizeof(log));
+		CHECK(count(log, "short of memory, but swap directory /gm is "
+			    "unreachable") == 1,
+		      "a later outage's shortage is said again, once: %s", log);
+	}
 	CHECK(!p.reach.r.probing && p.reach.r.next_ms == 107100,
 	      "retry after 2 s, got %lld", (long long)p.reach.r.next_ms);
 	space_rc = 0;
