@@ -95,14 +95,23 @@ int pool_pick_spare(const struct pool_file *f, int n, const bool *busy)
 	return best;
 }
 
+/* Which of the pool's files a lane works on, for the pure choices
+ * (pool_pick_spare, pool_floor_spare). */
+static void files_busy(const struct pool *p, bool *busy)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		busy[i] = pool_slot_busy(p, p->f[i].slot);
+}
+
 /* The spare a GROW turns on (pool_pick_spare), or NULL. */
 static struct pool_file *best_spare(struct pool *p)
 {
 	bool busy[POOL_MAX];
 	int i;
 
-	for (i = 0; i < p->n; i++)
-		busy[i] = pool_slot_busy(p, p->f[i].slot);
+	files_busy(p, busy);
 	i = pool_pick_spare(p->f, p->n, busy);
 	return i < 0 ? NULL : &p->f[i];
 }
@@ -278,8 +287,7 @@ static int floor_from_spare(struct pool *p, const struct pool_params *pp,
 		}
 	if (policy_grow_size(&pp->size, &g, &want_b) < 0)
 		return 1;
-	for (i = 0; i < p->n; i++)
-		busy[i] = pool_slot_busy(p, p->f[i].slot);
+	files_busy(p, busy);
 	i = pool_floor_spare(p->f, p->n, busy, want_b);
 	if (i < 0)
 		return 1;
