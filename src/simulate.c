@@ -81,6 +81,13 @@ static uint64_t sim_unkeep(struct vpool *vp, int i)
 	return b;
 }
 
+/* A file of size_b on (made, or a kept one turned on again). */
+static void sim_on(struct vpool *vp, uint64_t size_b)
+{
+	vp->size_b[vp->n++] = size_b;
+	vp->total_b = sat_add(vp->total_b, size_b);
+}
+
 /* As pool_expire: kept files whose time is up are deleted. */
 static void sim_expire(struct vpool *vp, int64_t now_ms)
 {
@@ -99,6 +106,8 @@ static bool sim_add(struct sim_ctx *c, const struct meminfo *mi,
 		    uint64_t *size_b)
 {
 	struct vpool *vp = &c->vp;
+	/* On and kept files alike count against the limits and the disk. */
+	uint64_t held_b = sat_add(vp->total_b, vp->kept_total_b);
 	struct grow_ctx g;
 
 	memset(&g, 0, sizeof(g));
@@ -106,12 +115,10 @@ static bool sim_add(struct sim_ctx *c, const struct meminfo *mi,
 	g.free_b = meminfo_free_kb(mi, FREE_PARAMS(c->cfg)) * 1024;
 	g.total_b = meminfo_total_kb(mi) * 1024;
 	g.files = vp->n + vp->nk;
-	g.owned_b = sat_add(vp->total_b, vp->kept_total_b);
+	g.owned_b = held_b;
 	g.page_size = c->tr->page_size;
 	if (c->tr->have_disk) {
 		g.fs_size_b = c->tr->disk_size_b;
-		uint64_t held_b = sat_add(vp->total_b, vp->kept_total_b);
-
 		g.fs_avail_b = c->tr->disk_avail_b > held_b
 				       ? c->tr->disk_avail_b - held_b
 				       : 0;
@@ -122,8 +129,7 @@ static bool sim_add(struct sim_ctx *c, const struct meminfo *mi,
 	}
 	if (vp->n + vp->nk >= POOL_MAX || policy_grow_size(SIZE_PARAMS(c->cfg), &g, size_b) < 0)
 		return false;
-	vp->size_b[vp->n++] = *size_b;
-	vp->total_b = sat_add(vp->total_b, *size_b);
+	sim_on(vp, *size_b);
 	return true;
 }
 
@@ -139,8 +145,7 @@ static enum fsm_outcome sim_grow(void *arg, const struct meminfo *mi,
 	(void)now_ms;
 	if (vp->nk > 0) {
 		*size_b = sim_unkeep(vp, 0);
-		vp->size_b[vp->n++] = *size_b;
-		vp->total_b = sat_add(vp->total_b, *size_b);
+		sim_on(vp, *size_b);
 		c->reused++;
 	} else if (!sim_add(c, mi, size_b)) {
 		return FSM_NO_ROOM;
