@@ -84,7 +84,7 @@ static enum fsm_outcome op_shrink(void *ctx, const struct meminfo *mi,
 static int64_t op_lead_ms(void *ctx, int64_t provision_ms)
 {
 	struct daemon *d = ctx;
-	int64_t make_ms = tiers_make_ms(&d->tiers);
+	int64_t make_ms = tiers_lead_make_ms(&d->tiers);
 
 	return !tiers_has_spare(&d->tiers) && make_ms > provision_ms
 		       ? make_ms
@@ -105,10 +105,18 @@ static uint64_t op_reserve_short(void *ctx)
 	return loop_resv_short_b(ctx);
 }
 
+static uint64_t op_file_b(void *ctx)
+{
+	struct daemon *d = ctx;
+
+	return tiers_file_b(&d->tiers);
+}
+
 static struct tick_ops ops_of(struct daemon *d)
 {
 	struct tick_ops ops = {d,          op_grow,    op_shrink,
-			       op_lead_ms, op_standby, op_reserve_short};
+			       op_lead_ms, op_standby, op_reserve_short,
+			       op_file_b};
 	return ops;
 }
 

@@ -38,7 +38,7 @@ static inline struct size_params params_size(const struct config *c)
 static inline struct limit_params params_limits(const struct config *c)
 {
 	struct limit_params p = {params_free(c), c->lower_freelimit_pct,
-				 c->upper_freelimit_pct};
+				 c->upper_freelimit_pct, 0};
 	return p;
 }
 

@@ -163,6 +163,15 @@ bool policy_refill_after_take(enum standby_policy s, bool took_spare)
 	return s == STANDBY_SMALL && took_spare;
 }
 
+int64_t policy_lead_make_ms(bool net, int64_t last_ms, int64_t slowest_ms)
+{
+	int64_t ms = net ? slowest_ms : last_ms;
+
+	if (net && ms < POLICY_NET_MAKE_MS)
+		ms = POLICY_NET_MAKE_MS;
+	return ms > 0 ? ms : 0;
+}
+
 uint64_t policy_spare_size_b(int64_t make_ms, uint64_t made_b,
 			     uint64_t full_b, uint64_t spike_rate_b,
 			     uint64_t spare_max_b, uint64_t min_b,

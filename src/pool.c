@@ -163,9 +163,9 @@ bool pool_busy(const struct pool *p)
 	return !pool_job_idle(p, LANE_GROW);
 }
 
-int64_t pool_make_ms(const struct pool *p)
+int64_t pool_lead_make_ms(const struct pool *p)
 {
-	return p->make_ms;
+	return policy_lead_make_ms(p->dir.nfs, p->make_ms, p->slow_make_ms);
 }
 
 const char *pool_dir(const struct pool *p)

@@ -140,6 +140,7 @@ struct pool {
 	struct pool_job lane[LANE_N];
 	int wake[2];            /* the workers say "done" here; -1: none */
 	int64_t make_ms;        /* how long the last file took to make */
+	int64_t slow_make_ms;   /* and the slowest this run */
 	uint64_t make_b;        /* and its size (0: none made yet) */
 	int standby_slot;       /* standby=active: the floor file (0: none) */
 	uint64_t spare_want_b;  /* standby=small: the spare sized last */
@@ -327,7 +328,8 @@ int pool_erase(struct pool *p, const struct pool_params *pp);
 
 bool pool_busy(const struct pool *p);      /* the grow lane works */
 bool pool_has_spare(const struct pool *p); /* next GROW: one swapon */
-int64_t pool_make_ms(const struct pool *p);
+/* A grow's making time for the forecast (policy_lead_make_ms). */
+int64_t pool_lead_make_ms(const struct pool *p);
 uint64_t pool_owned_b(const struct pool *p);
 /* Free space (size less used) of our active files: what reservations
  * are met from. */

@@ -126,6 +126,8 @@ static void collect_grow(struct pool *p, const struct pool_params *pp,
 	pool_path(p, j.slot, path, sizeof(path));
 	if (j.kind == JOB_MAKE) {
 		p->make_ms = j.took_ms;
+		if (j.took_ms > p->slow_make_ms)
+			p->slow_make_ms = j.took_ms;
 		p->make_b = j.size_b;
 		if (j.standby && !j.grow_waits) {
 			collect_standby(p, &j, path, now_ms, d);

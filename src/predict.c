@@ -116,6 +116,14 @@ int64_t predict_outlook_poll_ms(const struct poll_params *pp,
 	return ms;
 }
 
+/* A long lead (a file on NFS while swapping out) at a fast rate would
+ * have file after file begun while the last is still untouched: one
+ * file's worth above the limit is as far ahead as a forecast looks. */
+static bool within_ahead(const struct limit_params *lp, double above_kb)
+{
+	return lp->ahead_kb <= 0 || above_kb < lp->ahead_kb;
+}
+
 /* Strict overcommit: malloc fails at CommitLimit long before memory is
  * short, so the headroom is judged by the same limits and forecast. */
 static void classify_commit(const struct limit_params *lp,
@@ -136,9 +144,10 @@ static void classify_commit(const struct limit_params *lp,
 	trend_add(tr, t_ms, -(double)mi->committed_as_kb);
 	o->commit_slope_kb_s = trend_slope_kb_s(tr, TREND_WINDOW_MS);
 	under = o->commit_pct < lp->lower_pct;
-	soon = !under && predict_shortage(o->commit_free_kb,
-					  o->commit_limit_kb,
-					  o->commit_slope_kb_s, lead_ms);
+	soon = !under &&
+	       within_ahead(lp, o->commit_free_kb - o->commit_limit_kb) &&
+	       predict_shortage(o->commit_free_kb, o->commit_limit_kb,
+				o->commit_slope_kb_s, lead_ms);
 	if ((under || soon) && !r->shortage) {
 		r->shortage = true;
 		r->forecast = soon;
@@ -171,8 +180,10 @@ void predict_classify(const struct limit_params *lp, struct trend *tr,
 	r->shortage = o->free_pct < lp->lower_pct;
 	r->forecast = false;
 	if (!r->shortage)
-		r->shortage = r->forecast = predict_shortage(
-			o->free_kb, o->limit_kb, o->slope_kb_s, lead_ms);
+		r->shortage = r->forecast =
+			within_ahead(lp, o->free_kb - o->limit_kb) &&
+			predict_shortage(o->free_kb, o->limit_kb,
+					 o->slope_kb_s, lead_ms);
 	r->surplus = o->free_pct > lp->upper_pct;
 	classify_commit(lp, commit_tr, mi, t_ms, lead_ms, r, o);
 }

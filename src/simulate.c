@@ -273,8 +273,8 @@ int simulate_buf_obs(const struct config *cfg, const char *buf, size_t len,
 	struct trace tr;
 	struct sim_ctx ctx;
 	struct tick_state ts;
-	struct tick_ops ops = {&ctx, sim_grow, sim_shrink, sim_lead_ms,
-			       sim_standby, NULL};
+	struct tick_ops ops = {&ctx,        sim_grow, sim_shrink, sim_lead_ms,
+			       sim_standby, NULL,     NULL};
 	struct sim_result r;
 	size_t idx = 0;
 	int64_t t0, span, tick;

@@ -164,9 +164,12 @@ void tick_run(const struct tick_params *tp, struct tick_state *ts,
 		/* Lead time: what a grow takes now, plus one fast poll. */
 		int64_t lead_ms = ops->lead_ms(ops->ctx, ts->provision_ms) +
 				  tp->poll.min_ms;
+		struct limit_params lp = tp->limits;
 
-		predict_classify(&tp->limits, &ts->trend, &ts->commit_trend,
-				 mi, now_ms, lead_ms, &r, &res->o);
+		lp.ahead_kb = ops->file_b ? (double)ops->file_b(ops->ctx) / 1024.0
+					  : 0;
+		predict_classify(&lp, &ts->trend, &ts->commit_trend, mi,
+				 now_ms, lead_ms, &r, &res->o);
 		/* Reserved swap is grown at once, and never a surplus. */
 		if (ops->reserve_short_b && ops->reserve_short_b(ops->ctx)) {
 			r.shortage = true;

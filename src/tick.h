@@ -49,6 +49,9 @@ struct tick_ops {
 	 * than 0 is a shortage, whatever the free figure says.  May be
 	 * NULL. */
 	uint64_t (*reserve_short_b)(void *ctx);
+	/* The size of a file a grow would add (limit_params.ahead_kb); 0,
+	 * or NULL: the forecast is not bounded by it. */
+	uint64_t (*file_b)(void *ctx);
 };
 
 struct tick_state {

@@ -437,16 +437,31 @@ bool tiers_has_spare(const struct tiers *ts)
 	return false;
 }
 
-int64_t tiers_make_ms(const struct tiers *ts)
+int64_t tiers_lead_make_ms(const struct tiers *ts)
 {
 	int64_t ms = 0;
 	int i;
 
 	/* The slowest tier's: a grow may have to go there. */
 	for (i = 0; i < ts->n; i++)
-		if (pool_make_ms(&ts->t[i]) > ms)
-			ms = pool_make_ms(&ts->t[i]);
+		if (pool_lead_make_ms(&ts->t[i]) > ms)
+			ms = pool_lead_make_ms(&ts->t[i]);
 	return ms;
+}
+
+uint64_t tiers_file_b(const struct tiers *ts)
+{
+	uint64_t b = 0;
+	int i, j;
+
+	for (i = 0; i < ts->n; i++) {
+		if (ts->t[i].make_b > b)
+			b = ts->t[i].make_b;
+		for (j = 0; j < ts->t[i].n; j++)
+			if (ts->t[i].f[j].size_b > b)
+				b = ts->t[i].f[j].size_b;
+	}
+	return b;
 }
 
 uint64_t tiers_free_b(const struct tiers *ts)

@@ -114,8 +114,12 @@ int tiers_erase(struct tiers *ts, const struct pool_params *pp);
 
 bool tiers_busy(const struct tiers *ts);
 bool tiers_has_spare(const struct tiers *ts);
-int64_t tiers_make_ms(const struct tiers *ts);
+/* The slowest tier's pool_lead_make_ms: a grow may have to go there. */
+int64_t tiers_lead_make_ms(const struct tiers *ts);
 uint64_t tiers_free_b(const struct tiers *ts);
+/* The size of a file a grow would add, as far as the books tell: the
+ * largest of the last files made and of the files held (0: none). */
+uint64_t tiers_file_b(const struct tiers *ts);
 int tiers_active_count(const struct tiers *ts);
 /* The workers' wake pipes: fds[i] for tier i, -1 for unused tiers. */
 void tiers_wake_fds(const struct tiers *ts, int fds[TIERS_MAX]);

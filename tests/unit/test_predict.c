@@ -203,6 +203,56 @@ static void classify_at(const struct config *cfg, struct trend *tr,
 	predict_classify(LIMIT_PARAMS(cfg), tr, NULL, &mi, t, 100, r, &o);
 }
 
+/* A long lead (30 s: a file on NFS) at 100 MiB/s: the forecast begins
+ * one file ahead, never more (limit_params.ahead_kb). */
+static void test_ahead(void)
+{
+	struct config cfg;
+	struct limit_params lp;
+	struct fsm_reading r;
+	struct outlook o;
+	struct trend tr;
+	struct meminfo mi = {0};
+	static const struct {
+		uint64_t avail_mb;
+		double ahead_kb;
+		bool forecast;
+		const char *what;
+	} rows[] = {
+		{600, 0, true, "no bound: 395 MiB above the limit, forecast"},
+		{600, 283 * 1024, false, "395 MiB above, a file is 283: wait"},
+		{400, 283 * 1024, true, "195 MiB above, a file is 283: begin"},
+		{600, 512 * 1024, true, "a file of 512 MiB: begin"},
+		/* calm: never, whatever the bound */
+		{400, 283 * 1024, false, "not falling: no forecast"},
+	};
+	size_t i;
+	int k;
+
+	config_defaults(&cfg);
+	lp = params_limits(&cfg);
+	mi.mem_total_kb = 1048576;
+	mi.has_mem_available = true;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		bool calm = i == sizeof(rows) / sizeof(rows[0]) - 1;
+
+		lp.ahead_kb = rows[i].ahead_kb;
+		trend_reset(&tr);
+		/* Ten readings 100 ms apart, the last at avail_mb. */
+		for (k = 0; k < 10; k++) {
+			uint64_t mb = rows[i].avail_mb + (calm ? 0 : 9 - k) * 10;
+
+			mi.mem_free_kb = mi.mem_available_kb = mb * 1024;
+			predict_classify(&lp, &tr, NULL, &mi, k * 100, 30000,
+					 &r, &o);
+		}
+		CHECK(r.shortage == rows[i].forecast &&
+			      r.forecast == rows[i].forecast,
+		      "%s (shortage %d forecast %d, slope %.0f)",
+		      rows[i].what, r.shortage, r.forecast, o.slope_kb_s);
+	}
+}
+
 /* A reading of a 1 GiB machine, half of it available, 256 MiB of swap
  * free, under strict overcommit: CommitLimit limit_kb, Committed_AS
  * committed_kb (the fixtures of a vm.overcommit_memory=2 machine). */
@@ -328,6 +378,7 @@ int main(void)
 	test_classify();
 	test_classify_commit();
 	test_forecast();
+	test_ahead();
 	test_poll();
 	test_psi();
 	T_END();

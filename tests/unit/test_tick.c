@@ -82,7 +82,8 @@ static struct tick_result res;
 
 static void fresh(void)
 {
-	struct tick_ops o = {&f, f_grow, f_shrink, f_lead, f_standby, NULL};
+	struct tick_ops o = {&f,        f_grow, f_shrink, f_lead,
+			     f_standby, NULL,   NULL};
 
 	tp = params();
 	memset(&f, 0, sizeof(f));

@@ -148,6 +148,12 @@ static void test_set(void)
 	      "tier 2 holds the file (%d, %d)", ts.t[0].n, ts.t[1].n);
 	CHECK(w.last_prio == -1, "NFS tier: kernel's priority (%d)",
 	      w.last_prio);
+	/* The make is remembered as the last and the slowest; a faster
+	 * one later does not lower the slowest. */
+	CHECK(ts.t[1].make_ms >= 0 && ts.t[1].slow_make_ms == ts.t[1].make_ms,
+	      "tier 2's make remembered (%lld, %lld)",
+	      (long long)ts.t[1].make_ms, (long long)ts.t[1].slow_make_ms);
+	ts.t[1].slow_make_ms = 82903;
 	/* Room again in tier 1: the next file goes there, above. */
 	w.dev_avail_b[1] = 100000 * MB;
 	CHECK(tiers_grow(&ts, &pp, &pr, &mi, 0, &size_b) == FSM_PENDING,
@@ -156,6 +162,8 @@ static void test_set(void)
 	CHECK(d.grow_out == FSM_OK && ts.t[0].n == 1 && ts.t[0].f[0].active,
 	      "tier 1 holds the second file");
 	CHECK(w.last_prio == 0, "local tier beside NFS: 0 (%d)", w.last_prio);
+	CHECK(ts.t[1].slow_make_ms == 82903,
+	      "a later make elsewhere leaves tier 2's slowest");
 	/* The limits count both tiers: max_files=2 leaves no room. */
 	pp.size.max_files = 2;
 	CHECK(tiers_grow(&ts, &pp, &pr, &mi, 0, &size_b) == FSM_NO_ROOM,
@@ -233,6 +241,34 @@ static void test_set(void)
 	tiers_unfake();
 }
 
+/* The forecast's making time over the set: the slowest tier's, where a
+ * network tier's is never under POLICY_NET_MAKE_MS. */
+static void test_lead_make(void)
+{
+	tiers_fake();
+	ts.t[0].make_ms = ts.t[0].slow_make_ms = 11;
+	ts.t[1].make_ms = ts.t[1].slow_make_ms = 82;
+	CHECK_EQ_U(tiers_lead_make_ms(&ts), POLICY_NET_MAKE_MS,
+		   "local + NFS made while calm: the network floor");
+	ts.t[1].make_ms = 72;
+	ts.t[1].slow_make_ms = 40000;
+	CHECK_EQ_U(tiers_lead_make_ms(&ts), 40000,
+		   "NFS once slow while swapping out: its slowest");
+	ts.n = 1;
+	ts.t[0].slow_make_ms = 900;
+	CHECK_EQ_U(tiers_lead_make_ms(&ts), 11, "local alone: its last");
+	ts.n = 2;
+	/* The file a grow would add: the largest made or held. */
+	CHECK_EQ_U(tiers_file_b(&ts), 0, "nothing made or held");
+	ts.t[0].make_b = 64 * MB;
+	ts.t[1].n = 1;
+	ts.t[1].f[0] = (struct pool_file){.slot = 3, .size_b = 283 * MB};
+	CHECK_EQ_U(tiers_file_b(&ts), 283 * MB, "the standby held on NFS");
+	ts.t[1].n = 0;
+	CHECK_EQ_U(tiers_file_b(&ts), 64 * MB, "the last made");
+	tiers_unfake();
+}
+
 static void test_view(void)
 {
 	struct tiers_view v;
@@ -263,6 +299,7 @@ int main(void)
 	test_choose();
 	test_priority();
 	test_set();
+	test_lead_make();
 	test_view();
 	T_END();
 }
