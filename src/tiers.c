@@ -20,6 +20,16 @@ int tier_choose(const struct tier_fact *f, int n)
 	return -1;
 }
 
+int tier_wait_for(const struct tier_fact *f, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (f[i].net_ok && !f[i].reachable)
+			return i;
+	return -1;
+}
+
 int tier_file_priority(const struct tier_prio *pr, bool net, bool mixed)
 {
 	int want = pr->want;
@@ -208,15 +218,17 @@ void tiers_params(const struct tiers *ts, int tier,
 			pr, ts->t[tier].dir.nfs, mixed(ts));
 }
 
-/* The facts of each tier for tier_choose (this reads each mount's
- * options and each directory's free space, as a single pool did). */
+/* The facts of each tier for tier_choose and tier_wait_for (this
+ * reads each mount's options and each directory's free space, as a
+ * single pool did; an unreachable directory's from its last probe).
+ * A directory whose deferred open failed is never waited for. */
 static int choose(struct tiers *ts, const struct pool_params *pp,
 		  const struct tier_prio *pr, const struct meminfo *mi,
-		  bool *any_net_ok)
+		  bool *any_net_ok, int *wait_for)
 {
 	struct tier_fact f[TIERS_MAX];
 	struct pool_params tp;
-	int i;
+	int i, k;
 
 	*any_net_ok = false;
 	for (i = 0; i < ts->n; i++) {
@@ -226,7 +238,11 @@ static int choose(struct tiers *ts, const struct pool_params *pp,
 		f[i].reachable = pool_reach_up(&ts->t[i]);
 		*any_net_ok |= f[i].net_ok;
 	}
-	return tier_choose(f, ts->n);
+	k = tier_choose(f, ts->n);
+	for (i = 0; i < ts->n; i++)
+		f[i].net_ok &= !ts->t[i].reach.failed;
+	*wait_for = tier_wait_for(f, ts->n);
+	return k;
 }
 
 enum fsm_outcome tiers_grow(struct tiers *ts, const struct pool_params *pp,
@@ -237,7 +253,7 @@ enum fsm_outcome tiers_grow(struct tiers *ts, const struct pool_params *pp,
 	struct pool_params tp;
 	bool any_net_ok;
 	char path[800];
-	int i, k = -1;
+	int i, k = -1, wait_for = -1;
 
 	*size_b = 0;
 	/* A file being made in any tier: this GROW is that file. */
@@ -259,7 +275,11 @@ enum fsm_outcome tiers_grow(struct tiers *ts, const struct pool_params *pp,
 		    pool_reach_up(&ts->t[i]))
 			k = i;
 	if (k < 0)
-		k = choose(ts, pp, pr, mi, &any_net_ok);
+		k = choose(ts, pp, pr, mi, &any_net_ok, &wait_for);
+	/* None may take it, but one would if its server answered: that
+	 * one's GROW waits (pool_grow), with no diet. */
+	if (k < 0)
+		k = wait_for;
 	if (k < 0) {
 		/* No tier has room: the first acceptable one says so. */
 		for (i = 0; i < ts->n && k < 0; i++)
@@ -382,7 +402,7 @@ int tiers_standby_start(struct tiers *ts, const struct pool_params *pp,
 {
 	struct pool_params tp;
 	bool any_net_ok;
-	int i, k;
+	int i, k, wait_for;
 
 	for (i = 0; i < ts->n; i++)
 		if (ts->t[i].stopping || !pool_job_idle(&ts->t[i], LANE_GROW))
@@ -392,7 +412,7 @@ int tiers_standby_start(struct tiers *ts, const struct pool_params *pp,
 	if (policy_standby_act(pp->standby, tiers_active_count(ts),
 			       spares(ts)) == STANDBY_KEEP)
 		return 0;
-	k = choose(ts, pp, pr, mi, &any_net_ok);
+	k = choose(ts, pp, pr, mi, &any_net_ok, &wait_for);
 	if (k < 0)
 		return any_net_ok ? -ENOSPC : -EPERM;
 	tiers_params(ts, k, pp, pr, &tp);

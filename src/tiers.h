@@ -31,6 +31,13 @@ struct tier_fact {
 /* The first tier a new file may go to, or -1: none.  Pure. */
 int tier_choose(const struct tier_fact *f, int n);
 
+/* When none may: the first acceptable tier that does not answer (a
+ * network directory whose server is away: its room cannot be known), or
+ * -1.  A grow waits for it (FSM_WAIT) rather than taking "no room" from
+ * a full tier, and a diet that would hold every grow once the server is
+ * back.  Pure. */
+int tier_wait_for(const struct tier_fact *f, int n);
+
 /* What a new file's priority depends on besides its tier. */
 struct tier_prio {
 	int want;          /* priority=, -1: the kernel's own */

@@ -11,29 +11,41 @@
 
 #include <stdlib.h>
 
+/* The tier a new file goes to, and, when none may take it, the one a
+ * grow waits for (one that does not answer). */
 static void test_choose(void)
 {
 	static const struct {
-		struct tier_fact f[3];
-		int n, want;
+		struct tier_fact f[3]; /* room, net_ok, reachable */
+		int n, want, wait;
 		const char *what;
 	} rows[] = {
-		{{{1, 1, 1}, {1, 1, 1}}, 2, 0, "both fit: the first"},
-		{{{0, 1, 1}, {1, 1, 1}}, 2, 1, "first full: the second"},
-		{{{1, 0, 1}, {1, 1, 1}}, 2, 1, "first mount refused"},
-		{{{1, 1, 0}, {1, 1, 1}}, 2, 1, "first unreachable"},
-		{{{0, 1, 1}, {0, 1, 1}}, 2, -1, "none has room"},
-		{{{1, 1, 0}, {1, 0, 1}, {0, 1, 1}}, 3, -1, "none fit at all"},
-		{{{0, 1, 1}, {1, 1, 0}, {1, 1, 1}}, 3, 2, "the third"},
-		{{{1, 1, 1}}, 1, 0, "one tier"},
-		{{{1, 1, 1}}, 0, -1, "no tier"},
+		{{{1, 1, 1}, {1, 1, 1}}, 2, 0, -1, "both fit: the first"},
+		{{{0, 1, 1}, {1, 1, 1}}, 2, 1, -1, "first full: the second"},
+		{{{1, 0, 1}, {1, 1, 1}}, 2, 1, -1, "first mount refused"},
+		{{{1, 1, 0}, {1, 1, 1}}, 2, 1, 0, "first unreachable"},
+		{{{0, 1, 1}, {0, 1, 1}}, 2, -1, -1, "none has room"},
+		{{{1, 1, 0}, {1, 0, 1}, {0, 1, 1}}, 3, -1, 0, "none fit at all"},
+		{{{0, 1, 1}, {1, 1, 0}, {1, 1, 1}}, 3, 2, 1, "the third"},
+		{{{1, 1, 1}}, 1, 0, -1, "one tier"},
+		{{{1, 1, 1}}, 0, -1, -1, "no tier"},
+		{{{0, 1, 1}, {0, 1, 0}}, 2, -1, 1, "local full, NFS away"},
+		{{{0, 1, 0}, {0, 1, 1}}, 2, -1, 0, "the first away"},
+		{{{0, 1, 1}, {0, 0, 0}}, 2, -1, -1, "the one away refused"},
+		{{{0, 1, 1}, {0, 1, 1}, {0, 1, 0}}, 3, -1, 2, "the third away"},
+		{{{0, 1, 0}}, 1, -1, 0, "one tier, away"},
+		{{{0, 1, 0}}, 0, -1, -1, "no tier, none away"},
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		CHECK(tier_choose(rows[i].f, rows[i].n) == rows[i].want,
-		      "%s: %d, want %d", rows[i].what,
-		      tier_choose(rows[i].f, rows[i].n), rows[i].want);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int k = tier_choose(rows[i].f, rows[i].n),
+		    wf = tier_wait_for(rows[i].f, rows[i].n);
+
+		CHECK(k == rows[i].want && wf == rows[i].wait,
+		      "%s: %d and %d, want %d and %d", rows[i].what, k, wf,
+		      rows[i].want, rows[i].wait);
+	}
 }
 
 static void test_priority(void)
@@ -241,6 +253,34 @@ static void test_set(void)
 	tiers_unfake();
 }
 
+/* The local tier full and the NFS tier away: the grow waits for the
+ * NFS tier (no diet), unless its deferred open failed. */
+static void test_wait_set(void)
+{
+	struct tier_prio pr = {-1, false, 0, 0};
+	struct pool_params pp = params_pool(&cfg);
+	struct meminfo mi;
+	uint64_t size_b;
+
+	tiers_fake();
+	f_meminfo(&mi);
+	w.dev_avail_b[1] = 0;
+	ts.t[1].reach.guarded = true;
+	ts.t[1].reach.r.up = false;
+	CHECK(tiers_grow(&ts, &pp, &pr, &mi, 0, &size_b) == FSM_WAIT &&
+		      !tiers_busy(&ts) && ts.t[0].c.fail_no_room == 0,
+	      "local full, NFS away: wait");
+	CHECK(tiers_grow(&ts, &pp, &pr, &mi, 0, &size_b) == FSM_WAIT,
+	      "asked again: still wait");
+	ts.t[1].reach.failed = true;
+	CHECK(tiers_grow(&ts, &pp, &pr, &mi, 0, &size_b) == FSM_NO_ROOM &&
+		      !tiers_busy(&ts),
+	      "NFS's open failed: the local tier's no room");
+	ts.t[1].reach.failed = false;
+	ts.t[1].reach.guarded = false;
+	tiers_unfake();
+}
+
 /* The forecast's making time over the set: the slowest tier's, where a
  * network tier's is never under POLICY_NET_MAKE_MS. */
 static void test_lead_make(void)
@@ -300,6 +340,7 @@ int main(void)
 	test_priority();
 	test_set();
 	test_lead_make();
+	test_wait_set();
 	test_view();
 	T_END();
 }
