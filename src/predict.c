@@ -117,11 +117,13 @@ int64_t predict_outlook_poll_ms(const struct poll_params *pp,
 }
 
 /* A long lead (a file on NFS while swapping out) at a fast rate would
- * have file after file begun while the last is still untouched: one
- * file's worth above the limit is as far ahead as a forecast looks. */
+ * have file after file begun while the last is still untouched: what
+ * one file adds above the limit (its size, less the lower_freelimit
+ * share it adds to the limit) is as far ahead as a forecast looks. */
 static bool within_ahead(const struct limit_params *lp, double above_kb)
 {
-	return lp->ahead_kb <= 0 || above_kb < lp->ahead_kb;
+	return lp->ahead_kb <= 0 ||
+	       above_kb < lp->ahead_kb * (100 - lp->lower_pct) / 100.0;
 }
 
 /* Strict overcommit: malloc fails at CommitLimit long before memory is

@@ -56,9 +56,9 @@ struct limit_params {
 	int lower_pct; /* lower_freelimit */
 	int upper_pct; /* upper_freelimit */
 	/* A forecast begins one file ahead, never more: it is a shortage
-	 * only while what is left above the limit is under this (the size
-	 * of a file, KiB; 0: no bound).  Not a setting: tick_run sets it
-	 * from its ops. */
+	 * only while what is left above the limit is under what a file of
+	 * this size (KiB; 0: no bound) adds above it.  Not a setting:
+	 * tick_run sets it from its ops. */
 	double ahead_kb;
 };
 

@@ -222,6 +222,9 @@ static void test_ahead(void)
 		{600, 0, true, "no bound: 395 MiB above the limit, forecast"},
 		{600, 283 * 1024, false, "395 MiB above, a file is 283: wait"},
 		{400, 283 * 1024, true, "195 MiB above, a file is 283: begin"},
+		/* a 283 MiB file adds 226 above the 20% limit */
+		{455, 283 * 1024, false, "250 MiB above, a file adds 226: wait"},
+		{425, 283 * 1024, true, "220 MiB above, a file adds 226: begin"},
 		{600, 512 * 1024, true, "a file of 512 MiB: begin"},
 		/* calm: never, whatever the bound */
 		{400, 283 * 1024, false, "not falling: no forecast"},

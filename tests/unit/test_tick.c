@@ -16,6 +16,7 @@ struct fake {
 	enum fsm_outcome grow_out, shrink_out;
 	int standby_rc;
 	int64_t lead;
+	uint64_t file_b;
 };
 
 static enum fsm_outcome f_grow(void *ctx, const struct meminfo *mi,
@@ -63,9 +64,16 @@ static int f_standby(void *ctx, const struct meminfo *mi, int64_t now_ms)
 	return f->standby_rc;
 }
 
+static uint64_t f_file_b(void *ctx)
+{
+	struct fake *f = ctx;
+
+	return f->file_b;
+}
+
 static struct tick_params params(void)
 {
-	struct tick_params tp = {{{60, 80}, 20, 40},
+	struct tick_params tp = {{{60, 80}, 20, 40, 0},
 				 30,
 				 COOLDOWN_MS,
 				 {100, 5000, 100.0 * 1024}};
@@ -437,6 +445,47 @@ static void test_keep(void)
 	      "diet shrink: keep %lld", (long long)f.keep_ms);
 }
 
+/* A 30 s lead (a file on NFS) at 100 MiB/s, 310 MiB above the limit:
+ * the forecast grows without the file size; with a 283 MiB file (which
+ * adds 226 MiB above a 20% limit) it waits until it is nearer. */
+static void test_ahead(void)
+{
+	int pass, k;
+
+	for (pass = 0; pass < 3; pass++) {
+		struct meminfo mi = mem(60);
+
+		fresh();
+		f.lead = 30000;
+		f.grow_out = FSM_OK;
+		if (pass > 0)
+			ops.file_b = f_file_b;
+		f.file_b = pass == 2 ? 0 : 283u << 20;
+		for (k = 0; k < 10; k++) {
+			mi = mem(60 - k);
+			tick_run(&tp, &ts, &ops, &mi, 1000 + k * 100, &res);
+		}
+		CHECK(f.grows == (pass == 1 ? 0 : 1),
+		      "pass %d: %d grows (forecast %d)", pass, f.grows,
+		      res.act == FSM_ACT_GROW);
+	}
+	/* Nearer the limit (220 MiB above): the bound lets it grow. */
+	{
+		struct meminfo mi;
+
+		fresh();
+		f.lead = 30000;
+		f.grow_out = FSM_OK;
+		ops.file_b = f_file_b;
+		f.file_b = 283u << 20;
+		for (k = 0; k < 10; k++) {
+			mi = mem(51 - k);
+			tick_run(&tp, &ts, &ops, &mi, 1000 + k * 100, &res);
+		}
+		CHECK(f.grows == 1, "near the limit: grown (%d)", f.grows);
+	}
+}
+
 int main(void)
 {
 	test_no_reading();
@@ -449,5 +498,6 @@ int main(void)
 	test_churn();
 	test_keep();
 	test_reserve_short();
+	test_ahead();
 	T_END();
 }
