@@ -163,11 +163,13 @@ bool policy_refill_after_take(enum standby_policy s, bool took_spare)
 	return s == STANDBY_SMALL && took_spare;
 }
 
-int64_t policy_lead_make_ms(bool net, int64_t last_ms, int64_t slowest_ms)
+int64_t policy_lead_make_ms(bool net, bool swapping, int64_t last_ms,
+			    int64_t slowest_ms)
 {
-	int64_t ms = net ? slowest_ms : last_ms;
+	bool slow = net && swapping;
+	int64_t ms = slow ? slowest_ms : last_ms;
 
-	if (net && ms < POLICY_NET_MAKE_MS)
+	if (slow && ms < POLICY_NET_MAKE_MS)
 		ms = POLICY_NET_MAKE_MS;
 	return ms > 0 ? ms : 0;
 }

@@ -114,12 +114,14 @@ uint64_t policy_spare_size_b(int64_t make_ms, uint64_t made_b,
 			     uint64_t spare_max_b, uint64_t min_b,
 			     uint64_t page);
 
-/* How long a grow's file may take to make, for the forecast's lead:
- * on a local directory, as long as the last file took (last_ms); on a
- * network one (net), the slowest file made there (slowest_ms), and never
- * less than POLICY_NET_MAKE_MS.  A file made there while calm says
- * nothing of one made while the host swaps out over the same link. */
-int64_t policy_lead_make_ms(bool net, int64_t last_ms, int64_t slowest_ms);
+/* How long a grow's file may take to make, for the forecast's lead: as
+ * long as the last file took (last_ms); but on a network directory
+ * (net) that the host is swapping to (files there hold pages: swapping),
+ * the slowest file made there (slowest_ms), and never less than
+ * POLICY_NET_MAKE_MS.  A file made there while calm says nothing of one
+ * made while the host swaps out over the same link. */
+int64_t policy_lead_make_ms(bool net, bool swapping, int64_t last_ms,
+			    int64_t slowest_ms);
 
 /* What a file on a network directory is assumed to take to make while
  * the host swaps out over the link: 283 MiB with fallocate on NFSv4.2

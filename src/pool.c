@@ -165,7 +165,13 @@ bool pool_busy(const struct pool *p)
 
 int64_t pool_lead_make_ms(const struct pool *p)
 {
-	return policy_lead_make_ms(p->dir.nfs, p->make_ms, p->slow_make_ms);
+	bool swapping = false;
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		swapping |= p->f[i].active && p->f[i].used_kb > 0;
+	return policy_lead_make_ms(p->dir.nfs, swapping, p->make_ms,
+				   p->slow_make_ms);
 }
 
 const char *pool_dir(const struct pool *p)

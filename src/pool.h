@@ -328,7 +328,8 @@ int pool_erase(struct pool *p, const struct pool_params *pp);
 
 bool pool_busy(const struct pool *p);      /* the grow lane works */
 bool pool_has_spare(const struct pool *p); /* next GROW: one swapon */
-/* A grow's making time for the forecast (policy_lead_make_ms). */
+/* A grow's making time for the forecast (policy_lead_make_ms; swapping:
+ * an active file here holds pages). */
 int64_t pool_lead_make_ms(const struct pool *p);
 uint64_t pool_owned_b(const struct pool *p);
 /* Free space (size less used) of our active files: what reservations

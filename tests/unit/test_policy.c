@@ -183,37 +183,41 @@ static void test_spare_size(void)
 		   0, "whole pages");
 }
 
-/* The forecast's making time: the last file's on a local directory;
- * on a network one the slowest file's, never under POLICY_NET_MAKE_MS. */
+/* The forecast's making time: the last file's; on a network directory
+ * the host swaps to, the slowest file's, never under POLICY_NET_MAKE_MS. */
 static void test_lead_make(void)
 {
 	static const struct {
 		const char *what;
-		bool net;
+		bool net, swapping;
 		int64_t last_ms, slowest_ms, want_ms;
 	} rows[] = {
-		{"local: the last file's", false, 11, 900, 11},
-		{"local: nothing made yet", false, 0, 0, 0},
-		{"local: zero fill, SD card", false, 5120, 5120, 5120},
-		{"nfs: made while calm, the floor", true, 82, 82,
-		 POLICY_NET_MAKE_MS},
-		{"nfs: nothing made yet, the floor", true, 0, 0,
-		 POLICY_NET_MAKE_MS},
+		{"local: the last file's", false, true, 11, 900, 11},
+		{"local: nothing made yet", false, false, 0, 0, 0},
+		{"local: zero fill, SD card", false, true, 5120, 5120, 5120},
+		{"nfs, swapping: made while calm, the floor", true, true, 82,
+		 82, POLICY_NET_MAKE_MS},
+		{"nfs, swapping: nothing made yet, the floor", true, true, 0,
+		 0, POLICY_NET_MAKE_MS},
+		/* nothing swapped there: a make costs what it did */
+		{"nfs, calm: the last file's", true, false, 82, 7726, 82},
+		{"nfs, calm: nothing made yet", true, false, 0, 0, 0},
 		/* 7.7 s while swapping out, then 72 ms while calm: the
 		 * floor still */
-		{"nfs: slower under load, under the floor", true, 72, 7726,
-		 POLICY_NET_MAKE_MS},
+		{"nfs: slower under load, under the floor", true, true, 72,
+		 7726, POLICY_NET_MAKE_MS},
 		/* NFSv3 writes: 19.8 s calm, 82.9 s while swapping out,
 		 * then a calm one again: the slowest counts */
-		{"nfsv3: the slowest, over the floor", true, 19760, 82903,
-		 82903},
-		{"hostile: negative local time", false, -5, 0, 0},
-		{"hostile: huge time", true, 1, INT64_MAX, INT64_MAX},
+		{"nfsv3: the slowest, over the floor", true, true, 19760,
+		 82903, 82903},
+		{"hostile: negative local time", false, false, -5, 0, 0},
+		{"hostile: huge time", true, true, 1, INT64_MAX, INT64_MAX},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		CHECK_EQ_U(policy_lead_make_ms(rows[i].net, rows[i].last_ms,
+		CHECK_EQ_U(policy_lead_make_ms(rows[i].net, rows[i].swapping,
+					       rows[i].last_ms,
 					       rows[i].slowest_ms),
 			   rows[i].want_ms, rows[i].what);
 }

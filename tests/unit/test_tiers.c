@@ -288,8 +288,14 @@ static void test_lead_make(void)
 	tiers_fake();
 	ts.t[0].make_ms = ts.t[0].slow_make_ms = 11;
 	ts.t[1].make_ms = ts.t[1].slow_make_ms = 82;
+	ts.t[1].n = 1;
+	ts.t[1].f[0] = (struct pool_file){.slot = 3, .active = true,
+					  .size_b = 283 * MB};
+	CHECK_EQ_U(tiers_lead_make_ms(&ts), 82,
+		   "NFS file holds no pages: its last make");
+	ts.t[1].f[0].used_kb = 4;
 	CHECK_EQ_U(tiers_lead_make_ms(&ts), POLICY_NET_MAKE_MS,
-		   "local + NFS made while calm: the network floor");
+		   "swapping to NFS, made while calm: the network floor");
 	ts.t[1].make_ms = 72;
 	ts.t[1].slow_make_ms = 40000;
 	CHECK_EQ_U(tiers_lead_make_ms(&ts), 40000,
@@ -298,6 +304,7 @@ static void test_lead_make(void)
 	ts.t[0].slow_make_ms = 900;
 	CHECK_EQ_U(tiers_lead_make_ms(&ts), 11, "local alone: its last");
 	ts.n = 2;
+	ts.t[1].n = 0;
 	/* The file a grow would add: the largest made or held. */
 	CHECK_EQ_U(tiers_file_b(&ts), 0, "nothing made or held");
 	ts.t[0].make_b = 64 * MB;
