@@ -65,7 +65,7 @@ fi
 sampler() {
 	while :; do
 		st=$(sed -n 's/.*state=\([a-z]*\).*/\1/p' /run/ghostmemory/status 2>/dev/null | head -n 1)
-		echo "$(date +%s) $(awk '/^SwapTotal:/ { t = $2 } /^SwapFree:/ { f = $2 }
+		echo "$(date +%s.%N) $(awk '/^SwapTotal:/ { t = $2 } /^SwapFree:/ { f = $2 }
 			/^MemAvailable:/ { a = $2 }
 			END { print t, t - f }' /proc/meminfo) ${st:--} $(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)"
 		sleep 0.5
@@ -168,13 +168,15 @@ build_makefile() {
 	} >/root/build/Makefile
 }
 # wl_run PROVIDER: the workload; its exit status.  /run/wl-start gets
-# the second the measured window starts.
+# the time the measured window starts, to the nanosecond as the
+# sampler's (whole seconds let a sample taken before the reservation was
+# met, in the same second, count as the window's base: a "grow" in it).
 wl_run() {
 	to=0
 	[ "$1" = none ] && to=$RUN_TIMEOUT
 	case $WL in
 	apt)
-		date +%s >/run/wl-start
+		date +%s.%N >/run/wl-start
 		timeout "$to" apt-get update >/root/wl-$1.log 2>&1 || return $?
 		# shellcheck disable=SC2086
 		timeout "$to" apt-get install -y --no-install-recommends $PKGS \
@@ -192,10 +194,10 @@ wl_run() {
 		cd /root/build || return 1
 		if [ "$1" = reserved ]; then
 			ghostmemory --reserve="$RESERVE" --wait=600 -- \
-				sh -c 'date +%s >/run/wl-start; exec make -j"$1"' \
+				sh -c 'date +%s.%N >/run/wl-start; exec make -j"$1"' \
 				sh "$JOBS" >/root/wl-$1.log 2>&1
 		else
-			date +%s >/run/wl-start
+			date +%s.%N >/run/wl-start
 			timeout "$to" make -j"$JOBS" >/root/wl-$1.log 2>&1
 		fi
 		rc=$?
